@@ -1,0 +1,134 @@
+"""kipolicy: Karolinska Institutet's policy for strategic partnerships as executable rules.
+
+Describe a partnership, ask whether it meets the policy as of a date, and get findings that
+cite the policy's own words::
+
+    import kipolicy
+
+    partnership = kipolicy.load_partnership("examples/strategic-proposal.toml")
+    report = kipolicy.assess(partnership, as_of="2025-03-01")
+    for finding in report.findings:
+        print(finding.kind, finding.rule_id, finding.message("en"))
+"""
+
+from __future__ import annotations
+
+import sys as _sys
+
+if not ((3, 11) <= _sys.version_info[:2] <= (3, 12)):  # pragma: no cover - checked on import
+    raise ImportError(
+        "kipolicy supports Python 3.11 and 3.12 only (this is Python "
+        f"{_sys.version_info.major}.{_sys.version_info.minor}): its rule engine, durable-rules "
+        "2.0.28, fails to import on Python 3.13 and later (undefined symbol PyEval_CallObject)."
+    )
+
+from importlib.metadata import PackageNotFoundError as _NotFound
+from importlib.metadata import version as _version
+
+from ._assess import assess
+from ._documents import load_partnership
+from ._errors import (
+    EngineError,
+    InputError,
+    InterpretationError,
+    KipolicyError,
+    Problem,
+    RuleFileError,
+    UnknownIdError,
+)
+from ._interpretations import INTERPRETATIONS, Interpretation, Interpretations
+from ._model import (
+    AddedValue,
+    Agreement,
+    Decision,
+    Establishment,
+    Ethics,
+    Evaluation,
+    FollowUp,
+    Forum,
+    Party,
+    Partnership,
+    Renewal,
+    Resourcing,
+    Risk,
+    RiskAssessment,
+    SteeringGroup,
+    SteeringMember,
+    Strategy,
+    Termination,
+    Traits,
+)
+from ._policy import Document, Policy, Section, Unit, policy
+from ._report import Citation, Evidence, Finding, Report, Subject
+from ._rules import KINDS, Rule, RuleBook, load_rules
+
+try:
+    __version__ = _version("kipolicy")
+except _NotFound:  # pragma: no cover - running from a source tree that was never installed
+    __version__ = "0+unknown"
+
+
+def rules() -> RuleBook:
+    """The bundled rules, in policy order (loaded and compiled once per process).
+
+    Each :class:`Rule` has its ``id``, ``kind``, ``modality``, ``cites`` and ``title``.
+
+    Example:
+        >>> import kipolicy
+        >>> "definition.strategic" in kipolicy.rules()
+        True
+    """
+    from ._rules import default_rules
+
+    return default_rules()
+
+
+__all__ = [
+    "INTERPRETATIONS",
+    "KINDS",
+    "AddedValue",
+    "Agreement",
+    "Citation",
+    "Decision",
+    "Document",
+    "EngineError",
+    "Establishment",
+    "Ethics",
+    "Evaluation",
+    "Evidence",
+    "Finding",
+    "FollowUp",
+    "Forum",
+    "InputError",
+    "Interpretation",
+    "InterpretationError",
+    "Interpretations",
+    "KipolicyError",
+    "Party",
+    "Partnership",
+    "Policy",
+    "Problem",
+    "Renewal",
+    "Report",
+    "Resourcing",
+    "Risk",
+    "RiskAssessment",
+    "Rule",
+    "RuleBook",
+    "RuleFileError",
+    "Section",
+    "SteeringGroup",
+    "SteeringMember",
+    "Strategy",
+    "Subject",
+    "Termination",
+    "Traits",
+    "Unit",
+    "UnknownIdError",
+    "__version__",
+    "assess",
+    "load_partnership",
+    "load_rules",
+    "policy",
+    "rules",
+]

@@ -1,0 +1,217 @@
+"""assess(): a partnership in, a report out.
+
+The one direction of flow: document → facts (:mod:`._facts`) → engine (:mod:`._engine`) →
+findings → :class:`~kipolicy.Report`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from ._documents import load_partnership
+from ._engine import Firing, compile_rules
+from ._errors import InputError, Problem
+from ._facts import from_day, make_facts
+from ._interpretations import Interpretations
+from ._model import Partnership
+from ._policy import policy
+from ._report import Citation, Evidence, Finding, Report, Subject, sorted_findings, value_label
+from ._rules import _PLACEHOLDER, STAGES, Ref, Rule, RuleBook, default_rules
+
+__all__ = ["assess", "coerce_date"]
+
+#: The rule whose firing means the partnership meets the definition.
+STRATEGIC_RULE = "definition.strategic"
+_DEFINITION_STAGE = STAGES.index("definition")
+
+
+def coerce_date(value: Any, what: str = "as_of") -> dt.date:
+    """``value`` as a date: a :class:`datetime.date` or an ISO ``YYYY-MM-DD`` text.
+
+    Raises:
+        InputError: Anything else (a datetime too: assessments are made as of a day).
+    """
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise InputError([Problem(f"<{what}>", "", f"expected a date (YYYY-MM-DD), got {value!r}")])
+
+
+class _Uses:
+    """Which fields of which alias a rule alternative looks at (for `because`)."""
+
+    _cache: dict[tuple[int, int], dict[str, set[str]]] = {}
+
+    @classmethod
+    def of(cls, rule: Rule, index: int) -> dict[str, set[str]]:
+        key = (id(rule), index)
+        found = cls._cache.get(key)
+        if found is None:
+            found = cls._cache[key] = cls._compute(rule, index)
+        return found
+
+    @staticmethod
+    def _compute(rule: Rule, index: int) -> dict[str, set[str]]:
+        alternative = rule.alternatives[index]
+        uses: dict[str, set[str]] = {a: set() for a in alternative.aliases()}
+        for condition in alternative.conditions:
+            for clause in (*condition.where, *condition.any):
+                if not condition.negated:
+                    uses[condition.alias].add(clause.field)
+                if isinstance(clause.operand, Ref):
+                    uses.setdefault(clause.operand.alias, set()).add(clause.operand.field)
+        for texts in (rule.message, rule.remedy):
+            for text in texts.values():
+                for match in _PLACEHOLDER.finditer(text):
+                    alias, _, field = match[1].strip().partition(".")
+                    if alias in uses:
+                        uses[alias].add(field)
+        return uses
+
+
+def _shown(value: Any, field_type: Any) -> Any:
+    if field_type == "date" and isinstance(value, int):
+        return from_day(value)
+    return value
+
+
+def _render(text: str, facts: Mapping[str, Mapping[str, Any]], types: Mapping[str, Any], lang: str, rulebook: RuleBook) -> str:
+    def replace(match: re.Match[str]) -> str:
+        alias, _, field = match[1].strip().partition(".")
+        fact = facts.get(alias, {})
+        if field not in fact:
+            return "—"
+        fact_type = rulebook.fact_types[fact["type"]]
+        spec = fact_type.fields.get(field)
+        return value_label(_shown(fact[field], spec.type if spec else None), lang)
+
+    # A single pass over the rule's own text: values are inserted, never interpreted.
+    return _PLACEHOLDER.sub(replace, text)
+
+
+def assess(
+    partnership: Partnership | Mapping[str, Any] | str | os.PathLike[str],
+    *,
+    as_of: dt.date | str,
+    portfolio: Iterable[Partnership] = (),
+    interpretations: Interpretations | Mapping[str, Any] | None = None,
+    rules: RuleBook | None = None,
+) -> Report:
+    """Assess a partnership against the policy, as of a date.
+
+    Args:
+        partnership: A :class:`~kipolicy.Partnership`, or a path or mapping that
+            :func:`~kipolicy.load_partnership` reads.
+        as_of: The date the assessment is made as of (a date, or ``YYYY-MM-DD``). Never the
+            wall clock: the same input gives the same report on any day.
+        portfolio: The other partnerships KI has, to compare with.
+        interpretations: The readings in force (:class:`~kipolicy.Interpretations` or a
+            mapping of name to value); every other interpretation keeps its default.
+        rules: A rule book from :func:`~kipolicy.load_rules`; default: the bundled rules.
+
+    Returns:
+        The :class:`~kipolicy.Report`.
+
+    Raises:
+        InputError: The partnership document, the date or an interpretation is not valid.
+        EngineError: The rule engine failed.
+
+    Example:
+        >>> import kipolicy
+        >>> p = kipolicy.load_partnership({"id": "x", "name": "X", "level": "department",
+        ...     "parties": [{"id": "ki", "name": "Karolinska Institutet", "role": "ki"}]})
+        >>> kipolicy.assess(p, as_of="2025-01-01").rule_ids
+        ('omfattning.out-of-scope-level',)
+    """
+    day = coerce_date(as_of)
+    subject_partnership = load_partnership(partnership)
+    interp = Interpretations.coerce(interpretations)
+    rulebook = rules if rules is not None else default_rules()
+    program = compile_rules(rulebook)
+    pol = policy()
+    facts = make_facts(subject_partnership, day, interp, pol.document.in_force_from)
+    for other in portfolio:
+        if not isinstance(other, Partnership):
+            raise TypeError(f"portfolio: expected Partnership objects, got {type(other).__name__}")
+
+    findings: dict[tuple[str, str, str], Finding] = {}
+    halted: dict[str, Any] = {"stage": None, "rule": None}
+
+    def react(firing: Firing) -> list[dict[str, Any]]:
+        rule = firing.rule
+        effect = rule.effect(interp)
+        alternative = rule.alternatives[firing.alternative]
+        subject_fact = firing.facts[alternative.subject]
+        subject = Subject(
+            subject_fact.get("path", ""),
+            str(subject_fact.get("name") or subject_fact.get("trait") or subject_fact.get("path") or subject_partnership.name),
+            subject_fact["type"],
+        )
+        uses = _Uses.of(rule, firing.alternative)
+        because = []
+        for alias in sorted(firing.facts):
+            fact = firing.facts[alias]
+            spec = rulebook.fact_types[fact["type"]].fields
+            values = {
+                field: _shown(fact[field], spec[field].type if field in spec else None)
+                for field in sorted(uses.get(alias, ()))
+                if field in fact
+            }
+            because.append(Evidence(fact["type"], fact.get("path", ""), values, fact.get("derived_by"), alias))
+        finding = Finding(
+            rule_id=rule.id,
+            kind=effect.kind,
+            modality=rule.modality,
+            section=rule.section,
+            citations=tuple(Citation.of(u) for u in rule.cites),
+            subject=subject,
+            because=tuple(because),
+            messages={lang: _render(rule.message[lang], firing.facts, {}, lang, rulebook) for lang in ("sv", "en")},
+            remedies={lang: _render(rule.remedy[lang], firing.facts, {}, lang, rulebook) for lang in ("sv", "en")},
+            title_sv=rule.title["sv"],
+            title_en=rule.title["en"],
+        )
+        findings.setdefault((rule.id, subject.path, subject.label), finding)
+        if effect.halts:
+            stage = STAGES.index(rule.stage)
+            if halted["stage"] is None or stage < halted["stage"]:
+                halted["stage"], halted["rule"] = stage, rule.id
+        derived = []
+        for derivation in effect.derive:
+            fact: dict[str, Any] = {"type": derivation.fact_type, "path": subject.path}
+            for name, value in derivation.values.items():
+                if isinstance(value, Ref):
+                    source = firing.facts.get(value.alias, {})
+                    if value.field in source:
+                        fact[name] = source[value.field]
+                else:
+                    fact[name] = value
+            fact["derived_by"] = rule.id
+            derived.append(fact)
+        return derived
+
+    program.run(facts, react, lambda: halted["stage"])
+
+    ordered = sorted_findings(findings.values())
+    reached_definition = halted["stage"] is None or halted["stage"] >= _DEFINITION_STAGE
+    is_strategic = (
+        any(f.rule_id == STRATEGIC_RULE for f in ordered) if reached_definition else None
+    )
+    return Report(
+        partnership_id=subject_partnership.id,
+        partnership_name=subject_partnership.name,
+        as_of=day,
+        findings=ordered,
+        in_scope=halted["rule"] is None,
+        is_strategic=is_strategic,
+        interpretations=interp,
+        halted_by=halted["rule"],
+    )

@@ -1,0 +1,493 @@
+"""Partnership documents (TOML, JSON or a mapping) into the fact model, with every problem.
+
+One cattrs converter does the structuring. It is strict: unknown keys are errors (with a
+did-you-mean), a string is not a number, ``"yes"`` is not a boolean, and dates are TOML dates or
+ISO ``YYYY-MM-DD`` strings. Every problem of a document is reported at once as an
+:class:`~kipolicy.InputError`, one line each, with the file and the field path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import json
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+import cattrs
+import cattrs.gen
+from cattrs.errors import (
+    IterableValidationNote,
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+)
+
+from ._errors import InputError, Problem, did_you_mean
+from ._model import Choice, FieldValueError, Partnership
+
+__all__ = ["converter", "load_partnership", "read_document", "structure", "apply_overrides"]
+
+MAPPING_NAME = "<mapping>"
+
+
+def _strict(kind: type, label: str):
+    def hook(value: Any, _type: Any) -> Any:
+        if kind is float:
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise ValueError(f"expected {label}, got {_describe(value)}")
+            if value != value or value in (float("inf"), float("-inf")):
+                raise ValueError(f"expected a finite number, got {value!r}")
+            return float(value)
+        if isinstance(value, bool) and kind is not bool:
+            raise ValueError(f"expected {label}, got {_describe(value)}")
+        if not isinstance(value, kind):
+            raise ValueError(f"expected {label}, got {_describe(value)}")
+        return value
+
+    return hook
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f"the text {shown!r}"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"the number {value!r}"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dt.datetime):
+        return f"the date-time {value.isoformat()}"
+    if value is None:
+        return "nothing (null)"
+    return f"a {type(value).__name__}"
+
+
+def _structure_date(value: Any, _type: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        raise ValueError(f"expected a date (YYYY-MM-DD), got {_describe(value)}")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"expected a date (YYYY-MM-DD), got the impossible date {value!r}") from None
+    raise ValueError(f"expected a date (YYYY-MM-DD), got {_describe(value)}")
+
+
+def _structure_enum(value: Any, type_: type[enum.Enum]) -> enum.Enum:
+    choices = [m.value for m in type_]
+    if isinstance(value, str):
+        try:
+            return type_(value)
+        except ValueError:
+            pass
+        hint = did_you_mean(value, choices)
+        raise ValueError(
+            f"expected one of {', '.join(map(repr, choices))}, got {value!r}{hint}"
+        )
+    raise ValueError(f"expected one of {', '.join(map(repr, choices))}, got {_describe(value)}")
+
+
+def _note(exc: BaseException, note: str) -> BaseException:
+    exc.__notes__ = [*getattr(exc, "__notes__", []), note]
+    return exc
+
+
+def _make_converter() -> cattrs.Converter:
+    conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    # Exact-type predicates: a class hook for str would also catch the str-based enums.
+    for kind, label in ((str, "text"), (int, "a whole number"), (float, "a number"), (bool, "true or false")):
+        conv.register_structure_hook_func(lambda t, kind=kind: t is kind, _strict(kind, label))
+    conv.register_structure_hook_func(lambda t: t is dt.date, _structure_date)
+    # The model's enumerations share one base; a hook on it outranks cattrs' own for Enum.
+    conv.register_structure_hook(Choice, _structure_enum)
+
+    # Lists and tables: cattrs iterates whatever it is given (a string where a list is
+    # expected would become a tuple of letters), so these hooks check the container first and
+    # collect every element's problem.
+    def sequence_factory(type_: Any):
+        (element,) = type_.__args__[:1]
+
+        def hook(value: Any, _type: Any) -> tuple:
+            if not isinstance(value, (list, tuple)):
+                raise ValueError(f"expected a list, got {_describe(value)}")
+            out, errors = [], []
+            for index, item in enumerate(value):
+                try:
+                    out.append(conv.structure(item, element))
+                except Exception as exc:  # noqa: BLE001 - collected and re-raised as a group
+                    errors.append(
+                        _note(exc, IterableValidationNote(f"@ index {index}", index, element))
+                    )
+            if errors:
+                raise IterableValidationError(f"While structuring {type_!r}", errors, type_)
+            return tuple(out)
+
+        return hook
+
+    def mapping_factory(type_: Any):
+        key_type, value_type = type_.__args__
+
+        def hook(value: Any, _type: Any) -> dict:
+            if not isinstance(value, Mapping):
+                raise ValueError(f"expected a table, got {_describe(value)}")
+            out, errors = {}, []
+            for key, item in value.items():
+                try:
+                    out[conv.structure(key, key_type)] = conv.structure(item, value_type)
+                except Exception as exc:  # noqa: BLE001 - collected and re-raised as a group
+                    errors.append(_note(exc, IterableValidationNote(f"@ key {key}", key, value_type)))
+            if errors:
+                raise IterableValidationError(f"While structuring {type_!r}", errors, type_)
+            return out
+
+        return hook
+
+    conv.register_structure_hook_factory(
+        lambda t: getattr(t, "__origin__", None) is tuple, sequence_factory
+    )
+    conv.register_structure_hook_factory(
+        lambda t: getattr(t, "__origin__", None) is dict, mapping_factory
+    )
+
+    def attrs_factory(type_: type):
+        # Unknown keys are checked here rather than by cattrs, which stops at them and would
+        # hide the other problems of the same table.
+        generated = cattrs.gen.make_dict_structure_fn(type_, conv, _cattrs_forbid_extra_keys=False)
+        names = {a.name for a in attrs.fields(type_)}
+
+        def hook(value: Any, _type: Any) -> Any:
+            if not isinstance(value, Mapping):
+                raise ValueError(f"expected a table, got {_describe(value)}")
+            extra = {str(k) for k in value if k not in names}
+            errors: list[Exception] = []
+            result = None
+            try:
+                result = generated({k: v for k, v in value.items() if k in names}, _type)
+            except ClassValidationError as exc:
+                errors.extend(exc.exceptions)
+            except FieldValueError as exc:
+                errors.append(exc)
+            if extra:
+                errors.append(ForbiddenExtraKeysError("", type_, extra))
+            if errors:
+                raise ClassValidationError(f"While structuring {type_.__name__}", errors, type_)
+            return result
+
+        return hook
+
+    conv.register_structure_hook_factory(attrs.has, attrs_factory)
+    conv.register_unstructure_hook(dt.date, lambda d: d.isoformat())
+    return conv
+
+
+#: The converter that turns documents into the fact model and back.
+converter = _make_converter()
+
+
+# -- problems -------------------------------------------------------------------------------
+
+
+def _join(path: str, part: str | int, *, index: bool) -> str:
+    if index:
+        key = part if isinstance(part, int) else json.dumps(str(part), ensure_ascii=False)
+        if not isinstance(part, int) and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", str(part)):
+            return f"{path}.{part}" if path else str(part)
+        return f"{path}[{key}]"
+    return f"{path}.{part}" if path else str(part)
+
+
+def _field_names(cls: type) -> list[str]:
+    return [a.name for a in attrs.fields(cls)]
+
+
+def _message(exc: BaseException, type_: Any) -> str:
+    if isinstance(exc, KeyError):
+        return "required field is missing"
+    if isinstance(exc, (ValueError, TypeError)) and str(exc):
+        text = str(exc)
+        # attrs' own validators speak of their internals; say what was expected instead.
+        if text.startswith("'") and "must be" in text:
+            return "expected " + text.split("must be", 1)[1].strip()
+        if "Length of" in text and "must be >=" in text:
+            return "expected a non-empty text"
+        return text
+    return f"invalid value ({type(exc).__name__}: {exc})"
+
+
+def problems_of(exc: BaseException, file: str, path: str = "") -> list[Problem]:
+    """Flatten a cattrs error tree into one :class:`Problem` per leaf."""
+    out: list[Problem] = []
+    if isinstance(exc, ForbiddenExtraKeysError):
+        known = _field_names(exc.cl) if attrs.has(exc.cl) else []
+        for key in sorted(exc.extra_fields):
+            out.append(
+                Problem(
+                    file,
+                    _join(path, key, index=False),
+                    f"unknown field{did_you_mean(key, known)}; expected one of: {', '.join(known)}",
+                )
+            )
+    elif isinstance(exc, IterableValidationError):
+        with_notes, without = exc.group_exceptions()
+        for sub, note in with_notes:
+            out.extend(problems_of(sub, file, _join(path, note.index, index=True)))
+        for sub in without:
+            out.extend(problems_of(sub, file, path))
+    elif isinstance(exc, ClassValidationError):
+        with_notes, without = exc.group_exceptions()
+        for sub, note in with_notes:
+            sub_path = _join(path, note.name, index=False)
+            if isinstance(sub, (ClassValidationError, IterableValidationError)) or isinstance(
+                sub, ForbiddenExtraKeysError
+            ):
+                out.extend(problems_of(sub, file, sub_path))
+            else:
+                out.append(Problem(file, sub_path, _message(sub, note.type)))
+        for sub in without:
+            out.extend(problems_of(sub, file, path))
+    elif isinstance(exc, FieldValueError):
+        out.append(Problem(file, _join_field_path(path, exc.field), str(exc)))
+    else:
+        out.append(Problem(file, path, _message(exc, None)))
+    return out
+
+
+def _join_field_path(path: str, field: str) -> str:
+    return f"{path}.{field}" if path else field
+
+
+# -- reading --------------------------------------------------------------------------------
+
+
+def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"duplicate key {key!r}")
+        out[key] = value
+    return out
+
+
+def read_document(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Read a TOML (``.toml``) or JSON (``.json``) file into a mapping.
+
+    Raises:
+        InputError: The file is missing, unreadable, not UTF-8 or not valid TOML/JSON.
+    """
+    file = os.fspath(path)
+    p = Path(file)
+    suffix = p.suffix.lower()
+    if suffix not in (".toml", ".json"):
+        raise InputError([Problem(file, "", "expected a .toml or .json file")])
+    try:
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise InputError([Problem(file, "", "no such file")]) from None
+    except IsADirectoryError:
+        raise InputError([Problem(file, "", "expected a file, found a directory")]) from None
+    except OSError as exc:
+        raise InputError([Problem(file, "", f"cannot be read: {exc.strerror or exc}")]) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            [Problem(file, "", f"is not UTF-8 text (byte {exc.start} cannot be decoded)")]
+        ) from None
+    try:
+        if suffix == ".toml":
+            data = tomllib.loads(text)
+        else:
+            data = json.loads(text, object_pairs_hook=_reject_duplicates)
+    except (tomllib.TOMLDecodeError, ValueError, RecursionError) as exc:
+        kind = "TOML" if suffix == ".toml" else "JSON"
+        raise InputError([Problem(file, "", f"is not valid {kind}: {exc}")]) from None
+    if not isinstance(data, dict):
+        raise InputError([Problem(file, "", f"expected a table at the top, got {_describe(data)}")])
+    return data
+
+
+_PATH_PART = re.compile(r"\.?([A-Za-z_][A-Za-z0-9_-]*)|\[(\d+)\]")
+
+
+def _parse_path(path: str) -> list[str | int]:
+    parts: list[str | int] = []
+    pos = 0
+    while pos < len(path):
+        m = _PATH_PART.match(path, pos)
+        if not m or (pos == 0 and path.startswith(".")):
+            raise ValueError(f"cannot read the field path {path!r}")
+        parts.append(m[1] if m[1] is not None else int(m[2]))
+        pos = m.end()
+    if not parts:
+        raise ValueError("empty field path")
+    return parts
+
+
+def apply_overrides(data: Mapping[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
+    """A deep copy of ``data`` with values set at field paths (``parties[1].kind``).
+
+    Raises:
+        ValueError: A path that cannot be read or that goes through something not a table or a
+            list, or a list index past the end (one past the end appends).
+    """
+    result = json.loads(json.dumps(data, default=_json_default))
+    result = _restore_dates(data, result)
+    for path, value in overrides.items():
+        parts = _parse_path(path)
+        target: Any = result
+        for depth, part in enumerate(parts[:-1]):
+            nxt = parts[depth + 1]
+            if isinstance(part, int):
+                if not isinstance(target, list) or part >= len(target):
+                    raise ValueError(f"{path}: no list item [{part}]")
+                target = target[part]
+            else:
+                if not isinstance(target, dict):
+                    raise ValueError(f"{path}: {part!r} is not inside a table")
+                if part not in target:
+                    target[part] = [] if isinstance(nxt, int) else {}
+                target = target[part]
+        last = parts[-1]
+        if isinstance(last, int):
+            if not isinstance(target, list) or last > len(target):
+                raise ValueError(f"{path}: no list item [{last}]")
+            if last == len(target):
+                target.append(value)
+            else:
+                target[last] = value
+        else:
+            if not isinstance(target, dict):
+                raise ValueError(f"{path}: {last!r} is not inside a table")
+            target[last] = value
+    return result
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        return {"__kipolicy_date__": value.isoformat(), "__type__": type(value).__name__}
+    raise TypeError(f"cannot copy a {type(value).__name__}")
+
+
+def _restore_dates(_original: Any, copied: Any) -> Any:
+    if isinstance(copied, dict):
+        if "__kipolicy_date__" in copied:
+            kind = {"date": dt.date, "datetime": dt.datetime, "time": dt.time}[copied["__type__"]]
+            return kind.fromisoformat(copied["__kipolicy_date__"])
+        return {k: _restore_dates(None, v) for k, v in copied.items()}
+    if isinstance(copied, list):
+        return [_restore_dates(None, v) for v in copied]
+    return copied
+
+
+def _cross_check(partnership: Partnership, file: str) -> list[Problem]:
+    """Problems no single field shows: references between facts and impossible dates."""
+    problems = []
+    party_ids = [p.id for p in partnership.parties]
+    ki = [i for i, p in enumerate(partnership.parties) if p.role.value == "ki"]
+    if len(ki) != 1:
+        got = "none" if not ki else ", ".join(f"parties[{i}]" for i in ki)
+        problems.append(
+            Problem(file, "parties", f"expected exactly one party with role 'ki' (KI itself), got {got}")
+        )
+    if partnership.steering_group is not None:
+        for i, member in enumerate(partnership.steering_group.members):
+            if member.party not in party_ids:
+                problems.append(
+                    Problem(
+                        file, f"steering_group.members[{i}].party",
+                        f"expected the id of a party ({', '.join(party_ids) or 'none given'}), "
+                        f"got {member.party!r}{did_you_mean(member.party, party_ids)}",
+                    )
+                )
+    for i, forum in enumerate(partnership.fora):
+        for j, party in enumerate(forum.parties):
+            if party not in party_ids:
+                problems.append(
+                    Problem(
+                        file, f"fora[{i}].parties[{j}]",
+                        f"expected the id of a party, got {party!r}{did_you_mean(party, party_ids)}",
+                    )
+                )
+    evaluation_ids = [e.id for e in partnership.evaluations]
+    for i, renewal in enumerate(partnership.agreement.renewals):
+        if renewal.evaluation is not None and renewal.evaluation not in evaluation_ids:
+            problems.append(
+                Problem(
+                    file, f"agreement.renewals[{i}].evaluation",
+                    f"expected the id of an evaluation ({', '.join(evaluation_ids) or 'none given'}), "
+                    f"got {renewal.evaluation!r}{did_you_mean(renewal.evaluation, evaluation_ids)}",
+                )
+            )
+    agreement = partnership.agreement
+    if agreement.signed and agreement.ends and agreement.ends < agreement.signed:
+        problems.append(
+            Problem(file, "agreement.ends", f"expected a date on or after the signing date {agreement.signed}")
+        )
+    return problems
+
+
+def structure(data: Mapping[str, Any], file: str = MAPPING_NAME) -> Partnership:
+    """Turn a mapping into a :class:`~kipolicy.Partnership`, reporting every problem.
+
+    Raises:
+        InputError: Every problem of the document, one per line, with the field path.
+    """
+    if not isinstance(data, Mapping):
+        raise InputError([Problem(file, "", f"expected a table, got {_describe(data)}")])
+    try:
+        partnership = converter.structure(dict(data), Partnership)
+    except (ClassValidationError, IterableValidationError, ForbiddenExtraKeysError) as exc:
+        raise InputError(problems_of(exc, file)) from None
+    except (ValueError, TypeError, KeyError) as exc:
+        raise InputError([Problem(file, "", _message(exc, Partnership))]) from None
+    problems = _cross_check(partnership, file)
+    if problems:
+        raise InputError(problems)
+    return partnership
+
+
+def load_partnership(
+    source: str | os.PathLike[str] | Mapping[str, Any] | Partnership,
+) -> Partnership:
+    """Load a partnership from a TOML or JSON file, a mapping, or return it if it is one.
+
+    Args:
+        source: A path to a ``.toml`` or ``.json`` document, a mapping with the document's
+            fields, or a :class:`~kipolicy.Partnership`.
+
+    Returns:
+        The :class:`~kipolicy.Partnership`.
+
+    Raises:
+        InputError: Every problem of the document at once, each naming the file, the field
+            path (e.g. ``parties[1].kind``) and what was expected.
+
+    Example:
+        >>> import kipolicy
+        >>> p = kipolicy.load_partnership({"id": "x", "name": "X", "parties": [
+        ...     {"id": "ki", "name": "Karolinska Institutet", "role": "ki"}]})
+        >>> p.level.value
+        'ki-wide'
+    """
+    if isinstance(source, Partnership):
+        return source
+    if isinstance(source, Mapping):
+        return structure(source, MAPPING_NAME)
+    if isinstance(source, (str, os.PathLike)):
+        file = os.fspath(source)
+        return structure(read_document(file), file)
+    raise TypeError(
+        f"load_partnership() expects a path, a mapping or a Partnership, got {type(source).__name__}"
+    )

@@ -1,0 +1,344 @@
+"""The rule engine adapter: the one module that knows durable-rules exists.
+
+It compiles a :class:`~kipolicy._rules.RuleBook` once into a durable-rules ruleset and runs
+assessments on it, following what was measured of the engine (docs/engine.md):
+
+* **one long-lived host, without timer threads.** durable's ``Host`` starts two timer threads
+  that dispatch pending actions in the background; this host starts none, and every pending
+  action runs synchronously in the caller's thread before results are read.
+* **a fresh session per assessment**, deleted afterwards (also on error), under a lock: one
+  session lives at a time, so the engine's 32-bit session hash can never mix two assessments.
+* **phases.** Every rule waits for a ``phase`` marker fact; markers are asserted one by one
+  after all base facts, and after each phase the facts its rules derived. A rule with a "there
+  is no such fact" condition runs in a phase after every rule that could derive that fact
+  (stratification), with the negation last and right after the marker, where the engine
+  evaluates it reliably. Rules of a later *stage* run only if no rule that halts fired.
+* **errors are never swallowed.** Actions only record what matched; anything raised inside
+  one, or reported by the engine, becomes :class:`~kipolicy.EngineError`.
+* **canonical order.** Facts are asserted in the order the fact builder gives; the caller sorts
+  the findings.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import json
+import threading
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from ._errors import EngineError, RuleFileError, Problem
+from ._rules import STAGES, Clause, Condition, Ref, Rule, RuleBook
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    import durable_rules_engine as _native
+    from durable import engine as _durable
+
+__all__ = ["Firing", "Program", "compile_rules"]
+
+_RESERVED = {"id": "id_", "sid": "sid_"}
+_BACK = {v: k for k, v in _RESERVED.items()}
+_MARKER_ALIAS = "phase_marker"
+_RULESET_NUMBERS = itertools.count(1)
+
+
+def _key(field: str) -> str:
+    return _RESERVED.get(field, field)
+
+
+@attrs.frozen
+class Firing:
+    """One firing of a rule: the rule, which alternative, and the facts each alias matched."""
+
+    rule: Rule
+    alternative: int
+    facts: Mapping[str, Mapping[str, Any]]
+    phase: int
+
+
+def _operand(value: Any) -> Any:
+    if isinstance(value, Ref):
+        return {value.alias: _key(value.field)}
+    return value
+
+
+def _clause(clause: Clause) -> dict[str, Any]:
+    field = _key(clause.field)
+    if clause.op == "missing":
+        return {"$nex": {field: 1}}
+    if clause.op == "present":
+        return {"$ex": {field: 1}}
+    operand = _operand(clause.operand)
+    if clause.op == "==":
+        return {field: operand}
+    op = {"!=": "$neq", "<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte"}[clause.op]
+    return {op: {field: operand}}
+
+
+def _condition(condition: Condition, extra: Clause | None = None, suffix: str = "") -> dict[str, Any]:
+    """One condition as a durable-rules expression; ``extra`` is one clause of its ``any``."""
+    terms: list[dict[str, Any]] = [{"type": condition.fact_type}]
+    terms += [_clause(c) for c in condition.where]
+    if extra is not None:
+        terms.append(_clause(extra))
+    alias = condition.alias + suffix
+    key = f"{alias}$not" if condition.negated else alias
+    return {key: {"$and": terms}}
+
+
+def _expand(conditions: Sequence[Condition]) -> list[tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
+    """The durable-rules rules (positive and negated expressions) of one alternative.
+
+    durable's ``$or`` fails with error 311 when it holds a reference to another fact and a
+    branch without one matches (docs/engine.md), so ``any`` never compiles to ``$or``: a
+    positive condition's ``any`` becomes one engine rule per clause (the adapter merges their
+    firings), and a negated one becomes one negation per clause ("no fact with a or b" is "no
+    fact with a and no fact with b").
+    """
+    positives = [c for c in conditions if not c.negated]
+    negations: list[dict[str, Any]] = []
+    for condition in conditions:
+        if not condition.negated:
+            continue
+        if condition.any:
+            negations += [_condition(condition, clause, f"_{i}") for i, clause in enumerate(condition.any)]
+        else:
+            negations.append(_condition(condition))
+    choices = [list(c.any) if c.any else [None] for c in positives]
+    return [
+        ([_condition(c, clause) for c, clause in zip(positives, combination)], negations)
+        for combination in itertools.product(*choices)
+    ]
+
+
+def _strata(rules: Sequence[Rule]) -> dict[str, int]:
+    """Each rule's stratum within its stage: after every rule deriving what it negates."""
+    problems = []
+    stage_of = {r.id: STAGES.index(r.stage) for r in rules}
+    producers: dict[str, list[Rule]] = {}
+    for rule in rules:
+        for fact_type in rule.derivable():
+            producers.setdefault(fact_type, []).append(rule)
+    for rule in rules:
+        for fact_type in rule.fact_types(negated=False) | rule.fact_types(negated=True):
+            for producer in producers.get(fact_type, []):
+                if stage_of[producer.id] > stage_of[rule.id]:
+                    problems.append(
+                        Problem(
+                            rule.file, f"rule {rule.id}",
+                            f"uses {fact_type!r}, which {producer.id} derives only in the later "
+                            f"stage {producer.stage!r}",
+                        )
+                    )
+    if problems:
+        raise RuleFileError(problems)
+    stratum = {r.id: 0 for r in rules}
+    for _ in range(len(rules) + 1):
+        changed = False
+        for rule in rules:
+            need = 0
+            for negated in (False, True):
+                for fact_type in rule.fact_types(negated=negated):
+                    for producer in producers.get(fact_type, []):
+                        if stage_of[producer.id] != stage_of[rule.id]:
+                            continue
+                        need = max(need, stratum[producer.id] + (1 if negated else 0))
+            if need > stratum[rule.id]:
+                stratum[rule.id] = need
+                changed = True
+        if not changed:
+            return stratum
+    cyclic = sorted(r.id for r in rules if stratum[r.id] >= len(rules))
+    raise RuleFileError(
+        [Problem("rules", "", f"rules depend on each other through 'no' conditions in a cycle: {', '.join(cyclic)}")]
+    )
+
+
+class _Host(_durable.Host):
+    """A durable-rules host that starts no timer threads and binds actions by name."""
+
+    def __init__(self, actions: Mapping[str, Callable[[Any], None]]) -> None:
+        self._kipolicy_actions = dict(actions)
+        super().__init__()
+
+    def _run(self) -> None:  # no dispatch or timer threads: actions run in the caller's thread
+        return None
+
+    def get_action(self, action_name: str) -> Callable[[Any], None]:
+        return self._kipolicy_actions[action_name]
+
+
+class Program:
+    """A rule book compiled into a durable-rules ruleset, ready to run assessments.
+
+    Attributes:
+        rules: The rule book it was compiled from.
+        phase_of: Each rule's phase; phases run in ascending order.
+        stage_of_phase: The stage index of each phase.
+        definition: The ruleset as given to the engine (for inspection and docs).
+    """
+
+    def __init__(self, rules: RuleBook) -> None:
+        self.rules = rules
+        strata = _strata(list(rules))
+        per_stage = {s: max([strata[r.id] for r in rules if r.stage == s], default=-1) + 1 for s in STAGES}
+        offset, base = 0, {}
+        for stage in STAGES:
+            base[stage] = offset
+            offset += per_stage[stage]
+        self.phase_of: dict[str, int] = {r.id: base[r.stage] + strata[r.id] + 1 for r in rules}
+        self.stage_of_phase: dict[int, int] = {
+            p: STAGES.index(r.stage) for r in rules for p in [self.phase_of[r.id]]
+        }
+        self.phases: tuple[int, ...] = tuple(sorted(self.stage_of_phase))
+        self._action_rule: dict[str, tuple[Rule, int]] = {}
+        definition: dict[str, Any] = {}
+        actions = {}
+        for rule in rules:
+            marker = {_MARKER_ALIAS: {"$and": [{"type": "phase"}, {"n": self.phase_of[rule.id]}]}}
+            for index, alternative in enumerate(rule.alternatives):
+                for variant, (positives, negations) in enumerate(_expand(alternative.conditions)):
+                    name = f"{rule.id}#{index}.{variant}"
+                    definition[name] = {"all": [*positives, marker, *negations], "run": name}
+                    actions[name] = self._make_action(name)
+                    self._action_rule[name] = (rule, index)
+        self.definition = copy.deepcopy(definition)
+        self._lock = threading.Lock()
+        self._collected: list[tuple[str, dict[str, Any]]] = []
+        self._errors: list[str] = []
+        self._sids = itertools.count(1)
+        self._name = f"kipolicy{next(_RULESET_NUMBERS)}"
+        try:
+            self._host = _Host(actions)
+            # durable deletes "run" from the dict it is given: hand it a copy.
+            self._host.register_rulesets({self._name: copy.deepcopy(definition)})
+            self._ruleset = self._host.get_ruleset(self._name)
+        except Exception as exc:  # noqa: BLE001 - the engine's own errors are untyped
+            raise EngineError([f"the engine refused the compiled rules: {exc}"]) from exc
+
+    def _make_action(self, name: str) -> Callable[[Any], None]:
+        def action(closure: Any) -> None:
+            try:
+                matched = closure._m  # noqa: SLF001 - the facts each alias matched
+                self._collected.append(
+                    (name, {alias: dict(fact) for alias, fact in matched.items()})
+                )
+            except BaseException as exc:  # noqa: BLE001 - the engine would swallow it
+                self._errors.append(f"{name}: {type(exc).__name__}: {exc}")
+
+        return action
+
+    # -- running ----------------------------------------------------------------------------
+    def _assert(self, sid: str, facts: Sequence[Mapping[str, Any]]) -> int:
+        payload = [{**{_key(k): v for k, v in f.items()}, "sid": sid} for f in facts]
+        try:
+            code, state = _native.assert_facts(
+                self._ruleset._handle, json.dumps(payload, ensure_ascii=False)  # noqa: SLF001
+            )
+        except Exception as exc:  # noqa: BLE001 - the engine's own errors are untyped
+            raise EngineError([f"the engine refused the facts: {exc}"]) from exc
+        if code == 2:
+            raise EngineError(["the engine saw the same fact twice (duplicate content or id)"])
+        # code 1 (a fact no rule tests) is expected and harmless: facts are still stored.
+        return state
+
+    def _drain(self, state: int) -> None:
+        outcome: list[Any] = []
+
+        def complete(error: Any, _result: Any) -> None:
+            if error:
+                outcome.append(error)
+
+        while True:
+            try:
+                started = _native.start_action_for_state(self._ruleset._handle, state)  # noqa: SLF001
+            except Exception as exc:  # noqa: BLE001
+                raise EngineError([f"the engine failed to start an action: {exc}"]) from exc
+            if not started:
+                break
+            self._ruleset._flush_actions(  # noqa: SLF001
+                json.loads(started[0]), {"message": json.loads(started[1])}, state, complete
+            )
+        if outcome:
+            self._errors.extend(str(e) for e in outcome)
+
+    def run(
+        self,
+        facts: Sequence[Mapping[str, Any]],
+        react: Callable[[Firing], Sequence[Mapping[str, Any]]],
+        halted_stage: Callable[[], int | None],
+    ) -> None:
+        """Assess one set of base facts.
+
+        Args:
+            facts: The base facts, each with ``type`` and ``path``.
+            react: Called for every firing, in the order the engine fires; returns the facts
+                the firing derives (asserted before the next phase).
+            halted_stage: The stage index of a rule that halted, if one did.
+
+        Raises:
+            EngineError: The engine refused a fact, or an action failed.
+        """
+        with self._lock:
+            sid = f"a{next(self._sids)}"
+            self._collected.clear()
+            self._errors.clear()
+            seen: set[str] = set()
+            numbered = itertools.count()
+            try:
+                state = self._assert(sid, [{**f, "fid": f"b{next(numbered)}"} for f in facts])
+                self._drain(state)
+                for phase in self.phases:
+                    stopped = halted_stage()
+                    if stopped is not None and self.stage_of_phase[phase] > stopped:
+                        break
+                    state = self._assert(sid, [{"type": "phase", "n": phase, "fid": f"p{phase}"}])
+                    self._drain(state)
+                    while self._collected:
+                        derived = []
+                        batch, self._collected[:] = list(self._collected), []
+                        for name, matched in batch:
+                            rule, index = self._action_rule[name]
+                            cleaned = {
+                                alias: {_BACK.get(k, k): v for k, v in fact.items() if k not in ("sid", "fid")}
+                                for alias, fact in matched.items()
+                                if alias != _MARKER_ALIAS
+                            }
+                            for fact in react(Firing(rule, index, cleaned, phase)):
+                                signature = json.dumps(
+                                    {k: v for k, v in fact.items() if k != "derived_by"}, sort_keys=True
+                                )
+                                if signature not in seen:
+                                    seen.add(signature)
+                                    derived.append({**fact, "fid": f"d{next(numbered)}"})
+                        if self._errors:
+                            raise EngineError(list(self._errors))
+                        if derived:
+                            state = self._assert(sid, derived)
+                            self._drain(state)
+                    if self._errors:
+                        raise EngineError(list(self._errors))
+            finally:
+                self._collected.clear()
+                try:
+                    self._ruleset.delete_state(sid)
+                except Exception:  # noqa: BLE001,S110 - nothing to delete after a refused fact
+                    pass
+
+
+_PROGRAMS: dict[int, Program] = {}
+_PROGRAMS_LOCK = threading.Lock()
+
+
+def compile_rules(rules: RuleBook) -> Program:
+    """The compiled program for ``rules``, compiled once per process and rule book."""
+    with _PROGRAMS_LOCK:
+        program = _PROGRAMS.get(id(rules))
+        if program is None or program.rules is not rules:
+            program = _PROGRAMS[id(rules)] = Program(rules)
+        return program

@@ -1,0 +1,231 @@
+"""The named interpretations: readings of the policy a user can switch.
+
+Each interpretation has a name (``traits-required``), a default and the values it takes. An
+:class:`Interpretations` object holds one value for each; an unknown name or value is an
+:class:`~kipolicy.InterpretationError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import attrs
+
+from ._errors import InterpretationError, Problem, did_you_mean
+
+__all__ = ["INTERPRETATIONS", "Interpretation", "Interpretations"]
+
+
+@attrs.frozen
+class Interpretation:
+    """One named interpretation.
+
+    Attributes:
+        name: Its name, e.g. ``traits-required``.
+        default: The default reading.
+        choices: The values it takes, for a named choice; None for a number or a list.
+        kind: ``choice``, ``int`` (a whole number ≥ 0), ``number`` (≥ 0), ``optional-int``
+            (a whole number, or none) or ``names`` (a list of names, or none).
+        question: The question of the policy it answers.
+        cites: The policy units the question is about.
+    """
+
+    name: str
+    default: Any
+    kind: str
+    question: str
+    cites: tuple[str, ...]
+    choices: tuple[str, ...] | None = None
+
+    @property
+    def field(self) -> str:
+        """The name of the ``assessment`` fact's field that carries the value in rules."""
+        return self.name.replace("-", "_")
+
+    def check(self, value: Any) -> str | None:
+        """What is wrong with ``value`` for this interpretation, or None."""
+        if self.kind == "choice":
+            if not isinstance(value, str) or value not in (self.choices or ()):
+                hint = did_you_mean(value, self.choices or ()) if isinstance(value, str) else ""
+                return f"expected one of {', '.join(map(repr, self.choices or ()))}, got {value!r}{hint}"
+        elif self.kind in ("int", "optional-int"):
+            if value is None and self.kind == "optional-int":
+                return None
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                none = " or none" if self.kind == "optional-int" else ""
+                return f"expected a whole number ≥ 0{none}, got {value!r}"
+        elif self.kind == "number":
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                return f"expected a number ≥ 0, got {value!r}"
+        elif self.kind == "names":
+            if value is None:
+                return None
+            if not isinstance(value, (list, tuple)) or not all(
+                isinstance(v, str) and v for v in value
+            ):
+                return f"expected a list of names, or none, got {value!r}"
+        return None
+
+    def normalise(self, value: Any) -> Any:
+        if self.kind == "names" and value is not None:
+            return tuple(value)
+        return value
+
+
+_ALL = (
+    Interpretation(
+        "scope-on-definition", "guidance", "choice",
+        "Does omfattning.2 stop the assessment of a partnership that fails the definition?",
+        ("omfattning.2", "definition.3"), ("guidance", "strict"),
+    ),
+    Interpretation(
+        "traits-required", "core-four", "choice",
+        "'kännetecknas av': which of the definition's traits are necessary?",
+        ("definition.3", "definition.8"), ("core-four", "all-five"),
+    ),
+    Interpretation(
+        "retroactivity", "ongoing-only", "choice",
+        "Does the policy reach partnerships entered before it came into force?",
+        ("dokument.2",), ("ongoing-only", "full"),
+    ),
+    Interpretation(
+        "geography", "all", "choice",
+        "Does the policy cover local and national partners, or only international ones?",
+        ("definition.1",), ("all", "international-only"),
+    ),
+    Interpretation(
+        "startup-months", 12, "int",
+        "How long is the start-up phase of definition.9, in months after the start?",
+        ("definition.9",),
+    ),
+    Interpretation(
+        "long-term-years", 3, "number",
+        "How many years of commitment are long-term (definition.6)?",
+        ("definition.6", "resurssattning.2"),
+    ),
+    Interpretation(
+        "follow-up-cadence", "rolling", "choice",
+        "What does 'årligen' require: at most 12 months between follow-ups, or one per calendar year?",
+        ("uppfoljning.2",), ("rolling", "calendar-year"),
+    ),
+    Interpretation(
+        "risk-interval-months", 12, "int",
+        "How often is 'kontinuerligt' (risk.2), in months between assessments?",
+        ("risk.2",),
+    ),
+    Interpretation(
+        "decision-authorities", ("rektor",), "names",
+        "Who may decide to enter a strategic partnership under etablering.3?",
+        ("etablering.3",),
+    ),
+    Interpretation(
+        "due-soon-days", 60, "int",
+        "How many days ahead does a due date become an obligation finding?",
+        ("uppfoljning.2", "risk.2"),
+    ),
+    Interpretation(
+        "renewal-lead-months", 6, "int",
+        "How many months before the agreement ends must the renewal evaluation be planned?",
+        ("uppfoljning.2",),
+    ),
+    Interpretation(
+        "capacity", None, "optional-int",
+        "How many active strategic partnerships can KI run at once (urval.1)?",
+        ("urval.1",),
+    ),
+    Interpretation(
+        "focus-areas", None, "names",
+        "Which names count as KI Strategy 2030 focus areas for urval.3?",
+        ("urval.3",),
+    ),
+)
+
+#: Every named interpretation, by name.
+INTERPRETATIONS: Mapping[str, Interpretation] = {i.name: i for i in _ALL}
+
+
+class Interpretations(Mapping[str, Any]):
+    """The interpretations in force for an assessment: every name with its value.
+
+    Build it from keyword arguments or a mapping, with the names as in the catalogue
+    (``Interpretations({"traits-required": "all-five"})``) or with underscores
+    (``Interpretations(traits_required="all-five")``); names not given keep their default.
+
+    Raises:
+        InterpretationError: An unknown name, or a value the interpretation does not take.
+    """
+
+    __slots__ = ("_values",)
+
+    def __init__(self, values: Mapping[str, Any] | None = None, /, **kwargs: Any) -> None:
+        given = dict(values or {})
+        given.update({k.replace("_", "-"): v for k, v in kwargs.items()})
+        problems = []
+        chosen = {name: i.default for name, i in INTERPRETATIONS.items()}
+        for name, value in given.items():
+            key = str(name).replace("_", "-")
+            interpretation = INTERPRETATIONS.get(key)
+            if interpretation is None:
+                problems.append(
+                    Problem(
+                        "<interpretations>", str(name),
+                        f"unknown interpretation{did_you_mean(key, INTERPRETATIONS)}; "
+                        f"known: {', '.join(INTERPRETATIONS)}",
+                    )
+                )
+                continue
+            wrong = interpretation.check(value)
+            if wrong:
+                problems.append(Problem("<interpretations>", key, wrong))
+                continue
+            chosen[key] = interpretation.normalise(value)
+        if problems:
+            raise InterpretationError(problems)
+        self._values = chosen
+
+    @classmethod
+    def coerce(cls, value: Interpretations | Mapping[str, Any] | None) -> Interpretations:
+        """``value`` as an :class:`Interpretations` (None: every default)."""
+        if isinstance(value, Interpretations):
+            return value
+        return cls(value or {})
+
+    def __getitem__(self, name: str) -> Any:
+        return self._values[name.replace("_", "-")]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Interpretations):
+            return self._values == other._values
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(sorted((k, repr(v)) for k, v in self._values.items())))
+
+    def replace(self, **changes: Any) -> Interpretations:
+        """A copy with some values changed (names with underscores)."""
+        values = dict(self._values)
+        values.update({k.replace("_", "-"): v for k, v in changes.items()})
+        return Interpretations(values)
+
+    def changed(self) -> dict[str, Any]:
+        """The interpretations that differ from their default."""
+        return {
+            k: v for k, v in self._values.items() if v != INTERPRETATIONS[k].normalise(
+                INTERPRETATIONS[k].default
+            )
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every value, JSON-serialisable (lists for names)."""
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in self._values.items()}
+
+    def __repr__(self) -> str:
+        changed = ", ".join(f"{k!r}: {v!r}" for k, v in self.changed().items())
+        return f"Interpretations({{{changed}}})"

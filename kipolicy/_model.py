@@ -1,0 +1,552 @@
+"""The fact model: what a user describes about a partnership.
+
+Plain, frozen attrs classes. They know nothing about documents or the engine: turning a TOML or
+JSON document into these classes is :mod:`kipolicy._documents`' job, and turning them into
+engine facts is :mod:`kipolicy._facts`'. Use :func:`attrs.evolve` to make what-if variants.
+
+Every enumeration's values are the strings a document uses (``"ki-wide"``, ``"in-place"``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+import attrs
+
+__all__ = [
+    "AddedValue",
+    "AdminSupport",
+    "Agreement",
+    "Area",
+    "AssessedBy",
+    "Choice",
+    "ContributionKind",
+    "Decision",
+    "Establishment",
+    "Ethics",
+    "EthicsStatus",
+    "Evaluation",
+    "EvaluationPurpose",
+    "FollowUp",
+    "Forum",
+    "Initiative",
+    "Level",
+    "Outcome",
+    "Party",
+    "PartyKind",
+    "PartyRole",
+    "Partnership",
+    "Reach",
+    "Renewal",
+    "Resourcing",
+    "Risk",
+    "RiskAssessment",
+    "RiskLevel",
+    "RiskPurpose",
+    "SteeringGroup",
+    "SteeringMember",
+    "Strategy",
+    "Stage",
+    "Termination",
+    "TerminationKind",
+    "TraitStatus",
+    "Traits",
+    "ValueDimension",
+    "FieldValueError",
+]
+
+
+class Choice(str, enum.Enum):
+    """An enumeration whose values are the words a document uses."""
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Level(Choice):
+    """The level at which a partnership is entered (omfattning.2)."""
+
+    KI_WIDE = "ki-wide"
+    FACULTY = "faculty"
+    DEPARTMENT = "department"
+    RESEARCH_GROUP = "research-group"
+
+
+class Stage(Choice):
+    """Where the partnership is in its life."""
+
+    PROPOSAL = "proposal"
+    ACTIVE = "active"
+    ENDED = "ended"
+
+
+class PartyRole(Choice):
+    """KI itself, or a partner organisation."""
+
+    KI = "ki"
+    PARTNER = "partner"
+
+
+class PartyKind(Choice):
+    """What kind of organisation a party is (definition.2)."""
+
+    UNIVERSITY = "university"
+    COMPANY = "company"
+    GOVERNMENT_AGENCY = "government-agency"
+    CIVIL_SOCIETY = "civil-society"
+    PUBLIC_SECTOR = "public-sector"
+    OTHER = "other"
+
+
+class Reach(Choice):
+    """Local, national or international partner (definition.1)."""
+
+    LOCAL = "local"
+    NATIONAL = "national"
+    INTERNATIONAL = "international"
+
+
+class TraitStatus(Choice):
+    """How far a trait of the definition is met (definition.3-9)."""
+
+    IN_PLACE = "in-place"
+    JOINTLY_INTENDED = "jointly-intended"
+    ABSENT = "absent"
+
+
+class Area(Choice):
+    """Areas of cooperation (definition.8)."""
+
+    RESEARCH = "research"
+    EDUCATION = "education"
+    UTILISATION = "utilisation"
+
+
+class ValueDimension(Choice):
+    """The kinds of added value the policy names, each with its own section."""
+
+    PERSPECTIVES = "perspectives"
+    SHARED_RESOURCES = "shared-resources"
+    INTERNATIONALISATION = "internationalisation"
+    VISIBILITY = "visibility"
+
+
+class EthicsStatus(Choice):
+    """The result of assessing one ethical aspect (urval.6)."""
+
+    FINE = "fine"
+    CONCERN = "concern"
+    NOT_ASSESSED = "not-assessed"
+
+
+class AssessedBy(Choice):
+    """Who made a risk assessment (risk.2)."""
+
+    JOINT = "joint"
+    KI = "ki"
+
+
+class RiskPurpose(Choice):
+    """Why a risk assessment was made (risk.1, risk.2)."""
+
+    PREPARATION = "preparation"
+    CONTINUOUS = "continuous"
+
+
+class RiskLevel(Choice):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class ContributionKind(Choice):
+    """How a partner contributes (resurssattning.1)."""
+
+    CASH = "cash"
+    IN_KIND = "in-kind"
+
+
+class Initiative(Choice):
+    """Where the initiative came from (etablering.1-2)."""
+
+    MANAGEMENT = "management"
+    EXTERNAL_REQUEST = "external-request"
+    INDIVIDUAL_STAFF = "individual-staff"
+    OTHER = "other"
+    UNKNOWN = "unknown"
+
+
+class AdminSupport(Choice):
+    """Administrative support assigned to the partnership (organisation.4)."""
+
+    COORDINATION = "coordination"
+    COMMUNICATION = "communication"
+    OTHER = "other"
+
+
+class Outcome(Choice):
+    """The result of a follow-up or an evaluation (uppfoljning.2-3)."""
+
+    MEETS = "meets"
+    PARTLY_MEETS = "partly-meets"
+    BELOW_EXPECTATIONS = "below-expectations"
+
+
+class EvaluationPurpose(Choice):
+    RENEWAL = "renewal"
+    PERIODIC = "periodic"
+    OTHER = "other"
+
+
+class TerminationKind(Choice):
+    """How a partnership stopped being a strategic one (uppfoljning.3)."""
+
+    ENDED = "ended"
+    CONVERTED = "converted"
+
+
+class FieldValueError(ValueError):
+    """A field's value is out of range; ``field`` names the field."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        super().__init__(message)
+
+
+def _unique(attribute_name: str):
+    def check(instance: object, attribute: attrs.Attribute, value: tuple) -> None:  # noqa: ARG001
+        seen: set[object] = set()
+        for index, item in enumerate(value):
+            key = getattr(item, attribute_name) if attribute_name else item
+            if key in seen:
+                what = f"{attribute_name} " if attribute_name else ""
+                raise FieldValueError(
+                    f"{attribute.name}[{index}]", f"duplicate {what}{str(key)!r}: expected each once"
+                )
+            seen.add(key)
+
+    return check
+
+
+def _text(instance: object, attribute: attrs.Attribute, value: str) -> None:  # noqa: ARG001
+    if not value.strip():
+        raise FieldValueError(attribute.name, "expected a non-empty text")
+
+
+def _non_negative(instance: object, attribute: attrs.Attribute, value: float | None) -> None:  # noqa: ARG001
+    if value is not None and value < 0:
+        raise FieldValueError(attribute.name, f"expected a number >= 0, got {value!r}")
+
+
+@attrs.frozen
+class Party:
+    """KI or a partner organisation.
+
+    Attributes:
+        id: A short identifier, unique within the partnership, that other facts refer to
+            (steering-group members, contact fora).
+        name: The organisation's name.
+        role: ``ki`` for Karolinska Institutet itself, ``partner`` for a partner organisation.
+        kind: University, company, government agency, civil society, public sector or other.
+        reach: Local, national or international (definition.1).
+        country: Country (ISO 3166 code or name).
+        fields: Fields of competence (e.g. medicine, technology, humanities, social science).
+        management_engagement: Whether the party's management is engaged (definition.5).
+        benefit: The benefit this party draws from the partnership (definition.7).
+        contact_persons: Named contact persons at this party (organisation.2).
+    """
+
+    id: str = attrs.field(validator=_text)
+    name: str = attrs.field(validator=_text)
+    role: PartyRole = PartyRole.PARTNER
+    kind: PartyKind = PartyKind.OTHER
+    reach: Reach | None = None
+    country: str | None = None
+    fields: tuple[str, ...] = ()
+    management_engagement: TraitStatus = TraitStatus.ABSENT
+    benefit: str | None = None
+    contact_persons: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class Traits:
+    """The traits of the definition (definition.4-9).
+
+    Attributes:
+        formalised: Formalised, institution-wide cooperation (an agreement), trait 1.
+        long_term: Long-term commitments, trait 3.
+        commitment_years: How many years the parties commit to (or intend to).
+        common_goals: The common goals and challenges, trait 3.
+        mutual_benefit: Mutual benefit no party could reach alone, trait 4.
+        joint_value: The value generated jointly that no party could reach alone.
+        areas: Cooperation areas and how far each is in place, trait 5.
+        intentions_stated_jointly: Whether the intentions a trait rests on were stated jointly
+            by the parties (definition.9).
+    """
+
+    formalised: TraitStatus = TraitStatus.ABSENT
+    long_term: TraitStatus = TraitStatus.ABSENT
+    commitment_years: float | None = attrs.field(default=None, validator=_non_negative)
+    common_goals: tuple[str, ...] = ()
+    mutual_benefit: TraitStatus = TraitStatus.ABSENT
+    joint_value: str | None = None
+    areas: dict[Area, TraitStatus] = attrs.field(factory=dict, hash=False)
+    intentions_stated_jointly: bool | None = None
+
+
+@attrs.frozen
+class Strategy:
+    """The link to KI's strategy (urval.3).
+
+    Attributes:
+        focus_areas: KI Strategy 2030 focus areas (insatsområden) the partnership supports.
+        rationale: How the partnership supports them.
+    """
+
+    focus_areas: tuple[str, ...] = attrs.field(default=(), validator=_unique(""))
+    rationale: str | None = None
+
+
+@attrs.frozen
+class AddedValue:
+    """One kind of added value claimed (mervarde.1 and the sections after it)."""
+
+    dimension: ValueDimension
+    description: str | None = None
+    aspects: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class Ethics:
+    """The ethics assessment of urval.6, one status per aspect."""
+
+    academic_freedom: EthicsStatus = EthicsStatus.NOT_ASSESSED
+    democratic_values: EthicsStatus = EthicsStatus.NOT_ASSESSED
+    critical_reflection: EthicsStatus = EthicsStatus.NOT_ASSESSED
+    high_quality: EthicsStatus = EthicsStatus.NOT_ASSESSED
+    note: str | None = None
+
+
+@attrs.frozen
+class Risk:
+    """One identified risk."""
+
+    description: str = attrs.field(validator=_text)
+    level: RiskLevel = RiskLevel.MEDIUM
+
+
+@attrs.frozen
+class RiskAssessment:
+    """A risk assessment (risk.1-4).
+
+    Attributes:
+        date: When it was made.
+        by: ``joint`` (together with the partner) or ``ki`` (by KI alone).
+        purpose: ``preparation`` of the proposal, or ``continuous`` within the partnership.
+        risks: The risks identified.
+        weighed_against_benefit: Whether the risks were weighed against the potential benefit.
+        external_support: Whether external support was used.
+    """
+
+    date: dt.date
+    by: AssessedBy = AssessedBy.KI
+    purpose: RiskPurpose = RiskPurpose.CONTINUOUS
+    risks: tuple[Risk, ...] = ()
+    weighed_against_benefit: bool = False
+    external_support: bool = False
+
+
+@attrs.frozen
+class Resourcing:
+    """Funding of the partnership (resurssattning.1-4).
+
+    Attributes:
+        ki_funding: Whether KI offers funding for joint activities.
+        ki_funding_amount: The amount offered per year (in SEK), if known.
+        ki_funding_years: For how many years KI commits funding.
+        level_agreed_with_partner: Whether the level was set in consultation with the partner.
+        partner_contribution: What the partner contributes (cash, in kind); empty: nothing.
+        external_funds: External funds used or considered (names of funders or programmes).
+    """
+
+    ki_funding: bool = False
+    ki_funding_amount: float | None = attrs.field(default=None, validator=_non_negative)
+    ki_funding_years: float | None = attrs.field(default=None, validator=_non_negative)
+    level_agreed_with_partner: bool = False
+    partner_contribution: tuple[ContributionKind, ...] = attrs.field(
+        default=(), validator=_unique("")
+    )
+    external_funds: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class Decision:
+    """The decision to enter the partnership (etablering.3)."""
+
+    date: dt.date
+    by: str = attrs.field(validator=_text)
+
+
+@attrs.frozen
+class Establishment:
+    """How the partnership came about (etablering.1-3)."""
+
+    initiative: Initiative = Initiative.UNKNOWN
+    decision: Decision | None = None
+
+
+@attrs.frozen
+class SteeringMember:
+    """A member of the steering group.
+
+    Attributes:
+        party: The ``id`` of the party the member represents.
+        name: The member's name or role.
+        management_representative: Whether the member represents the party's management.
+    """
+
+    party: str = attrs.field(validator=_text)
+    name: str | None = None
+    management_representative: bool = False
+
+
+@attrs.frozen
+class SteeringGroup:
+    """The steering group or equivalent (organisation.1)."""
+
+    name: str | None = None
+    members: tuple[SteeringMember, ...] = ()
+
+
+@attrs.frozen
+class Forum:
+    """A contact forum and the level within the partnership it sits at (organisation.3)."""
+
+    name: str = attrs.field(validator=_text)
+    level: str = attrs.field(validator=_text)
+    parties: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class Renewal:
+    """A renewal of the agreement, and the evaluation (by id) that preceded it."""
+
+    date: dt.date
+    until: dt.date | None = None
+    evaluation: str | None = None
+
+
+@attrs.frozen
+class Agreement:
+    """The cooperation agreement (definition.4, uppfoljning.2)."""
+
+    signed: dt.date | None = None
+    ends: dt.date | None = None
+    renewals: tuple[Renewal, ...] = ()
+
+
+@attrs.frozen
+class FollowUp:
+    """An annual follow-up (uppfoljning.2)."""
+
+    date: dt.date
+    outcome: Outcome = Outcome.MEETS
+    note: str | None = None
+
+
+@attrs.frozen
+class Evaluation:
+    """An evaluation, e.g. before a renewal (uppfoljning.2)."""
+
+    id: str = attrs.field(validator=_text)
+    date: dt.date = attrs.field()
+    purpose: EvaluationPurpose = EvaluationPurpose.RENEWAL
+    outcome: Outcome = Outcome.MEETS
+
+
+@attrs.frozen
+class Termination:
+    """The partnership ended, or continued in another form (uppfoljning.3)."""
+
+    date: dt.date
+    kind: TerminationKind = TerminationKind.ENDED
+    new_form: str | None = None
+
+
+@attrs.frozen
+class Partnership:
+    """One partnership, as described by its document.
+
+    Attributes:
+        id: A stable identifier.
+        name: The partnership's name.
+        level: The level at which it is entered (omfattning.2).
+        stage: ``proposal``, ``active`` or ``ended``.
+        started: When the cooperation started (defaults, for dates that count from the start,
+            to the agreement's signing date, then to the decision date).
+        parties: KI and the partner organisations.
+        traits: The definition's traits.
+        strategy: The link to KI's strategy.
+        added_value: The added value claimed, one entry per dimension.
+        ethics: The ethics assessment.
+        risk_assessments: Risk assessments made.
+        resourcing: Funding.
+        establishment: Initiative and decision.
+        steering_group: The steering group or equivalent, if any.
+        fora: Contact fora.
+        admin_support: Administrative support assigned.
+        agreement: The cooperation agreement.
+        follow_ups: Annual follow-ups made.
+        evaluations: Evaluations made.
+        termination: How it ended or was converted, if it was.
+    """
+
+    id: str = attrs.field(validator=_text)
+    name: str = attrs.field(validator=_text)
+    level: Level = Level.KI_WIDE
+    stage: Stage = Stage.PROPOSAL
+    started: dt.date | None = None
+    parties: tuple[Party, ...] = attrs.field(default=(), validator=_unique("id"))
+    traits: Traits = attrs.field(factory=Traits)
+    strategy: Strategy = attrs.field(factory=Strategy)
+    added_value: tuple[AddedValue, ...] = attrs.field(default=(), validator=_unique("dimension"))
+    ethics: Ethics = attrs.field(factory=Ethics)
+    risk_assessments: tuple[RiskAssessment, ...] = ()
+    resourcing: Resourcing = attrs.field(factory=Resourcing)
+    establishment: Establishment = attrs.field(factory=Establishment)
+    steering_group: SteeringGroup | None = None
+    fora: tuple[Forum, ...] = ()
+    admin_support: tuple[AdminSupport, ...] = attrs.field(default=(), validator=_unique(""))
+    agreement: Agreement = attrs.field(factory=Agreement)
+    follow_ups: tuple[FollowUp, ...] = ()
+    evaluations: tuple[Evaluation, ...] = attrs.field(default=(), validator=_unique("id"))
+    termination: Termination | None = None
+
+    @property
+    def ki(self) -> Party | None:
+        """KI's own party, if the document names it."""
+        return next((p for p in self.parties if p.role is PartyRole.KI), None)
+
+    @property
+    def partners(self) -> tuple[Party, ...]:
+        """The partner organisations."""
+        return tuple(p for p in self.parties if p.role is PartyRole.PARTNER)
+
+    @property
+    def start_date(self) -> dt.date | None:
+        """The date the partnership counts from: started, else signed, else decided."""
+        if self.started is not None:
+            return self.started
+        if self.agreement.signed is not None:
+            return self.agreement.signed
+        if self.establishment.decision is not None:
+            return self.establishment.decision.date
+        return None
+
+    @property
+    def entered(self) -> dt.date | None:
+        """The date it was entered: the decision, else the start."""
+        if self.establishment.decision is not None:
+            return self.establishment.decision.date
+        return self.start_date

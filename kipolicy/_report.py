@@ -1,0 +1,329 @@
+"""Findings and reports: what an assessment concludes, with its citations and its reasons."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import tomllib
+from collections.abc import Iterable, Mapping
+from importlib import resources
+from typing import Any
+
+import attrs
+
+from ._interpretations import Interpretations
+from ._policy import policy
+from ._rules import KINDS
+
+__all__ = ["Citation", "Evidence", "Finding", "Report", "Subject", "value_label"]
+
+
+@functools.cache
+def _labels() -> dict[str, dict[str, str]]:
+    text = resources.files("kipolicy").joinpath("data/labels.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)["values"]
+
+
+def value_label(value: Any, lang: str) -> str:
+    """How a value is shown in a message in ``lang``: dates as ISO dates, known words translated."""
+    if isinstance(value, bool):
+        return {"sv": {True: "ja", False: "nej"}, "en": {True: "yes", False: "no"}}[lang][value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    label = _labels().get(str(value))
+    return label[lang] if label else str(value)
+
+
+def _check_lang(lang: str) -> str:
+    if lang not in ("sv", "en"):
+        raise ValueError(f"unknown language {lang!r}: expected 'sv' or 'en'")
+    return lang
+
+
+@attrs.frozen
+class Citation:
+    """A policy unit a finding cites, with its text in both languages.
+
+    Attributes:
+        unit: The unit id, e.g. ``risk.3``.
+        section: The section id, e.g. ``risk``.
+        heading_sv: The section's heading in Swedish.
+        heading_en: The section's heading in English.
+        text_sv: The unit's Swedish text (the policy's own).
+        text_en: The unit's English translation.
+        modality: The unit's modality.
+    """
+
+    unit: str
+    section: str
+    heading_sv: str
+    heading_en: str
+    text_sv: str
+    text_en: str
+    modality: str
+
+    @classmethod
+    def of(cls, unit_id: str) -> Citation:
+        """The citation of a unit of the policy."""
+        pol = policy()
+        unit = pol.unit(unit_id)
+        section = pol.section(unit.section)
+        return cls(
+            unit.id, section.id, section.heading_sv, section.heading_en,
+            unit.text_sv, unit.text_en, unit.modality,
+        )
+
+    def heading(self, lang: str = "sv") -> str:
+        return self.heading_sv if _check_lang(lang) == "sv" else self.heading_en
+
+    def text(self, lang: str = "sv") -> str:
+        return self.text_sv if _check_lang(lang) == "sv" else self.text_en
+
+    def to_dict(self) -> dict[str, Any]:
+        return attrs.asdict(self)
+
+
+@attrs.frozen
+class Subject:
+    """What a finding is about: the partnership, or one party, trait, assessment, ...
+
+    Attributes:
+        path: Where it is in the partnership document (``""`` for the whole partnership,
+            ``parties[1]`` for the second party).
+        label: A name to show.
+        fact_type: The kind of fact (``partnership``, ``party``, ``trait``, ...).
+    """
+
+    path: str
+    label: str
+    fact_type: str
+
+    def __str__(self) -> str:
+        return self.label if not self.path else f"{self.label} ({self.path})"
+
+    def to_dict(self) -> dict[str, Any]:
+        return attrs.asdict(self)
+
+
+@attrs.frozen
+class Evidence:
+    """A fact that made a rule fire.
+
+    Attributes:
+        fact_type: The kind of fact.
+        path: Where it is in the document (derived facts: where their source is).
+        values: The fields the rule tested, with their values (dates as dates).
+        derived_by: For a fact a rule derived, that rule's id; None for a fact of the document.
+        alias: The name the rule gives the fact.
+    """
+
+    fact_type: str
+    path: str
+    values: Mapping[str, Any] = attrs.field(hash=False)
+    derived_by: str | None = None
+    alias: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "fact_type": self.fact_type,
+            "path": self.path,
+            "values": {k: _jsonable(v) for k, v in self.values.items()},
+            "derived_by": self.derived_by,
+            "alias": self.alias,
+        }
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+@attrs.frozen
+class Finding:
+    """One conclusion of an assessment.
+
+    Attributes:
+        rule_id: The rule's stable id, e.g. ``definition.management-not-engaged``.
+        kind: ``violation``, ``warning``, ``obligation``, ``recommendation`` or ``note``.
+        modality: The modality of the policy's words (``shall``, ``must``, ...).
+        section: The policy section of the rule.
+        citations: The policy units the finding cites.
+        subject: What the finding is about.
+        because: The facts that made the rule fire.
+        due: For an obligation, the date it falls due; None otherwise.
+        title_sv: The rule's title in Swedish.
+        title_en: The rule's title in English.
+    """
+
+    rule_id: str
+    kind: str
+    modality: str
+    section: str
+    citations: tuple[Citation, ...]
+    subject: Subject
+    because: tuple[Evidence, ...]
+    messages: Mapping[str, str] = attrs.field(hash=False, repr=False)
+    remedies: Mapping[str, str] = attrs.field(hash=False, repr=False)
+    title_sv: str = ""
+    title_en: str = ""
+    due: dt.date | None = None
+
+    def message(self, lang: str = "sv") -> str:
+        """The message in ``lang`` (``sv`` or ``en``)."""
+        return self.messages[_check_lang(lang)]
+
+    def remedy(self, lang: str = "sv") -> str:
+        """What to do about it, in ``lang`` (``sv`` or ``en``)."""
+        return self.remedies[_check_lang(lang)]
+
+    def title(self, lang: str = "sv") -> str:
+        return self.title_sv if _check_lang(lang) == "sv" else self.title_en
+
+    @property
+    def units(self) -> tuple[str, ...]:
+        """The ids of the cited units."""
+        return tuple(c.unit for c in self.citations)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The finding as JSON-serialisable data, in a stable shape."""
+        return {
+            "rule_id": self.rule_id,
+            "kind": self.kind,
+            "modality": self.modality,
+            "section": self.section,
+            "title": {"sv": self.title_sv, "en": self.title_en},
+            "subject": self.subject.to_dict(),
+            "message": dict(self.messages),
+            "remedy": dict(self.remedies),
+            "due": self.due.isoformat() if self.due else None,
+            "citations": [c.to_dict() for c in self.citations],
+            "because": [e.to_dict() for e in self.because],
+        }
+
+
+def sort_key(finding: Finding) -> tuple:
+    """Section order, then rule id, then subject: the order of every report."""
+    return (
+        policy().section_position(finding.section),
+        finding.rule_id,
+        finding.subject.path,
+        finding.subject.label,
+        finding.messages.get("en", ""),
+    )
+
+
+@attrs.frozen
+class Report:
+    """The result of assessing one partnership as of a date.
+
+    Attributes:
+        partnership_id: The assessed partnership's id.
+        partnership_name: Its name.
+        as_of: The date the assessment is made as of.
+        findings: Every finding, in section order, then rule id, then subject.
+        in_scope: Whether the policy applies: in force on ``as_of``, a KI-wide partnership
+            and, under ``scope-on-definition = strict``, one that meets the definition.
+        is_strategic: Whether it meets the definition of a strategic partnership; None when
+            the definition was not assessed (the policy was not in force, or the partnership
+            is out of scope).
+        interpretations: The interpretations in force.
+        halted_by: The id of the rule that stopped the assessment early, if one did.
+    """
+
+    partnership_id: str
+    partnership_name: str
+    as_of: dt.date
+    findings: tuple[Finding, ...]
+    in_scope: bool
+    is_strategic: bool | None
+    interpretations: Interpretations = attrs.field(eq=False)
+    halted_by: str | None = None
+
+    def by_kind(self, *kinds: str) -> tuple[Finding, ...]:
+        """The findings of the given kinds (e.g. ``report.by_kind("violation", "warning")``)."""
+        for kind in kinds:
+            if kind not in KINDS:
+                raise ValueError(f"unknown finding kind {kind!r}: expected one of {', '.join(KINDS)}")
+        return tuple(f for f in self.findings if f.kind in kinds)
+
+    def by_rule(self, rule_id: str) -> tuple[Finding, ...]:
+        """The findings of one rule."""
+        return tuple(f for f in self.findings if f.rule_id == rule_id)
+
+    @property
+    def rule_ids(self) -> tuple[str, ...]:
+        """The ids of the rules that fired, once each, in report order."""
+        return tuple(dict.fromkeys(f.rule_id for f in self.findings))
+
+    def counts(self) -> dict[str, int]:
+        """How many findings of each kind."""
+        return {kind: sum(f.kind == kind for f in self.findings) for kind in KINDS}
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as JSON-serialisable data, stable for the same input."""
+        pol = policy()
+        doc = pol.document
+        binding = pol.unit(doc.binding_note_unit)
+        return {
+            "policy": {
+                "title": {"sv": doc.title_sv, "en": doc.title_en},
+                "dnr": doc.dnr,
+                "in_force_from": doc.in_force_from.isoformat(),
+                "binding_note": {"unit": binding.id, "sv": binding.text_sv, "en": binding.text_en},
+            },
+            "partnership": {"id": self.partnership_id, "name": self.partnership_name},
+            "as_of": self.as_of.isoformat(),
+            "in_scope": self.in_scope,
+            "is_strategic": self.is_strategic,
+            "halted_by": self.halted_by,
+            "interpretations": self.interpretations.to_dict(),
+            "counts": self.counts(),
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+    def to_text(self, lang: str = "en") -> str:
+        """The report as plain text: one block per finding with its cited units."""
+        _check_lang(lang)
+        en = lang == "en"
+        pol = policy()
+        lines = [
+            f"{self.partnership_name} ({self.partnership_id})",
+            ("Assessed as of " if en else "Bedömd per ") + self.as_of.isoformat(),
+        ]
+        strategic = {True: ("strategic", "strategiskt"), False: ("not strategic", "inte strategiskt"), None: ("not assessed", "inte bedömt")}[self.is_strategic]
+        scope = ("in scope", "omfattas") if self.in_scope else ("out of scope", "omfattas inte")
+        lines.append(
+            ("Scope: " if en else "Omfattning: ") + scope[0 if en else 1]
+            + ("; definition: " if en else "; definition: ") + strategic[0 if en else 1]
+        )
+        changed = self.interpretations.changed()
+        if changed:
+            lines.append(
+                ("Interpretations: " if en else "Tolkningar: ")
+                + ", ".join(f"{k} = {v}" for k, v in changed.items())
+            )
+        counts = ", ".join(f"{n} {k}" for k, n in self.counts().items() if n)
+        lines.append(("Findings: " if en else "Iakttagelser: ") + (counts or ("none" if en else "inga")))
+        current = None
+        for finding in self.findings:
+            if finding.section != current:
+                current = finding.section
+                lines += ["", f"== {pol.section(current).heading(lang)} ({current}) =="]
+            due = f" (due {finding.due})" if finding.due and en else (f" (senast {finding.due})" if finding.due else "")
+            lines.append(f"[{finding.kind}] {finding.rule_id}{due} — {finding.subject}")
+            lines.append(f"  {finding.message(lang)}")
+            lines.append(("  Remedy: " if en else "  Åtgärd: ") + finding.remedy(lang))
+            for citation in finding.citations:
+                lines.append(f"  {citation.unit}: \"{citation.text(lang)}\"")
+        binding = pol.unit(pol.document.binding_note_unit)
+        lines += ["", f"{binding.id}: {binding.text(lang)}"]
+        return "\n".join(lines) + "\n"
+
+
+def sorted_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:
+    return tuple(sorted(findings, key=sort_key))

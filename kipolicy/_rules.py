@@ -1,0 +1,912 @@
+"""Rule files: the declarative rules in ``rules/``, loaded and checked.
+
+One TOML file per policy section. The format is documented in ``docs/rule-files.md``; in short::
+
+    section = "definition"          # the policy section the file encodes
+    stage = "definition"            # when its rules run (see STAGES)
+
+    [facts.trait_failed]            # a fact type the file's rules derive
+    description = "A trait the definition requires does not hold."
+    fields = { trait = "text", unit = "text" }
+
+    [[rule]]
+    id = "definition.management-not-engaged"
+    kind = "violation"
+    modality = "definition"
+    cites = ["definition.5"]
+    subject = "party"
+    title = { sv = "...", en = "..." }
+    message = { sv = "... {party.name} ...", en = "..." }
+    remedy = { sv = "...", en = "..." }
+    when = [
+      { fact = "party", where = ["management_engagement == 'absent'"] },
+    ]
+    derive = [{ fact = "trait_failed", values = { trait = "management", path = { ref = "party.path" } } }]
+
+A condition is ``{ fact = TYPE, as = ALIAS, where = [CLAUSE...], any = [CLAUSE...] }`` (there is
+such a fact: every ``where`` clause holds, and at least one ``any`` clause if given) or
+``{ no = TYPE, where = [...], any = [...] }`` (there is no such fact). A clause is
+``FIELD OP VALUE`` with OP one of ``== != < <= > >=`` and VALUE a quoted text (``'absent'``), a
+number, ``true``/``false`` or ``ALIAS.FIELD`` (a field of a fact matched earlier in the rule), or
+``FIELD is missing`` / ``FIELD is present``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ._errors import Problem, RuleFileError, UnknownIdError, did_you_mean
+from ._facts import FACT_TYPES, FactType, Field
+from ._interpretations import INTERPRETATIONS
+from ._policy import Policy, policy
+
+__all__ = [
+    "KINDS",
+    "STAGES",
+    "Clause",
+    "Condition",
+    "Alternative",
+    "Derivation",
+    "Reading",
+    "Rule",
+    "RuleBook",
+    "load_rules",
+    "default_rules",
+]
+
+#: Finding kinds, from the most to the least serious.
+KINDS: tuple[str, ...] = ("violation", "warning", "obligation", "recommendation", "note")
+
+#: When rules run, in order. A rule that ``halts`` stops every later stage.
+STAGES: tuple[str, ...] = ("in-force", "scope", "definition", "policy")
+
+OPERATORS = ("==", "!=", "<", "<=", ">", ">=")
+FIELD_TYPES = ("text", "int", "number", "bool", "date")
+LANGS = ("sv", "en")
+
+_NAME = r"[a-z_][a-z0-9_]*"
+_CLAUSE = re.compile(
+    rf"^\s*(?P<field>{_NAME})\s*(?:(?P<op>==|!=|<=|>=|<|>)\s*(?P<operand>.+?)"
+    rf"|is\s+(?P<presence>missing|present))\s*$"
+)
+_REF = re.compile(rf"^(?P<alias>{_NAME})\.(?P<field>{_NAME})$")
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+_RULE_ID = re.compile(r"^[a-z]+\.[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+@attrs.frozen
+class Ref:
+    """A reference to a field of a fact matched earlier in the rule (``party.name``)."""
+
+    alias: str
+    field: str
+
+    def __str__(self) -> str:
+        return f"{self.alias}.{self.field}"
+
+
+@attrs.frozen
+class Clause:
+    """One comparison: ``field op operand``; op ``missing``/``present`` takes no operand."""
+
+    field: str
+    op: str
+    operand: Any = None
+    text: str = ""
+
+    def __str__(self) -> str:
+        return self.text or f"{self.field} {self.op} {self.operand!r}"
+
+
+@attrs.frozen
+class Condition:
+    """There is (``negated`` false) or there is no (true) fact of ``fact_type`` such that ...
+
+    Attributes:
+        fact_type: The fact type.
+        alias: The name the rule uses for the matched fact.
+        where: Clauses that must all hold.
+        any: Clauses of which at least one must hold (none: no such requirement).
+        negated: "there is no such fact".
+    """
+
+    fact_type: str
+    alias: str
+    where: tuple[Clause, ...] = ()
+    any: tuple[Clause, ...] = ()
+    negated: bool = False
+
+
+@attrs.frozen
+class Alternative:
+    """One way for a rule to fire: its conditions and the alias of its subject."""
+
+    conditions: tuple[Condition, ...]
+    subject: str
+
+    def aliases(self) -> dict[str, str]:
+        """Alias → fact type, for the positive conditions."""
+        return {c.alias: c.fact_type for c in self.conditions if not c.negated}
+
+
+@attrs.frozen
+class Derivation:
+    """A fact the rule derives when it fires: its type and field values (literals or refs)."""
+
+    fact_type: str
+    values: Mapping[str, Any]
+
+
+@attrs.frozen
+class Reading:
+    """What changes in a rule under some interpretations (all must hold)."""
+
+    interpretations: Mapping[str, Any]
+    kind: str | None = None
+    halts: bool | None = None
+    derive: tuple[Derivation, ...] | None = None
+
+    def applies(self, interpretations: Mapping[str, Any]) -> bool:
+        return all(_same(interpretations[k], v) for k, v in self.interpretations.items())
+
+
+def _same(current: Any, wanted: Any) -> bool:
+    if isinstance(current, tuple) and isinstance(wanted, list):
+        return current == tuple(wanted)
+    return current == wanted
+
+
+@attrs.frozen
+class Effect:
+    """A rule's kind, halting and derivations under the interpretations in force."""
+
+    kind: str
+    halts: bool
+    derive: tuple[Derivation, ...]
+
+
+@attrs.frozen
+class Rule:
+    """A rule, as loaded from its rule file.
+
+    Attributes:
+        id: The stable id, ``<section>.<name>``.
+        section: The policy section the rule belongs to.
+        kind: ``violation``, ``warning``, ``obligation``, ``recommendation`` or ``note``.
+        modality: The modality of the policy's own words the rule encodes.
+        cites: The policy units it cites, most relevant first.
+        title: Title by language (``sv``, ``en``).
+        message: Message by language, with ``{alias.field}`` placeholders.
+        remedy: Remedy by language.
+        alternatives: The ways it can fire (one for most rules).
+        stage: When it runs.
+        halts: Whether nothing of a later stage is assessed once it fires.
+        derive: Facts it derives when it fires.
+        retroactive: False for rules about how a partnership was prepared and entered, which
+            under ``retroactivity = ongoing-only`` do not apply to partnerships entered before
+            the policy came into force.
+        readings: Changes under named interpretations.
+        file: The rule file it comes from.
+    """
+
+    id: str
+    section: str
+    kind: str
+    modality: str
+    cites: tuple[str, ...]
+    title: Mapping[str, str]
+    message: Mapping[str, str]
+    remedy: Mapping[str, str]
+    alternatives: tuple[Alternative, ...]
+    stage: str
+    halts: bool = False
+    derive: tuple[Derivation, ...] = ()
+    retroactive: bool = True
+    readings: tuple[Reading, ...] = ()
+    file: str = ""
+
+    def effect(self, interpretations: Mapping[str, Any]) -> Effect:
+        """The rule's kind, halting and derivations under ``interpretations``."""
+        kind, halts, derive = self.kind, self.halts, self.derive
+        for reading in self.readings:
+            if reading.applies(interpretations):
+                kind = reading.kind or kind
+                halts = reading.halts if reading.halts is not None else halts
+                derive = reading.derive if reading.derive is not None else derive
+        return Effect(kind, halts, derive)
+
+    def derivable(self) -> set[str]:
+        """Every fact type the rule can derive, under any reading."""
+        types = {d.fact_type for d in self.derive}
+        for reading in self.readings:
+            types |= {d.fact_type for d in reading.derive or ()}
+        return types
+
+    def fact_types(self, *, negated: bool) -> set[str]:
+        """The fact types the rule's conditions test (positively, or by negation)."""
+        return {
+            c.fact_type
+            for a in self.alternatives
+            for c in a.conditions
+            if c.negated is negated
+        }
+
+
+class RuleBook(Sequence[Rule]):
+    """The loaded rules, in policy order, with the fact types they use.
+
+    Index it like a sequence or look a rule up with :meth:`rule`.
+    """
+
+    def __init__(
+        self, rules: Iterable[Rule], fact_types: Mapping[str, FactType], source: str
+    ) -> None:
+        self._rules = tuple(rules)
+        self._by_id = {r.id: r for r in self._rules}
+        self.fact_types: Mapping[str, FactType] = dict(fact_types)
+        self.source = source
+
+    def __getitem__(self, index):  # type: ignore[override]
+        return self._rules[index]
+
+    def __len__(self) -> int:
+        return len(self._rules)
+
+    def __iter__(self) -> Iterator[Rule]:
+        return iter(self._rules)
+
+    def __contains__(self, rule_id: object) -> bool:
+        return rule_id in self._by_id
+
+    def rule(self, rule_id: str) -> Rule:
+        """The rule with ``rule_id``; an unknown id names the nearest one."""
+        try:
+            return self._by_id[rule_id]
+        except KeyError:
+            raise UnknownIdError("rule", rule_id, self._by_id) from None
+
+    def ids(self) -> list[str]:
+        return list(self._by_id)
+
+    def __repr__(self) -> str:
+        return f"<RuleBook {len(self)} rules from {self.source}>"
+
+
+# -- loading --------------------------------------------------------------------------------
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, file: str, where: str, message: str) -> None:
+        self.problems.append(Problem(file, where, message))
+
+
+_FILE_KEYS = {"section", "stage", "description", "facts", "rule"}
+_RULE_KEYS = {
+    "id", "kind", "modality", "cites", "title", "message", "remedy", "subject", "when",
+    "either", "derive", "halts", "retroactive", "under", "stage", "note",
+}
+_ALTERNATIVE_KEYS = {"when", "subject"}
+_CONDITION_KEYS = {"fact", "no", "as", "where", "any"}
+_READING_KEYS = {"interpretations", "kind", "halts", "derive"}
+_DERIVE_KEYS = {"fact", "values"}
+_FACT_DECL_KEYS = {"description", "fields"}
+
+
+def _unknown_keys(
+    c: _Collector, file: str, where: str, table: Mapping[str, Any], known: set[str]
+) -> None:
+    for key in table:
+        if key not in known:
+            c.add(file, where, f"unknown field {key!r}{did_you_mean(key, known)}")
+
+
+def _texts(c: _Collector, file: str, where: str, value: Any, name: str) -> dict[str, str]:
+    if not isinstance(value, Mapping):
+        c.add(file, where, f"{name}: expected a table with 'sv' and 'en' texts")
+        return {lang: "" for lang in LANGS}
+    _unknown_keys(c, file, f"{where}.{name}", value, set(LANGS))
+    out = {}
+    for lang in LANGS:
+        text = value.get(lang)
+        if not isinstance(text, str) or not text.strip():
+            c.add(file, where, f"{name}.{lang}: expected a non-empty text")
+            text = ""
+        out[lang] = text
+    return out
+
+
+def _parse_operand(text: str) -> Any:
+    text = text.strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        return text[1:-1]
+    if text in ("true", "false"):
+        return text == "true"
+    if _NUMBER.match(text):
+        return float(text) if "." in text else int(text)
+    ref = _REF.match(text)
+    if ref:
+        return Ref(ref["alias"], ref["field"])
+    raise ValueError(
+        f"cannot read the value {text!r}: expected a quoted text, a number, true, false or ALIAS.FIELD"
+    )
+
+
+def parse_clause(text: str) -> Clause:
+    """Read one clause (``"status == 'absent'"``); raises ValueError if it cannot be read."""
+    if not isinstance(text, str):
+        raise ValueError(f"expected a clause as text, got {text!r}")
+    match = _CLAUSE.match(text)
+    if not match:
+        raise ValueError(
+            f"cannot read the clause {text!r}: expected 'FIELD OP VALUE' (OP one of "
+            f"{' '.join(OPERATORS)}) or 'FIELD is missing' / 'FIELD is present'"
+        )
+    if match["presence"]:
+        return Clause(match["field"], match["presence"], None, text.strip())
+    return Clause(match["field"], match["op"], _parse_operand(match["operand"]), text.strip())
+
+
+def _type_of_literal(value: Any) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int"
+    if isinstance(value, float):
+        return "number"
+    return "text"
+
+
+def _compatible(field: Field, value: Any) -> str | None:
+    """What is wrong with comparing ``field`` to the literal ``value``, or None."""
+    kind = _type_of_literal(value)
+    if field.is_choice:
+        if kind != "text" or value not in field.type:
+            return f"expected one of {', '.join(map(repr, field.type))}, got {value!r}{did_you_mean(str(value), field.type)}"
+        return None
+    if field.type == "date":
+        return "a date field is compared with another date field (ALIAS.FIELD), not a literal"
+    if field.type in ("int", "number"):
+        return None if kind in ("int", "number") else f"expected a number, got {value!r}"
+    if field.type == "bool":
+        return None if kind == "bool" else f"expected true or false, got {value!r}"
+    return None if kind == "text" else f"expected a quoted text, got {value!r}"
+
+
+def _field_kind(field: Field) -> str:
+    if field.is_choice or field.type == "text":
+        return "text"
+    if field.type in ("int", "number"):
+        return "number"
+    return str(field.type)
+
+
+class _Loader:
+    def __init__(self, pol: Policy) -> None:
+        self.policy = pol
+        self.c = _Collector()
+        self.fact_types: dict[str, FactType] = dict(FACT_TYPES)
+
+    # fact declarations --------------------------------------------------------------------
+    def declare_facts(self, file: str, decls: Any) -> None:
+        if not isinstance(decls, Mapping):
+            self.c.add(file, "facts", "expected a table of fact types")
+            return
+        for name, decl in decls.items():
+            where = f"facts.{name}"
+            if name in self.fact_types:
+                other = self.fact_types[name].declared_in or "the base fact model"
+                self.c.add(file, where, f"fact type {name!r} is already declared in {other}")
+                continue
+            if not re.fullmatch(_NAME, name) or name == "phase":
+                self.c.add(file, where, "expected a fact type name in lower_snake_case (not 'phase')")
+                continue
+            if not isinstance(decl, Mapping):
+                self.c.add(file, where, "expected a table with 'description' and 'fields'")
+                continue
+            _unknown_keys(self.c, file, where, decl, _FACT_DECL_KEYS)
+            fields: dict[str, Field] = {}
+            raw_fields = decl.get("fields", {})
+            if not isinstance(raw_fields, Mapping):
+                self.c.add(file, f"{where}.fields", "expected a table: field name = type")
+                raw_fields = {}
+            for field_name, kind in raw_fields.items():
+                if field_name in ("path", "type", "sid", "fid"):
+                    self.c.add(file, f"{where}.fields.{field_name}", "is a reserved field name")
+                    continue
+                if isinstance(kind, list) and kind and all(isinstance(k, str) for k in kind):
+                    fields[field_name] = Field(tuple(kind), "")
+                elif kind in FIELD_TYPES:
+                    fields[field_name] = Field(kind, "")
+                else:
+                    self.c.add(
+                        file, f"{where}.fields.{field_name}",
+                        f"expected one of {', '.join(FIELD_TYPES)} or a list of choices, got {kind!r}",
+                    )
+            description = decl.get("description", "")
+            if not isinstance(description, str):
+                self.c.add(file, f"{where}.description", "expected a text")
+                description = ""
+            self.fact_types[name] = FactType(name, description, fields, True, file)
+
+    def fields_of(self, fact_type: str) -> dict[str, Field]:
+        fields = dict(self.fact_types[fact_type].fields)
+        fields["path"] = Field("text", "Where in the document the fact comes from.")
+        return fields
+
+    # rules ----------------------------------------------------------------------------------
+    def rule(self, file: str, section: str, stage: str, raw: Any, index: int) -> Rule | None:
+        c = self.c
+        if not isinstance(raw, Mapping):
+            c.add(file, f"rule[{index}]", "expected a table")
+            return None
+        rule_id = raw.get("id")
+        where = f"rule {rule_id}" if isinstance(rule_id, str) else f"rule[{index}]"
+        _unknown_keys(c, file, where, raw, _RULE_KEYS)
+        ok = True
+        if not isinstance(rule_id, str) or not _RULE_ID.match(rule_id):
+            c.add(file, where, f"id: expected '<section>.<name-in-kebab-case>', got {rule_id!r}")
+            return None
+        if rule_id.split(".")[0] != section:
+            c.add(file, where, f"id: expected the file's section {section!r} before the dot")
+            ok = False
+        kind = raw.get("kind")
+        if kind not in KINDS:
+            c.add(file, where, f"kind: expected one of {', '.join(KINDS)}, got {kind!r}{did_you_mean(str(kind), KINDS)}")
+            ok = False
+        cites = raw.get("cites")
+        units = []
+        if not isinstance(cites, list) or not cites:
+            c.add(file, where, "cites: expected a non-empty list of policy unit ids")
+            ok = False
+        else:
+            for unit_id in cites:
+                if not isinstance(unit_id, str) or unit_id not in self.policy._unit_index:  # noqa: SLF001
+                    c.add(
+                        file, where,
+                        f"cites: unknown policy unit {unit_id!r}{did_you_mean(str(unit_id), self.policy._unit_index)}",  # noqa: SLF001
+                    )
+                    ok = False
+                else:
+                    units.append(self.policy.unit(unit_id))
+        modality = raw.get("modality")
+        if units and modality not in {u.modality for u in units}:
+            c.add(
+                file, where,
+                f"modality: expected the modality of a cited unit "
+                f"({', '.join(sorted({u.modality for u in units}))}), got {modality!r}",
+            )
+            ok = False
+        title = _texts(c, file, where, raw.get("title"), "title")
+        message = _texts(c, file, where, raw.get("message"), "message")
+        remedy = _texts(c, file, where, raw.get("remedy"), "remedy")
+        rule_stage = raw.get("stage", stage)
+        if rule_stage not in STAGES:
+            c.add(file, where, f"stage: expected one of {', '.join(STAGES)}, got {rule_stage!r}")
+            ok = False
+        for flag in ("halts", "retroactive"):
+            if flag in raw and not isinstance(raw[flag], bool):
+                c.add(file, where, f"{flag}: expected true or false")
+                ok = False
+
+        alternatives = self.alternatives(file, where, raw)
+        if alternatives is None:
+            return None
+        derive = self.derivations(file, f"{where}: derive", raw.get("derive", []), alternatives)
+        readings = []
+        for r_index, reading in enumerate(raw.get("under", []) if isinstance(raw.get("under", []), list) else []):
+            parsed = self.reading(file, f"{where}: under[{r_index}]", reading, alternatives)
+            if parsed is not None:
+                readings.append(parsed)
+        if "under" in raw and not isinstance(raw["under"], list):
+            c.add(file, where, "under: expected a list of tables")
+        for lang in LANGS:
+            self.placeholders(file, f"{where}: message.{lang}", message[lang], alternatives)
+            self.placeholders(file, f"{where}: remedy.{lang}", remedy[lang], alternatives)
+        if not ok or derive is None:
+            return None
+        return Rule(
+            id=rule_id,
+            section=section,
+            kind=kind,
+            modality=modality,
+            cites=tuple(cites),
+            title=title,
+            message=message,
+            remedy=remedy,
+            alternatives=alternatives,
+            stage=rule_stage,
+            halts=raw.get("halts", False),
+            derive=derive,
+            retroactive=raw.get("retroactive", True),
+            readings=tuple(readings),
+            file=file,
+        )
+
+    def alternatives(self, file: str, where: str, raw: Mapping[str, Any]) -> tuple[Alternative, ...] | None:
+        c = self.c
+        if ("when" in raw) == ("either" in raw):
+            c.add(file, where, "expected either 'when' (one list of conditions) or 'either' (alternatives), not both or neither")
+            return None
+        if "when" in raw:
+            blocks = [{"when": raw["when"], "subject": raw.get("subject", "partnership")}]
+        else:
+            if "subject" in raw:
+                c.add(file, where, "subject: with 'either', give each alternative its own subject")
+            blocks = raw["either"]
+            if not isinstance(blocks, list) or not blocks:
+                c.add(file, where, "either: expected a non-empty list of alternatives")
+                return None
+        out = []
+        for b_index, block in enumerate(blocks):
+            bwhere = where if "when" in raw else f"{where}: either[{b_index}]"
+            if not isinstance(block, Mapping):
+                c.add(file, bwhere, "expected a table with 'when' and 'subject'")
+                continue
+            _unknown_keys(c, file, bwhere, block, _ALTERNATIVE_KEYS)
+            parsed = self.conditions(file, bwhere, block.get("when"))
+            if parsed is None:
+                continue
+            subject = block.get("subject", "partnership")
+            bound = {cond.alias for cond in parsed if not cond.negated}
+            if subject not in bound:
+                c.add(
+                    file, bwhere,
+                    f"subject: {subject!r} is not the alias of a matched fact{did_you_mean(str(subject), bound)}; "
+                    f"matched: {', '.join(sorted(bound)) or 'none'}",
+                )
+                continue
+            out.append(Alternative(tuple(parsed), subject))
+        if len(out) != len(blocks):
+            return None
+        return tuple(out)
+
+    def conditions(self, file: str, where: str, raw: Any) -> list[Condition] | None:
+        c = self.c
+        if not isinstance(raw, list) or not raw:
+            c.add(file, where, "when: expected a non-empty list of conditions")
+            return None
+        out: list[Condition] = []
+        bound: dict[str, str] = {}
+        ok = True
+        seen_negation = False
+        for i, cond in enumerate(raw):
+            cwhere = f"{where}: when[{i}]"
+            if not isinstance(cond, Mapping):
+                c.add(file, cwhere, "expected a table like { fact = 'party', where = [...] }")
+                ok = False
+                continue
+            _unknown_keys(c, file, cwhere, cond, _CONDITION_KEYS)
+            negated = "no" in cond
+            if negated == ("fact" in cond):
+                c.add(file, cwhere, "expected exactly one of 'fact' (there is such a fact) or 'no' (there is none)")
+                ok = False
+                continue
+            fact_type = cond["no"] if negated else cond["fact"]
+            if fact_type not in self.fact_types:
+                c.add(file, cwhere, f"unknown fact type {fact_type!r}{did_you_mean(str(fact_type), self.fact_types)}")
+                ok = False
+                continue
+            if negated:
+                if "as" in cond:
+                    c.add(file, cwhere, "as: a 'no' condition binds nothing, so it takes no alias")
+                    ok = False
+                alias = f"no_{fact_type}_{i}"
+                seen_negation = True
+            else:
+                if seen_negation:
+                    c.add(file, cwhere, "a 'fact' condition must come before every 'no' condition")
+                    ok = False
+                alias = cond.get("as", fact_type)
+                if not isinstance(alias, str) or not re.fullmatch(_NAME, alias) or alias.startswith("no_"):
+                    c.add(file, cwhere, f"as: expected a lower_snake_case alias, got {alias!r}")
+                    ok = False
+                    continue
+                if alias in bound:
+                    c.add(file, cwhere, f"as: alias {alias!r} is already used in this rule; give one an 'as'")
+                    ok = False
+                    continue
+            fields = self.fields_of(fact_type)
+            clauses: dict[str, list[Clause]] = {"where": [], "any": []}
+            for key in ("where", "any"):
+                items = cond.get(key, [])
+                if not isinstance(items, list):
+                    c.add(file, f"{cwhere}.{key}", "expected a list of clauses")
+                    ok = False
+                    continue
+                for j, text in enumerate(items):
+                    try:
+                        clause = parse_clause(text)
+                    except ValueError as exc:
+                        c.add(file, f"{cwhere}.{key}[{j}]", str(exc))
+                        ok = False
+                        continue
+                    if not self.check_clause(file, f"{cwhere}.{key}[{j}]", clause, fact_type, fields, bound):
+                        ok = False
+                        continue
+                    clauses[key].append(clause)
+            if "any" in cond and len(cond["any"]) < 2:
+                c.add(file, f"{cwhere}.any", "expected two or more clauses (one is a 'where' clause)")
+                ok = False
+            if not negated:
+                bound[alias] = fact_type
+            out.append(Condition(fact_type, alias, tuple(clauses["where"]), tuple(clauses["any"]), negated))
+        if not bound:
+            c.add(file, where, "when: expected at least one 'fact' condition (a rule with only 'no' conditions never fires)")
+            ok = False
+        return out if ok else None
+
+    def check_clause(
+        self, file: str, where: str, clause: Clause, fact_type: str,
+        fields: Mapping[str, Field], bound: Mapping[str, str],
+    ) -> bool:
+        c = self.c
+        field = fields.get(clause.field)
+        if field is None:
+            c.add(file, where, f"fact type {fact_type!r} has no field {clause.field!r}{did_you_mean(clause.field, fields)}")
+            return False
+        if clause.op in ("missing", "present"):
+            return True
+        operand = clause.operand
+        if isinstance(operand, Ref):
+            if operand.alias not in bound:
+                c.add(
+                    file, where,
+                    f"{operand}: {operand.alias!r} is not matched before this condition"
+                    f"{did_you_mean(operand.alias, bound)}",
+                )
+                return False
+            other_fields = self.fields_of(bound[operand.alias])
+            other = other_fields.get(operand.field)
+            if other is None:
+                c.add(
+                    file, where,
+                    f"{operand}: fact type {bound[operand.alias]!r} has no field {operand.field!r}"
+                    f"{did_you_mean(operand.field, other_fields)}",
+                )
+                return False
+            if _field_kind(field) != _field_kind(other):
+                c.add(file, where, f"compares {clause.field} ({_field_kind(field)}) with {operand} ({_field_kind(other)})")
+                return False
+        else:
+            wrong = _compatible(field, operand)
+            if wrong:
+                c.add(file, where, f"{clause.field}: {wrong}")
+                return False
+        if clause.op not in ("==", "!=") and (field.is_choice or field.type in ("text", "bool")):
+            c.add(file, where, f"{clause.op}: {clause.field} is not a number or a date; use == or !=")
+            return False
+        return True
+
+    def derivations(
+        self, file: str, where: str, raw: Any, alternatives: Sequence[Alternative]
+    ) -> tuple[Derivation, ...] | None:
+        c = self.c
+        if not isinstance(raw, list):
+            c.add(file, where, "expected a list of { fact = ..., values = { ... } }")
+            return None
+        out = []
+        ok = True
+        for i, item in enumerate(raw):
+            dwhere = f"{where}[{i}]"
+            if not isinstance(item, Mapping):
+                c.add(file, dwhere, "expected a table { fact = ..., values = { ... } }")
+                ok = False
+                continue
+            _unknown_keys(c, file, dwhere, item, _DERIVE_KEYS)
+            fact_type = item.get("fact")
+            declared = self.fact_types.get(fact_type) if isinstance(fact_type, str) else None
+            if declared is None or not declared.derived:
+                derived = [n for n, t in self.fact_types.items() if t.derived]
+                c.add(file, dwhere, f"fact: expected a fact type declared under [facts] in a rule file, got {fact_type!r}{did_you_mean(str(fact_type), derived)}")
+                ok = False
+                continue
+            fields = self.fields_of(fact_type)
+            values = item.get("values", {})
+            if not isinstance(values, Mapping):
+                c.add(file, dwhere, "values: expected a table")
+                ok = False
+                continue
+            parsed: dict[str, Any] = {}
+            for name, value in values.items():
+                field = fields.get(name)
+                if field is None:
+                    c.add(file, f"{dwhere}.values", f"fact type {fact_type!r} has no field {name!r}{did_you_mean(name, fields)}")
+                    ok = False
+                    continue
+                if isinstance(value, Mapping):
+                    ref_text = value.get("ref")
+                    match = _REF.match(ref_text) if isinstance(ref_text, str) and len(value) == 1 else None
+                    if not match:
+                        c.add(file, f"{dwhere}.values.{name}", "expected a literal or { ref = 'ALIAS.FIELD' }")
+                        ok = False
+                        continue
+                    ref = Ref(match["alias"], match["field"])
+                    for alt in alternatives:
+                        aliases = alt.aliases()
+                        if ref.alias not in aliases or ref.field not in self.fields_of(aliases[ref.alias]):
+                            c.add(file, f"{dwhere}.values.{name}", f"{ref}: not a field of a fact every alternative matches")
+                            ok = False
+                            break
+                    parsed[name] = ref
+                else:
+                    if field.type == "date":
+                        c.add(file, f"{dwhere}.values.{name}", "a date is copied with { ref = 'ALIAS.FIELD' }")
+                        ok = False
+                        continue
+                    wrong = _compatible(field, value)
+                    if wrong:
+                        c.add(file, f"{dwhere}.values.{name}", wrong)
+                        ok = False
+                        continue
+                    parsed[name] = value
+            out.append(Derivation(fact_type, parsed))
+        return tuple(out) if ok else None
+
+    def reading(self, file: str, where: str, raw: Any, alternatives: Sequence[Alternative]) -> Reading | None:
+        c = self.c
+        if not isinstance(raw, Mapping):
+            c.add(file, where, "expected a table { interpretations = {...}, kind = ..., halts = ..., derive = [...] }")
+            return None
+        _unknown_keys(c, file, where, raw, _READING_KEYS)
+        interps = raw.get("interpretations")
+        ok = True
+        if not isinstance(interps, Mapping) or not interps:
+            c.add(file, where, "interpretations: expected a table of interpretation = value")
+            return None
+        for name, value in interps.items():
+            interpretation = INTERPRETATIONS.get(name)
+            if interpretation is None:
+                c.add(file, where, f"interpretations: unknown interpretation {name!r}{did_you_mean(name, INTERPRETATIONS)}")
+                ok = False
+                continue
+            wrong = interpretation.check(value)
+            if wrong:
+                c.add(file, where, f"interpretations.{name}: {wrong}")
+                ok = False
+        kind = raw.get("kind")
+        if kind is not None and kind not in KINDS:
+            c.add(file, where, f"kind: expected one of {', '.join(KINDS)}, got {kind!r}")
+            ok = False
+        halts = raw.get("halts")
+        if halts is not None and not isinstance(halts, bool):
+            c.add(file, where, "halts: expected true or false")
+            ok = False
+        derive = None
+        if "derive" in raw:
+            derive = self.derivations(file, f"{where}: derive", raw["derive"], alternatives)
+            ok = ok and derive is not None
+        if not ok:
+            return None
+        return Reading(dict(interps), kind, halts, derive)
+
+    def placeholders(self, file: str, where: str, text: str, alternatives: Sequence[Alternative]) -> None:
+        stripped = _PLACEHOLDER.sub("", text)
+        if "{" in stripped or "}" in stripped:
+            self.c.add(file, where, "unbalanced '{' or '}': placeholders are written {ALIAS.FIELD}")
+        for match in _PLACEHOLDER.finditer(text):
+            ref = _REF.match(match[1].strip())
+            if not ref:
+                self.c.add(file, where, f"placeholder {{{match[1]}}}: expected {{ALIAS.FIELD}}")
+                continue
+            for alt in alternatives:
+                aliases = alt.aliases()
+                if ref["alias"] not in aliases:
+                    self.c.add(
+                        file, where,
+                        f"placeholder {{{match[1]}}}: {ref['alias']!r} is not matched"
+                        f"{did_you_mean(ref['alias'], aliases)}",
+                    )
+                    break
+                fields = self.fields_of(aliases[ref["alias"]])
+                if ref["field"] not in fields:
+                    self.c.add(
+                        file, where,
+                        f"placeholder {{{match[1]}}}: fact type {aliases[ref['alias']]!r} has no field "
+                        f"{ref['field']!r}{did_you_mean(ref['field'], fields)}",
+                    )
+                    break
+
+
+def _rule_files(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.iterdir() if p.suffix == ".toml" and p.is_file())
+
+
+def load_rules(directory: str | os.PathLike[str] | None = None, *, policy_: Policy | None = None) -> RuleBook:
+    """Load and check every rule file of ``directory`` (default: the bundled ``rules/``).
+
+    Returns:
+        A :class:`RuleBook` with the rules in policy order (section, then file order).
+
+    Raises:
+        RuleFileError: Every problem of every file: unknown fields, unknown policy units,
+            duplicate ids, references to facts or fields that do not exist, unreadable
+            clauses, placeholders that name nothing.
+    """
+    pol = policy_ or policy()
+    root = Path(directory) if directory is not None else bundled_rules_dir()
+    if not root.is_dir():
+        raise RuleFileError([Problem(str(root), "", "expected a directory of rule files")])
+    loader = _Loader(pol)
+    c = loader.c
+    documents: list[tuple[str, dict[str, Any]]] = []
+    for path in _rule_files(root):
+        file = path.name
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            c.add(file, "", f"is not valid TOML: {exc}")
+            continue
+        _unknown_keys(c, file, "", data, _FILE_KEYS)
+        section = data.get("section")
+        if section not in pol._section_index:  # noqa: SLF001
+            c.add(file, "section", f"unknown policy section {section!r}{did_you_mean(str(section), pol._section_index)}")  # noqa: SLF001
+            continue
+        if path.stem != section:
+            c.add(file, "section", f"expected the file to be named {section}.toml")
+        documents.append((file, data))
+        if "facts" in data:
+            loader.declare_facts(file, data["facts"])
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    for file, data in documents:
+        stage = data.get("stage", "policy")
+        if stage not in STAGES:
+            c.add(file, "stage", f"expected one of {', '.join(STAGES)}, got {stage!r}")
+            stage = "policy"
+        raw_rules = data.get("rule", [])
+        if not isinstance(raw_rules, list):
+            c.add(file, "rule", "expected [[rule]] tables")
+            continue
+        for index, raw in enumerate(raw_rules):
+            rule = loader.rule(file, data["section"], stage, raw, index)
+            if rule is None:
+                continue
+            if rule.id in seen:
+                c.add(file, f"rule {rule.id}", f"duplicate rule id (also in {seen[rule.id]})")
+                continue
+            seen[rule.id] = file
+            rules.append(rule)
+    for rule in rules:
+        for fact_type in rule.fact_types(negated=False) | rule.fact_types(negated=True):
+            declared = loader.fact_types[fact_type]
+            if declared.derived and not any(fact_type in r.derivable() for r in rules):
+                c.add(rule.file, f"rule {rule.id}", f"uses fact type {fact_type!r}, which no rule derives")
+    if c.problems:
+        raise RuleFileError(c.problems)
+    rules.sort(key=lambda r: pol.section_position(r.section))
+    return RuleBook(rules, loader.fact_types, str(root))
+
+
+def bundled_rules_dir() -> Path:
+    """The directory of the bundled rule files.
+
+    In an installed wheel they are inside the package (``kipolicy/rules``); in a source
+    checkout, the ``rules/`` directory beside the package.
+    """
+    packaged = Path(str(resources.files("kipolicy"))) / "rules"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "rules"
+
+
+_DEFAULT: RuleBook | None = None
+
+
+def default_rules() -> RuleBook:
+    """The bundled rules, loaded once per process."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = load_rules()
+    return _DEFAULT
