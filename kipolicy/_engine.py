@@ -44,6 +44,9 @@ __all__ = ["Firing", "Program", "compile_rules"]
 _RESERVED = {"id": "id_", "sid": "sid_"}
 _BACK = {v: k for k, v in _RESERVED.items()}
 _MARKER_ALIAS = "phase_marker"
+_RETROACTIVITY_GATE = {
+    "retroactivity_gate": {"$and": [{"type": "partnership"}, {"preparation_assessed": True}]}
+}
 _RULESET_NUMBERS = itertools.count(1)
 
 
@@ -201,10 +204,13 @@ class Program:
         actions = {}
         for rule in rules:
             marker = {_MARKER_ALIAS: {"$and": [{"type": "phase"}, {"n": self.phase_of[rule.id]}]}}
+            # A rule about how a partnership was prepared and entered (retroactive = false)
+            # also needs the partnership's `preparation_assessed` to be true.
+            gate = [] if rule.retroactive else [_RETROACTIVITY_GATE]
             for index, alternative in enumerate(rule.alternatives):
                 for variant, (positives, negations) in enumerate(_expand(alternative.conditions)):
                     name = f"{rule.id}#{index}.{variant}"
-                    definition[name] = {"all": [*positives, marker, *negations], "run": name}
+                    definition[name] = {"all": [*positives, *gate, marker, *negations], "run": name}
                     actions[name] = self._make_action(name)
                     self._action_rule[name] = (rule, index)
         self.definition = copy.deepcopy(definition)
@@ -307,7 +313,7 @@ class Program:
                             cleaned = {
                                 alias: {_BACK.get(k, k): v for k, v in fact.items() if k not in ("sid", "fid")}
                                 for alias, fact in matched.items()
-                                if alias != _MARKER_ALIAS
+                                if alias not in (_MARKER_ALIAS, "retroactivity_gate")
                             }
                             for fact in react(Firing(rule, index, cleaned, phase)):
                                 signature = json.dumps(

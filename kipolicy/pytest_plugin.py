@@ -1,0 +1,83 @@
+"""The pytest plugin: collects case files (``*.case.toml``) and runs each case as a test.
+
+Installed with kipolicy (entry point ``pytest11``), so an embedding program's own suite can
+keep its cases as data too. Each ``[[case]]`` becomes one test item named after the case; a
+failure names the file and the case and shows expected vs actual findings. A case file that
+cannot be read fails as one item listing every problem with its field path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ._cases import CASE_SUFFIX, Case, CaseResult, load_cases, run_case
+from ._errors import InputError, KipolicyError
+
+
+def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Collector | None:
+    if file_path.name.endswith(CASE_SUFFIX):
+        return CaseFile.from_parent(parent, path=file_path)
+    return None
+
+
+class CaseFailed(Exception):
+    def __init__(self, result: CaseResult) -> None:
+        super().__init__(result.explain())
+        self.result = result
+
+
+class CaseFile(pytest.File):
+    """A ``*.case.toml`` file."""
+
+    def collect(self) -> Iterator[pytest.Item]:
+        try:
+            cases = load_cases(self.path)
+        except InputError as exc:
+            yield BrokenCaseFile.from_parent(self, name="(case file)", error=exc)
+            return
+        for case in cases:
+            yield CaseItem.from_parent(self, name=case.name, case=case)
+
+
+class CaseItem(pytest.Item):
+    """One ``[[case]]`` of a case file."""
+
+    def __init__(self, *, case: Case, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.case = case
+
+    def runtest(self) -> None:
+        result = run_case(self.case)
+        if not result.passed:
+            raise CaseFailed(result)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:  # type: ignore[override]
+        if isinstance(excinfo.value, CaseFailed):
+            return excinfo.value.result.explain()
+        if isinstance(excinfo.value, KipolicyError):
+            return f"case {self.case.name!r} in {self.case.file}: {excinfo.value}"
+        return super().repr_failure(excinfo)
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        return self.path, None, f"case: {self.case.name}"
+
+
+class BrokenCaseFile(pytest.Item):
+    """A case file that cannot be read: fails with every problem listed."""
+
+    def __init__(self, *, error: InputError, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.error = error
+
+    def runtest(self) -> None:
+        raise self.error
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:  # type: ignore[override]
+        return str(self.error)
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        return self.path, None, "case file"
