@@ -14,6 +14,8 @@ import json
 import os
 import re
 import tomllib
+import types
+import typing
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -106,10 +108,9 @@ def _note(exc: BaseException, note: str) -> BaseException:
 
 def _make_converter() -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
-    # Exact-type predicates: a class hook for str would also catch the str-based enums.
     for kind, label in ((str, "text"), (int, "a whole number"), (float, "a number"), (bool, "true or false")):
-        conv.register_structure_hook_func(lambda t, kind=kind: t is kind, _strict(kind, label))
-    conv.register_structure_hook_func(lambda t: t is dt.date, _structure_date)
+        conv.register_structure_hook(kind, _strict(kind, label))
+    conv.register_structure_hook(dt.date, _structure_date)
     # The model's enumerations share one base; a hook on it outranks cattrs' own for Enum.
     conv.register_structure_hook(Choice, _structure_enum)
 
@@ -188,6 +189,24 @@ def _make_converter() -> cattrs.Converter:
         return hook
 
     conv.register_structure_hook_factory(attrs.has, attrs_factory)
+
+    # `X | None`: None stays None, anything else is structured strictly as X (cattrs' own
+    # union handling would hand a bool field to bool() and accept "yes").
+    def is_optional(t: Any) -> bool:
+        args = getattr(t, "__args__", ())
+        return (
+            getattr(t, "__origin__", None) in (typing.Union, types.UnionType) or isinstance(t, types.UnionType)
+        ) and len(args) == 2 and type(None) in args
+
+    def optional_factory(type_: Any):
+        (inner,) = [a for a in type_.__args__ if a is not type(None)]
+
+        def hook(value: Any, _type: Any) -> Any:
+            return None if value is None else conv.structure(value, inner)
+
+        return hook
+
+    conv.register_structure_hook_factory(is_optional, optional_factory)
     conv.register_unstructure_hook(dt.date, lambda d: d.isoformat())
     return conv
 

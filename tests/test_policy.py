@@ -1,0 +1,85 @@
+"""The policy text as data: every section and unit, exactly as the policy has it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+import kipolicy
+
+SOURCE = (Path(__file__).parent / "data" / "policy-source.md").read_text(encoding="utf-8")
+
+# Units per section, as the citation contract gives them.
+EXPECTED_UNITS = {
+    "dokument": 5, "inledning": 6, "syfte": 2, "omfattning": 2, "definition": 9, "mervarde": 1,
+    "perspektiv": 3, "resursdelning": 2, "internationalisering": 2, "synlighet": 2, "urval": 6,
+    "risk": 4, "resurssattning": 4, "etablering": 3, "organisation": 4, "uppfoljning": 3,
+}
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("**", "")).strip()
+
+
+def test_sections_and_unit_counts_follow_the_contract() -> None:
+    pol = kipolicy.policy()
+    assert {s.id: len(s.units) for s in pol.sections} == EXPECTED_UNITS
+    assert [s.id for s in pol.sections] == list(EXPECTED_UNITS)
+
+
+@pytest.mark.parametrize("unit", [u for u in kipolicy.policy().units() if u.section != "dokument"], ids=lambda u: u.id)
+def test_swedish_text_is_the_policy_own(unit: kipolicy.Unit) -> None:
+    assert _norm(unit.text_sv) in _norm(SOURCE)
+    assert unit.text_en and unit.text_en != unit.text_sv
+
+
+def test_each_section_body_is_exactly_its_units() -> None:
+    # Concatenating a section's units in order gives the section's text in the source.
+    text = _norm(SOURCE)
+    for section in kipolicy.policy().sections[1:]:
+        joined = " ".join(_norm(u.text_sv) for u in section.units)
+        start = text.index(section.units[0].text_sv[:40])
+        assert text[start:].replace("- ", "").startswith(joined.replace("- ", "")[:200]), section.id
+
+
+def test_modality_follows_the_swedish_verb() -> None:
+    pol = kipolicy.policy()
+    expected = {
+        "urval.2": "shall", "risk.3": "shall", "resurssattning.1": "shall", "uppfoljning.3": "shall",
+        "urval.1": "must", "risk.1": "must", "risk.2": "must", "organisation.3": "must",
+        "organisation.2": "should", "risk.4": "may", "resurssattning.2": "may",
+        "resurssattning.3": "may", "resurssattning.4": "may", "etablering.1": "may",
+        "etablering.2": "may", "etablering.3": "practice", "organisation.1": "practice",
+        "organisation.4": "practice", "uppfoljning.2": "practice",
+    }
+    expected.update({f"definition.{n}": "definition" for n in range(3, 10)})
+    assert {k: pol.unit(k).modality for k in expected} == expected
+    for unit in pol.units():
+        if unit.modality == "informative":
+            assert unit.reason, unit.id
+
+
+def test_lookup_and_document_details() -> None:
+    pol = kipolicy.policy()
+    assert pol.unit("risk.3").text_sv == "Identifierade risker ska vägas mot den potentiella nyttan av partnerskapet."
+    assert pol.section("risk").heading("en") == "Risk assessment"
+    assert pol.section("definition").unit(5).id == "definition.5"
+    assert pol.document.dnr == "Dnr 1-1005/2022"
+    assert pol.document.in_force_from == dt.date(2023, 2, 21)
+    assert pol.document.decided_by_sv == "Rektor"
+    assert pol.unit("dokument.2").text_sv == "Gäller fr.o.m. 2023-02-21"
+
+
+def test_unknown_ids_suggest_the_nearest() -> None:
+    pol = kipolicy.policy()
+    with pytest.raises(kipolicy.UnknownIdError, match="did you mean 'risk.3'"):
+        pol.unit("risk.33")
+    with pytest.raises(kipolicy.UnknownIdError, match="did you mean 'urval'"):
+        pol.section("urvall")
+    with pytest.raises(LookupError):
+        pol.unit("risk.5")
+    with pytest.raises(ValueError, match="expected 'sv' or 'en'"):
+        pol.unit("risk.3").text("de")
