@@ -44,10 +44,14 @@ __all__ = ["Firing", "Program", "compile_rules"]
 _RESERVED = {"id": "id_", "sid": "sid_"}
 _BACK = {v: k for k, v in _RESERVED.items()}
 _MARKER_ALIAS = "phase_marker"
+_END_RULE = "kipolicy:end-of-assessment"
 _RETROACTIVITY_GATE = {
     "retroactivity_gate": {"$and": [{"type": "partnership"}, {"preparation_assessed": True}]}
 }
 _RULESET_NUMBERS = itertools.count(1)
+# Session ids are unique across every ruleset of the process: the engine crashed (munmap_chunk:
+# invalid pointer) deleting session "a1" of one ruleset after session "a1" of another was used.
+_SESSION_NUMBERS = itertools.count(1)
 
 
 def _key(field: str) -> str:
@@ -117,6 +121,21 @@ def _expand(conditions: Sequence[Condition]) -> list[tuple[list[dict[str, Any]],
         ([_condition(c, clause) for c, clause in zip(positives, combination)], negations)
         for combination in itertools.product(*choices)
     ]
+
+
+def _gate_retroactivity(positives: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Add ``preparation_assessed == true`` on the partnership (rules with retroactive = false).
+
+    The clause joins the rule's own partnership condition if it has one: a second condition
+    matching the same fact would crash the engine (docs/engine.md).
+    """
+    out = copy.deepcopy(positives)
+    for expression in out:
+        (terms,) = [v["$and"] for v in expression.values()]
+        if terms[0] == {"type": "partnership"}:
+            terms.append({"preparation_assessed": True})
+            return out
+    return [*out, _RETROACTIVITY_GATE]
 
 
 def _strata(rules: Sequence[Rule]) -> dict[str, int]:
@@ -204,20 +223,24 @@ class Program:
         actions = {}
         for rule in rules:
             marker = {_MARKER_ALIAS: {"$and": [{"type": "phase"}, {"n": self.phase_of[rule.id]}]}}
-            # A rule about how a partnership was prepared and entered (retroactive = false)
-            # also needs the partnership's `preparation_assessed` to be true.
-            gate = [] if rule.retroactive else [_RETROACTIVITY_GATE]
             for index, alternative in enumerate(rule.alternatives):
                 for variant, (positives, negations) in enumerate(_expand(alternative.conditions)):
+                    if not rule.retroactive:
+                        positives = _gate_retroactivity(positives)
                     name = f"{rule.id}#{index}.{variant}"
-                    definition[name] = {"all": [*positives, *gate, marker, *negations], "run": name}
+                    definition[name] = {"all": [*positives, marker, *negations], "run": name}
                     actions[name] = self._make_action(name)
                     self._action_rule[name] = (rule, index)
+        # Every session must see at least one action run: deleting a session in which no rule
+        # ever fired crashes the engine (docs/engine.md). This rule fires on the fact asserted
+        # at the end of every assessment and does nothing.
+        definition[_END_RULE] = {"all": [{"end": {"type": "end_of_assessment"}}], "run": _END_RULE}
+        actions[_END_RULE] = self._end_action
         self.definition = copy.deepcopy(definition)
         self._lock = threading.Lock()
         self._collected: list[tuple[str, dict[str, Any]]] = []
         self._errors: list[str] = []
-        self._sids = itertools.count(1)
+        self._ended = False
         self._name = f"kipolicy{next(_RULESET_NUMBERS)}"
         try:
             self._host = _Host(actions)
@@ -226,6 +249,9 @@ class Program:
             self._ruleset = self._host.get_ruleset(self._name)
         except Exception as exc:  # noqa: BLE001 - the engine's own errors are untyped
             raise EngineError([f"the engine refused the compiled rules: {exc}"]) from exc
+
+    def _end_action(self, closure: Any) -> None:  # noqa: ARG002 - engine calling convention
+        self._ended = True
 
     def _make_action(self, name: str) -> Callable[[Any], None]:
         def action(closure: Any) -> None:
@@ -291,7 +317,7 @@ class Program:
             EngineError: The engine refused a fact, or an action failed.
         """
         with self._lock:
-            sid = f"a{next(self._sids)}"
+            sid = f"a{next(_SESSION_NUMBERS)}"
             self._collected.clear()
             self._errors.clear()
             seen: set[str] = set()
@@ -331,10 +357,21 @@ class Program:
                         raise EngineError(list(self._errors))
             finally:
                 self._collected.clear()
-                try:
-                    self._ruleset.delete_state(sid)
-                except Exception:  # noqa: BLE001,S110 - nothing to delete after a refused fact
-                    pass
+                self._end_session(sid)
+
+    def _end_session(self, sid: str) -> None:
+        self._ended = False
+        try:
+            state = self._assert(sid, [{"type": "end_of_assessment", "fid": "end"}])
+            self._drain(state)
+        except EngineError:
+            pass
+        self._collected.clear()
+        self._errors.clear()
+        if self._ended:
+            self._ruleset.delete_state(sid)
+        # else: the engine refused the session; deleting a session in which no action ran
+        # would crash it, so the (small) state is left rather than risk the process.
 
 
 _PROGRAMS: dict[int, Program] = {}

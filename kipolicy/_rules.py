@@ -640,6 +640,11 @@ class _Loader:
                 c.add(file, f"{cwhere}.any", "expected two or more clauses (one is a 'where' clause)")
                 ok = False
             if not negated:
+                if fact_type in bound.values():
+                    # One fact matched by two conditions of a rule makes the engine free the
+                    # session twice (a crash): see docs/engine.md.
+                    c.add(file, cwhere, f"a rule matches at most one fact of each type; {fact_type!r} is already matched")
+                    ok = False
                 bound[alias] = fact_type
             out.append(Condition(fact_type, alias, tuple(clauses["where"]), tuple(clauses["any"]), negated))
         if not bound:

@@ -1,0 +1,181 @@
+"""Rule files: loading, checking, compiling, and the general mechanisms the rules rely on."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import kipolicy
+from kipolicy._rules import bundled_rules_dir
+
+CATALOGUE_GATES = [
+    "dokument.not-in-force", "dokument.entered-before-policy", "omfattning.out-of-scope-level",
+    "definition.geography-outside-reading", "definition.no-partner", "definition.not-formalised",
+    "definition.management-not-engaged", "definition.not-long-term", "definition.no-mutual-value",
+    "definition.narrow", "definition.intentions-not-joint", "definition.intentions-after-startup",
+    "definition.strategic", "definition.not-strategic",
+]
+
+
+def test_every_gate_and_classification_rule_is_loaded() -> None:
+    book = kipolicy.rules()
+    assert set(CATALOGUE_GATES) <= set(book.ids())
+    for rule in book:
+        assert rule.kind in kipolicy.KINDS
+        for unit in rule.cites:
+            assert kipolicy.policy().unit(unit)
+        assert rule.modality in {kipolicy.policy().unit(u).modality for u in rule.cites}
+        assert rule.title["sv"] and rule.title["en"]
+    with pytest.raises(kipolicy.UnknownIdError, match="did you mean 'definition.narrow'"):
+        book.rule("definition.narow")
+
+
+def _write(directory: Path, name: str, text: str) -> None:
+    (directory / name).write_text(textwrap.dedent(text), encoding="utf-8")
+
+
+RULE = """
+[[rule]]
+id = "{id}"
+kind = "{kind}"
+modality = "definition"
+cites = [{cites}]
+title = {{ sv = "t", en = "t" }}
+message = {{ sv = "{message}", en = "m" }}
+remedy = {{ sv = "r", en = "r" }}
+when = [{when}]
+{extra}
+"""
+
+
+def _rule(id: str = "definition.test", kind: str = "note", cites: str = '"definition.4"', message: str = "m",
+          when: str = '{ fact = "partnership" }', extra: str = "") -> str:
+    return RULE.format(id=id, kind=kind, cites=cites, message=message, when=when, extra=extra)
+
+
+def _problems(tmp_path: Path, text: str) -> list[str]:
+    _write(tmp_path, "definition.toml", 'section = "definition"\nstage = "definition"\n' + text)
+    with pytest.raises(kipolicy.RuleFileError) as info:
+        kipolicy.load_rules(tmp_path)
+    return [str(p) for p in info.value.problems]
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        (_rule(kind="violaton"), "kind: expected one of violation"),
+        (_rule(cites='"definition.44"'), "unknown policy unit 'definition.44' (did you mean 'definition.4'?)"),
+        (_rule(cites='"risk.4"'), "modality: expected the modality of a cited unit (may)"),
+        (_rule(when='{ fact = "partnership", where = ["levle == \'ki-wide\'"] }'), "has no field 'levle' (did you mean 'level'?)"),
+        (_rule(when='{ fact = "partnership", where = ["level == \'ki-wid\'"] }'), "did you mean 'ki-wide'?"),
+        (_rule(when='{ fact = "partnr" }'), "unknown fact type 'partnr' (did you mean 'party'"),
+        (_rule(when='{ fact = "partnership", where = ["start < party.start"] }'), "'party' is not matched before this condition"),
+        (_rule(when='{ fact = "partnership", where = ["level ~ 1"] }'), "cannot read the clause"),
+        (_rule(when='{ no = "party" }'), "at least one 'fact' condition"),
+        (_rule(when='{ no = "party" }, { fact = "partnership" }'), "must come before every 'no' condition"),
+        (_rule(message="{party.name}"), "placeholder {party.name}: 'party' is not matched"),
+        (_rule(message="{partnership.nme}"), "has no field 'nme' (did you mean 'name'?)"),
+        (_rule(extra="colour = 1"), "unknown field 'colour'"),
+        (_rule(id="risk.test"), "expected the file's section 'definition'"),
+        (_rule() + _rule(), "duplicate rule id"),
+        (_rule(extra='derive = [{ fact = "trait_faild", values = {} }]'), "expected a fact type declared under [facts]"),
+        (_rule(extra='[[rule.under]]\ninterpretations = { traits-requird = "all-five" }\nkind = "violation"'), "unknown interpretation 'traits-requird'"),
+        (_rule(extra='[[rule.under]]\ninterpretations = { traits-required = "all-six" }\nkind = "violation"'), "expected one of 'core-four', 'all-five'"),
+    ],
+)
+def test_bad_rule_files_name_file_and_rule(tmp_path: Path, text: str, fragment: str) -> None:
+    problems = _problems(tmp_path, text)
+    assert any(fragment in p for p in problems), problems
+    assert all(p.startswith("definition.toml") for p in problems)
+
+
+def test_every_problem_of_every_file_is_reported(tmp_path: Path) -> None:
+    _write(tmp_path, "risk.toml", 'section = "risk"\n' + _rule(id="risk.a", cites='"risk.44"'))
+    _write(tmp_path, "definition.toml", 'section = "definition"\n' + _rule(kind="bad"))
+    with pytest.raises(kipolicy.RuleFileError) as info:
+        kipolicy.load_rules(tmp_path)
+    files = {p.file for p in info.value.problems}
+    assert files == {"risk.toml", "definition.toml"}
+    assert any("rule risk.a" in str(p) for p in info.value.problems)
+
+
+def test_bundled_rules_pass_the_loader_and_document_their_paths() -> None:
+    assert (bundled_rules_dir() / "definition.toml").is_file()
+
+
+def _minimal(**extra) -> dict:
+    doc = {
+        "id": "p", "name": "P", "stage": "active", "started": dt.date(2024, 1, 1),
+        "parties": [{"id": "ki", "name": "KI", "role": "ki"}, {"id": "x", "name": "X", "reach": "international"}],
+    }
+    doc.update(extra)
+    return doc
+
+
+def test_retroactive_false_switches_a_rule_off_for_partnerships_entered_before(tmp_path: Path) -> None:
+    # A rule about how a partnership was entered: not applied under ongoing-only to one entered
+    # before the policy, applied under full, and applied to one entered after.
+    _write(tmp_path, "etablering.toml", 'section = "etablering"\n' + _rule(
+        id="etablering.test", cites='"etablering.3"', extra="retroactive = false",
+    ).replace('modality = "definition"', 'modality = "practice"'))
+    book = kipolicy.load_rules(tmp_path)
+    old = _minimal(started=dt.date(2022, 1, 1))
+    new = _minimal(started=dt.date(2024, 1, 1))
+    as_of = dt.date(2025, 1, 1)
+    assert kipolicy.assess(old, as_of=as_of, rules=book).rule_ids == ()
+    assert kipolicy.assess(old, as_of=as_of, rules=book, interpretations={"retroactivity": "full"}).rule_ids == ("etablering.test",)
+    assert kipolicy.assess(new, as_of=as_of, rules=book).rule_ids == ("etablering.test",)
+
+
+def test_negation_sees_facts_derived_later_in_the_stage(tmp_path: Path) -> None:
+    # "no flag" must wait for every rule that derives a flag, even one defined after it.
+    _write(tmp_path, "definition.toml", textwrap.dedent('''
+        section = "definition"
+        stage = "definition"
+        [facts.flag]
+        fields = { reason = "text" }
+    ''') + _rule(id="definition.no-flag", when='{ fact = "partnership" }, { no = "flag" }')
+        + _rule(id="definition.raise-flag", when='{ fact = "party", where = ["role == \'partner\'"] }',
+                extra='subject = "party"\nderive = [{ fact = "flag", values = { reason = "partner" } }]'))
+    book = kipolicy.load_rules(tmp_path)
+    with_partner = kipolicy.assess(_minimal(), as_of=dt.date(2025, 1, 1), rules=book)
+    assert with_partner.rule_ids == ("definition.raise-flag",)
+    alone = _minimal(parties=[{"id": "ki", "name": "KI", "role": "ki"}])
+    assert kipolicy.assess(alone, as_of=dt.date(2025, 1, 1), rules=book).rule_ids == ("definition.no-flag",)
+
+
+def test_a_cycle_through_negation_is_refused(tmp_path: Path) -> None:
+    _write(tmp_path, "definition.toml", textwrap.dedent('''
+        section = "definition"
+        [facts.a]
+        fields = {}
+        [facts.b]
+        fields = {}
+    ''') + _rule(id="definition.x", when='{ fact = "partnership" }, { no = "a" }', extra='derive = [{ fact = "b" }]')
+        + _rule(id="definition.y", when='{ fact = "partnership" }, { no = "b" }', extra='derive = [{ fact = "a" }]'))
+    book = kipolicy.load_rules(tmp_path)
+    with pytest.raises(kipolicy.RuleFileError, match="cycle"):
+        kipolicy.assess(_minimal(), as_of=dt.date(2025, 1, 1), rules=book)
+
+
+def test_any_with_a_reference_does_not_break_the_engine() -> None:
+    # durable's $or with a reference fails (error 311) when the other branch matches; `any`
+    # is compiled without $or. The long_term branch matches here, with a reference beside it.
+    report = kipolicy.assess(_minimal(traits={"long_term": "absent", "commitment_years": 1}), as_of="2025-01-01")
+    assert len(report.by_rule("definition.not-long-term")) == 1
+
+
+def test_copy_of_bundled_rules_loads(tmp_path: Path) -> None:
+    target = tmp_path / "rules"
+    shutil.copytree(bundled_rules_dir(), target)
+    assert kipolicy.load_rules(target).ids() == kipolicy.rules().ids()
+
+
+def test_two_conditions_on_one_fact_type_are_refused(tmp_path: Path) -> None:
+    # The engine crashes (double free) when one fact matches two conditions of a rule.
+    problems = _problems(tmp_path, _rule(when='{ fact = "party" }, { fact = "party", as = "other" }'))
+    assert any("at most one fact of each type" in p for p in problems)
