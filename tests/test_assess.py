@@ -1,0 +1,223 @@
+"""assess() end to end: examples, citations, reports, errors, determinism and isolation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import kipolicy
+
+from .conftest import EXAMPLES
+
+AS_OF = dt.date(2026, 1, 1)
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.toml")), ids=lambda p: p.name)
+def test_examples_assess_and_cite_real_units(path: Path) -> None:
+    report = kipolicy.assess(kipolicy.load_partnership(path), as_of=AS_OF)
+    assert report.findings
+    for finding in report.findings:
+        assert finding.citations
+        for citation in finding.citations:
+            unit = kipolicy.policy().unit(citation.unit)
+            assert citation.text("sv") == unit.text_sv
+        assert finding.message("sv") and finding.message("en") and finding.remedy("en")
+        assert "{" not in finding.message("en")
+    json.dumps(report.to_dict())
+
+
+def test_example_outcomes() -> None:
+    proposal = kipolicy.assess(EXAMPLES / "strategic-proposal.toml", as_of=AS_OF)
+    assert proposal.is_strategic is True and proposal.in_scope
+    gaps = kipolicy.assess(EXAMPLES / "active-with-gaps.toml", as_of=AS_OF)
+    assert gaps.is_strategic is False
+    assert {"definition.management-not-engaged", "definition.not-long-term"} <= set(gaps.rule_ids)
+    department = kipolicy.assess(EXAMPLES / "department-agreement.toml", as_of=AS_OF)
+    assert department.rule_ids == ("omfattning.out-of-scope-level",)
+    assert department.in_scope is False and department.is_strategic is None
+    assert department.halted_by == "omfattning.out-of-scope-level"
+
+
+def test_findings_are_sorted_and_carry_because() -> None:
+    report = kipolicy.assess(EXAMPLES / "active-with-gaps.toml", as_of=AS_OF)
+    keys = [(f.rule_id, f.subject.path) for f in report.findings]
+    assert keys == sorted(keys, key=lambda k: (k[0], k[1]))
+    (finding,) = report.by_rule("definition.management-not-engaged")
+    assert finding.subject.path == "parties[1]" and finding.subject.label == "Acme Health Analytics Ltd"
+    assert finding.modality == "definition" and finding.kind == "violation"
+    (party,) = [e for e in finding.because if e.fact_type == "party"]
+    assert party.path == "parties[1]" and party.values["management_engagement"] == "absent"
+    (after,) = report.by_rule("definition.intentions-after-startup")
+    dates = [e.values.get("startup_ends") for e in after.because if e.fact_type == "partnership"]
+    assert dates == [dt.date(2025, 3, 1)]
+    assert "2025-03-01" in after.message("en")
+    assert report.by_kind("warning") == (after,)
+
+
+def test_to_dict_is_stable_and_complete() -> None:
+    first = kipolicy.assess(EXAMPLES / "active-with-gaps.toml", as_of=AS_OF).to_dict()
+    second = kipolicy.assess(EXAMPLES / "active-with-gaps.toml", as_of=AS_OF).to_dict()
+    assert json.dumps(first, sort_keys=True) == json.dumps(second, sort_keys=True)
+    assert first["policy"]["dnr"] == "Dnr 1-1005/2022"
+    assert first["policy"]["binding_note"]["unit"] == "inledning.6"
+    assert first["interpretations"]["traits-required"] == "core-four"
+
+
+@pytest.mark.parametrize("as_of", ["2025-13-01", "yesterday", dt.datetime(2025, 1, 1), 20250101])
+def test_bad_as_of(as_of: object) -> None:
+    with pytest.raises(kipolicy.InputError, match="expected a date"):
+        kipolicy.assess(EXAMPLES / "strategic-proposal.toml", as_of=as_of)
+
+
+def test_bad_interpretations() -> None:
+    with pytest.raises(kipolicy.InterpretationError, match="did you mean 'traits-required'"):
+        kipolicy.Interpretations({"traits-requird": "all-five"})
+    with pytest.raises(kipolicy.InterpretationError, match="did you mean 'all-five'"):
+        kipolicy.Interpretations(traits_required="all-fiv")
+    with pytest.raises(kipolicy.InterpretationError, match="whole number"):
+        kipolicy.Interpretations({"startup-months": -1})
+    assert kipolicy.Interpretations()["startup-months"] == 12
+    assert kipolicy.Interpretations(capacity=3).changed() == {"capacity": 3}
+
+
+def test_an_error_inside_an_action_is_raised_and_the_engine_stays_usable(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kipolicy import _assess
+
+    good = kipolicy.assess(EXAMPLES / "active-with-gaps.toml", as_of=AS_OF)
+    original = _assess.Citation.of
+
+    def broken(unit_id: str):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(_assess.Citation, "of", staticmethod(broken))
+    with pytest.raises((kipolicy.EngineError, RuntimeError)):
+        kipolicy.assess(EXAMPLES / "active-with-gaps.toml", as_of=AS_OF)
+    monkeypatch.setattr(_assess.Citation, "of", original)
+    assert kipolicy.assess(EXAMPLES / "active-with-gaps.toml", as_of=AS_OF) == good
+
+
+def test_threads_give_the_same_results_as_one_by_one() -> None:
+    paths = sorted(EXAMPLES.glob("*.toml")) * 4
+    expected = [kipolicy.assess(p, as_of=AS_OF) for p in paths]
+    results: list = [None] * len(paths)
+
+    def work(i: int) -> None:
+        results[i] = kipolicy.assess(paths[i], as_of=AS_OF)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(len(paths))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == expected
+
+
+# -- properties ---------------------------------------------------------------------------
+
+_status = st.sampled_from(["in-place", "jointly-intended", "absent"])
+_party = st.fixed_dictionaries(
+    {"id": st.text("abcdef", min_size=1, max_size=4), "name": st.text(min_size=1, max_size=20)},
+    optional={
+        "kind": st.sampled_from(["university", "company", "other", "nonsense"]),
+        "reach": st.sampled_from(["local", "national", "international"]),
+        "management_engagement": _status,
+        "benefit": st.text(max_size=10),
+        "contact_persons": st.lists(st.text(max_size=5), max_size=3),
+    },
+)
+_document = st.fixed_dictionaries(
+    {"id": st.just("p"), "name": st.just("P")},
+    optional={
+        "level": st.sampled_from(["ki-wide", "faculty", "departmnt"]),
+        "stage": st.sampled_from(["proposal", "active", "ended"]),
+        "started": st.dates(dt.date(2015, 1, 1), dt.date(2030, 1, 1)),
+        "parties": st.lists(_party, max_size=4).map(
+            lambda ps: [{"id": "ki", "name": "KI", "role": "ki"}, *ps]
+        ),
+        "traits": st.fixed_dictionaries(
+            {},
+            optional={
+                "formalised": _status, "long_term": _status, "mutual_benefit": _status,
+                "commitment_years": st.one_of(st.integers(-1, 10), st.floats(0, 10, allow_nan=False), st.text(max_size=2)),
+                "common_goals": st.lists(st.text(max_size=5), max_size=2),
+                "joint_value": st.text(max_size=5),
+                "intentions_stated_jointly": st.booleans(),
+                "areas": st.dictionaries(st.sampled_from(["research", "education", "utilisation", "art"]), _status, max_size=3),
+            },
+        ),
+        "extra": st.integers(),
+    },
+)
+_readings = st.fixed_dictionaries(
+    {},
+    optional={
+        "scope-on-definition": st.sampled_from(["guidance", "strict"]),
+        "traits-required": st.sampled_from(["core-four", "all-five"]),
+        "geography": st.sampled_from(["all", "international-only"]),
+        "startup-months": st.integers(0, 60),
+        "long-term-years": st.integers(0, 10),
+    },
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(document=_document, as_of=st.dates(dt.date(2020, 1, 1), dt.date(2035, 1, 1)), readings=_readings)
+def test_any_document_gives_a_report_or_an_input_error_and_the_same_report_twice(document, as_of, readings) -> None:
+    try:
+        partnership = kipolicy.load_partnership(document)
+    except kipolicy.InputError as exc:
+        assert exc.problems
+        return
+    first = kipolicy.assess(partnership, as_of=as_of, interpretations=readings)
+    # Isolation: another assessment in between changes nothing.
+    kipolicy.assess(EXAMPLES / "active-with-gaps.toml", as_of=AS_OF)
+    second = kipolicy.assess(partnership, as_of=as_of, interpretations=readings)
+    assert first == second
+    assert first.to_dict() == second.to_dict()
+    if first.in_scope and as_of >= dt.date(2023, 2, 21):
+        assert (first.is_strategic is True) == ("definition.strategic" in first.rule_ids)
+        assert first.is_strategic != bool(first.by_rule("definition.not-strategic"))
+
+
+# -- command line ---------------------------------------------------------------------------
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "kipolicy._cli", *args], capture_output=True, text=True, check=False)
+
+
+def test_cli_assess_prints_findings() -> None:
+    result = _cli("assess", str(EXAMPLES / "active-with-gaps.toml"), "--as-of", "2026-01-01")
+    assert result.returncode == 0, result.stderr
+    assert "Assessed as of 2026-01-01" in result.stdout
+    assert "[violation] definition.management-not-engaged" in result.stdout
+    assert 'definition.5: "Engagement and participation' in result.stdout
+
+
+def test_cli_defaults_to_today_and_says_so() -> None:
+    result = _cli("assess", str(EXAMPLES / "strategic-proposal.toml"))
+    assert result.returncode == 0
+    assert f"assessed as of today, {dt.date.today().isoformat()}" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (("assess", "missing.toml"), "missing.toml: no such file"),
+        (("assess", str(EXAMPLES), "--as-of", "2025-01-01"), "expected a .toml or .json file"),
+        (("assess", str(EXAMPLES / "strategic-proposal.toml"), "--as-of", "2025-02-30"), "expected a date"),
+    ],
+)
+def test_cli_bad_input_exits_2_without_traceback(args: tuple[str, ...], fragment: str) -> None:
+    result = _cli(*args)
+    assert result.returncode == 2
+    assert fragment in result.stderr
+    assert "Traceback" not in result.stderr
