@@ -83,7 +83,7 @@ def _shown(value: Any, field_type: Any) -> Any:
     return value
 
 
-def _render(text: str, facts: Mapping[str, Mapping[str, Any]], types: Mapping[str, Any], lang: str, rulebook: RuleBook) -> str:
+def _render(text: str, facts: Mapping[str, Mapping[str, Any]], lang: str, rulebook: RuleBook) -> str:
     def replace(match: re.Match[str]) -> str:
         alias, _, field = match[1].strip().partition(".")
         fact = facts.get(alias, {})
@@ -174,8 +174,8 @@ def assess(
             citations=tuple(Citation.of(u) for u in rule.cites),
             subject=subject,
             because=tuple(because),
-            messages={lang: _render(rule.message[lang], firing.facts, {}, lang, rulebook) for lang in ("sv", "en")},
-            remedies={lang: _render(rule.remedy[lang], firing.facts, {}, lang, rulebook) for lang in ("sv", "en")},
+            messages={lang: _render(rule.message[lang], firing.facts, lang, rulebook) for lang in ("sv", "en")},
+            remedies={lang: _render(rule.remedy[lang], firing.facts, lang, rulebook) for lang in ("sv", "en")},
             title_sv=rule.title["sv"],
             title_en=rule.title["en"],
         )

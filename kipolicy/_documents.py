@@ -362,7 +362,7 @@ def apply_overrides(data: Mapping[str, Any], overrides: Mapping[str, Any]) -> di
             list, or a list index past the end (one past the end appends).
     """
     result = json.loads(json.dumps(data, default=_json_default))
-    result = _restore_dates(data, result)
+    result = _restore_dates(result)
     for path, value in overrides.items():
         parts = _parse_path(path)
         target: Any = result
@@ -399,14 +399,14 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"cannot copy a {type(value).__name__}")
 
 
-def _restore_dates(_original: Any, copied: Any) -> Any:
+def _restore_dates(copied: Any) -> Any:
     if isinstance(copied, dict):
         if "__kipolicy_date__" in copied:
             kind = {"date": dt.date, "datetime": dt.datetime, "time": dt.time}[copied["__type__"]]
             return kind.fromisoformat(copied["__kipolicy_date__"])
-        return {k: _restore_dates(None, v) for k, v in copied.items()}
+        return {k: _restore_dates(v) for k, v in copied.items()}
     if isinstance(copied, list):
-        return [_restore_dates(None, v) for v in copied]
+        return [_restore_dates(v) for v in copied]
     return copied
 
 
