@@ -48,15 +48,17 @@ def coerce_date(value: Any, what: str = "as_of") -> dt.date:
 class _Uses:
     """Which fields of which alias a rule alternative looks at (for `because`)."""
 
-    _cache: dict[tuple[int, int], dict[str, set[str]]] = {}
+    # Keyed by id(); the rule itself is kept beside the answer so that a rule book that was
+    # collected (and whose ids are reused) can never hand its answer to another rule.
+    _cache: dict[tuple[int, int], tuple[Rule, dict[str, set[str]]]] = {}
 
     @classmethod
     def of(cls, rule: Rule, index: int) -> dict[str, set[str]]:
         key = (id(rule), index)
         found = cls._cache.get(key)
-        if found is None:
-            found = cls._cache[key] = cls._compute(rule, index)
-        return found
+        if found is None or found[0] is not rule:
+            found = cls._cache[key] = (rule, cls._compute(rule, index))
+        return found[1]
 
     @staticmethod
     def _compute(rule: Rule, index: int) -> dict[str, set[str]]:
