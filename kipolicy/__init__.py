@@ -59,7 +59,9 @@ from ._model import (
     Traits,
 )
 from ._policy import Document, Policy, Section, Unit, policy
-from ._report import Citation, Evidence, Finding, Report, Subject
+from ._calendar import add_months
+from ._portfolio import PortfolioReport, assess_portfolio
+from ._report import Citation, Evidence, Finding, Obligation, Report, Subject
 from ._rules import KINDS, Rule, RuleBook, load_rules
 
 try:
@@ -97,6 +99,7 @@ __all__ = [
     "Evaluation",
     "Evidence",
     "Finding",
+    "Obligation",
     "FollowUp",
     "Forum",
     "InputError",
@@ -107,6 +110,7 @@ __all__ = [
     "Party",
     "Partnership",
     "Policy",
+    "PortfolioReport",
     "Problem",
     "Renewal",
     "Report",
@@ -126,7 +130,9 @@ __all__ = [
     "Unit",
     "UnknownIdError",
     "__version__",
+    "add_months",
     "assess",
+    "assess_portfolio",
     "load_partnership",
     "load_rules",
     "policy",

@@ -15,11 +15,23 @@ from typing import Any
 from ._documents import load_partnership
 from ._engine import Firing, compile_rules
 from ._errors import InputError, Problem
-from ._facts import from_day, make_facts
+from ._calendar import from_day
+from ._duties import Duty
+from ._facts import make_facts
+from ._peers import PortfolioIndex
 from ._interpretations import Interpretations
 from ._model import Partnership
 from ._policy import policy
-from ._report import Citation, Evidence, Finding, Report, Subject, sorted_findings, value_label
+from ._report import (
+    Citation,
+    Evidence,
+    Finding,
+    Obligation,
+    Report,
+    Subject,
+    sorted_findings,
+    value_label,
+)
 from ._rules import _PLACEHOLDER, STAGES, Ref, Rule, RuleBook, default_rules
 
 __all__ = ["assess", "coerce_date"]
@@ -70,7 +82,7 @@ class _Uses:
                     uses[condition.alias].add(clause.field)
                 if isinstance(clause.operand, Ref):
                     uses.setdefault(clause.operand.alias, set()).add(clause.operand.field)
-        for texts in (rule.message, rule.remedy):
+        for texts in (rule.message_for(index), rule.remedy_for(index)):
             for text in texts.values():
                 for match in _PLACEHOLDER.finditer(text):
                     alias, _, field = match[1].strip().partition(".")
@@ -103,7 +115,7 @@ def assess(
     partnership: Partnership | Mapping[str, Any] | str | os.PathLike[str],
     *,
     as_of: dt.date | str,
-    portfolio: Iterable[Partnership] = (),
+    portfolio: Iterable[Partnership] | PortfolioIndex = (),
     interpretations: Interpretations | Mapping[str, Any] | None = None,
     rules: RuleBook | None = None,
 ) -> Report:
@@ -114,7 +126,9 @@ def assess(
             :func:`~kipolicy.load_partnership` reads.
         as_of: The date the assessment is made as of (a date, or ``YYYY-MM-DD``). Never the
             wall clock: the same input gives the same report on any day.
-        portfolio: The other partnerships KI has, to compare with.
+        portfolio: The other partnerships KI has, to compare with (urval.1, urval.5):
+            :class:`~kipolicy.Partnership` objects; a partnership with the assessed one's id
+            is left out.
         interpretations: The readings in force (:class:`~kipolicy.Interpretations` or a
             mapping of name to value); every other interpretation keeps its default.
         rules: A rule book from :func:`~kipolicy.load_rules`; default: the bundled rules.
@@ -123,7 +137,8 @@ def assess(
         The :class:`~kipolicy.Report`.
 
     Raises:
-        InputError: The partnership document, the date or an interpretation is not valid.
+        InputError: The partnership document, the date or an interpretation is not valid, or
+            two partnerships of the portfolio have the same id.
         EngineError: The rule engine failed.
 
     Example:
@@ -139,24 +154,55 @@ def assess(
     rulebook = rules if rules is not None else default_rules()
     program = compile_rules(rulebook)
     pol = policy()
-    facts = make_facts(subject_partnership, day, interp, pol.document.in_force_from)
-    for other in portfolio:
-        if not isinstance(other, Partnership):
-            raise TypeError(f"portfolio: expected Partnership objects, got {type(other).__name__}")
+    index = _index(portfolio, day)
+    made = make_facts(subject_partnership, day, interp, pol.document.in_force_from, index)
+    return _run(program, rulebook, made.facts, made.duties, subject_partnership, day, interp)
+
+
+def _index(portfolio: Iterable[Partnership] | PortfolioIndex | None, day: dt.date) -> PortfolioIndex | None:
+    if portfolio is None:
+        return None
+    if isinstance(portfolio, PortfolioIndex):
+        if portfolio.as_of != day:
+            raise ValueError(f"portfolio: indexed as of {portfolio.as_of}, assessed as of {day}")
+        return portfolio
+    if isinstance(portfolio, (str, bytes, Mapping)):
+        raise TypeError("portfolio: expected an iterable of Partnership objects")
+    try:
+        return PortfolioIndex(portfolio, day)
+    except ValueError as exc:
+        raise InputError([Problem("<portfolio>", "", str(exc))]) from None
+
+
+def _run(
+    program: Any,
+    rulebook: RuleBook,
+    facts: list[dict[str, Any]],
+    duties: list[Duty],
+    subject_partnership: Partnership | None,
+    day: dt.date,
+    interp: Interpretations,
+    *,
+    label: str = "",
+) -> Report:
+    """Run the engine on ``facts`` and build the report."""
 
     findings: dict[tuple[str, str, str], Finding] = {}
     halted: dict[str, Any] = {"stage": None, "rule": None}
 
     def react(firing: Firing) -> list[dict[str, Any]]:
         rule = firing.rule
-        effect = rule.effect(interp)
+        effect = rule.effect(interp, firing.alternative)
         alternative = rule.alternatives[firing.alternative]
         subject_fact = firing.facts[alternative.subject]
         subject = Subject(
             subject_fact.get("path", ""),
-            str(subject_fact.get("name") or subject_fact.get("trait") or subject_fact.get("path") or subject_partnership.name),
+            _label(subject_fact, rulebook, subject_partnership.name if subject_partnership else label),
             subject_fact["type"],
         )
+        due = None
+        if rule.due is not None and rule.due.field in firing.facts.get(rule.due.alias, {}):
+            due = from_day(firing.facts[rule.due.alias][rule.due.field])
         uses = _Uses.of(rule, firing.alternative)
         because = []
         for alias in sorted(firing.facts):
@@ -173,13 +219,20 @@ def assess(
             kind=effect.kind,
             modality=rule.modality,
             section=rule.section,
-            citations=tuple(Citation.of(u) for u in rule.cites),
+            citations=tuple(Citation.of(u) for u in rule.cites_for(firing.alternative)),
             subject=subject,
             because=tuple(because),
-            messages={lang: _render(rule.message[lang], firing.facts, lang, rulebook) for lang in ("sv", "en")},
-            remedies={lang: _render(rule.remedy[lang], firing.facts, lang, rulebook) for lang in ("sv", "en")},
+            messages={
+                lang: _render(rule.message_for(firing.alternative)[lang], firing.facts, lang, rulebook)
+                for lang in ("sv", "en")
+            },
+            remedies={
+                lang: _render(rule.remedy_for(firing.alternative)[lang], firing.facts, lang, rulebook)
+                for lang in ("sv", "en")
+            },
             title_sv=rule.title["sv"],
             title_en=rule.title["en"],
+            due=due,
         )
         findings.setdefault((rule.id, subject.path, subject.label), finding)
         if effect.halts:
@@ -207,13 +260,39 @@ def assess(
     is_strategic = (
         any(f.rule_id == STRATEGIC_RULE for f in ordered) if reached_definition else None
     )
+    obligations: tuple[Obligation, ...] = ()
+    if halted["stage"] is None:
+        about: dict[tuple[str, str], list[str]] = {}
+        for finding in ordered:
+            if finding.subject.fact_type == "duty":
+                about.setdefault((finding.subject.path, finding.subject.label), []).append(finding.rule_id)
+        obligations = tuple(
+            Obligation.of(
+                duty, day,
+                partnership_id=subject_partnership.id if subject_partnership else "",
+                partnership_name=subject_partnership.name if subject_partnership else "",
+                rule_ids=tuple(about.get((duty.path, duty.label), ())),
+            )
+            for duty in duties
+        )
     return Report(
-        partnership_id=subject_partnership.id,
-        partnership_name=subject_partnership.name,
+        partnership_id=subject_partnership.id if subject_partnership else "",
+        partnership_name=subject_partnership.name if subject_partnership else label,
         as_of=day,
         findings=ordered,
         in_scope=halted["rule"] is None,
         is_strategic=is_strategic,
         interpretations=interp,
         halted_by=halted["rule"],
+        obligations=obligations,
     )
+
+
+def _label(fact: Mapping[str, Any], rulebook: RuleBook, fallback: str) -> str:
+    """How a report names the fact a finding is about."""
+    fact_type = rulebook.fact_types.get(fact["type"])
+    field = fact_type.label if fact_type is not None else None
+    for name in (field, "name", "trait"):
+        if name and fact.get(name) not in (None, ""):
+            return str(fact[name])
+    return str(fact.get("path") or fallback)

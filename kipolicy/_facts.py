@@ -18,17 +18,46 @@ rule names against it, and the rule reference in docs/ is generated from it.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
+import re
 from collections.abc import Mapping
 from typing import Any
 
 import attrs
 
+from ._calendar import add_days, add_months, from_day, to_day
+from ._duties import DUTIES, Duty, schedule
 from ._interpretations import INTERPRETATIONS, Interpretations
-from ._model import Choice, Level, Partnership, PartyKind, PartyRole, Reach, Stage, TraitStatus
+from ._model import (
+    AddedValue,
+    AdminSupport,
+    AssessedBy,
+    Choice,
+    EthicsStatus,
+    Initiative,
+    Level,
+    Outcome,
+    Partnership,
+    PartyKind,
+    PartyRole,
+    Reach,
+    RiskPurpose,
+    Stage,
+    TraitStatus,
+    ValueDimension,
+)
 
-__all__ = ["FACT_TYPES", "FactType", "Field", "add_months", "make_facts", "to_day", "from_day"]
+__all__ = [
+    "FACT_TYPES",
+    "FactType",
+    "Field",
+    "Facts",
+    "add_months",
+    "as_known_on",
+    "from_day",
+    "make_facts",
+    "to_day",
+]
 
 STATUS = tuple(s.value for s in TraitStatus)
 
@@ -62,6 +91,8 @@ class FactType:
     fields: Mapping[str, Field]
     derived: bool = False
     declared_in: str | None = None
+    label: str | None = None
+    """The field whose value names a fact of this type in a report (else ``name``, else its path)."""
 
 
 def _choices(enum_type: type[Choice]) -> tuple[str, ...]:
@@ -96,6 +127,16 @@ FACT_TYPES: dict[str, FactType] = {
             "as_of": Field("date", "The date the assessment is made as of."),
             "policy_in_force": Field("date", "The date the policy came into force (2023-02-21)."),
             "in_force": Field("bool", "Computed: the policy is in force on `as_of`."),
+            "soon_until": Field(
+                "date",
+                "Computed: `as_of` plus `due-soon-days` days: a duty due on or before it (and not "
+                "before `as_of`) falls due soon.",
+            ),
+            "lead_until": Field(
+                "date",
+                "Computed: `as_of` plus `renewal-lead-months` months (see add_months): an "
+                "agreement ending on or before it ends within the renewal lead time.",
+            ),
             **_interpretation_fields(),
         },
     ),
@@ -164,6 +205,79 @@ FACT_TYPES: dict[str, FactType] = {
                 "rests on jointly stated intentions.",
             ),
             "partners": Field("int", "Computed: how many partner organisations.", "parties"),
+            "continues": Field(
+                "bool",
+                "Computed: it continues as a strategic partnership: not at stage `ended` and no "
+                "termination or conversion recorded (as of `as_of`).",
+                "termination",
+            ),
+            "focus_areas": Field(
+                "int", "Computed: how many KI strategy focus areas are named.",
+                "strategy.focus_areas",
+            ),
+            "added_values": Field(
+                "int", "Computed: how many added-value dimensions are claimed.", "added_value"
+            ),
+            "steering_group": Field(
+                "bool", "Computed: a steering group or equivalent is described.", "steering_group"
+            ),
+            "fora_levels": Field(
+                "int",
+                "Computed: on how many different levels contact fora exist (levels compared "
+                "without case and extra spaces).",
+                "fora",
+            ),
+            "initiative": Field(
+                _choices(Initiative), "Who took the initiative.", "establishment.initiative"
+            ),
+            "decided": Field(
+                "bool", "Computed: a decision to enter is recorded (dated on or before `as_of`).",
+                "establishment.decision",
+            ),
+            "preparation_assessments": Field(
+                "int", "Computed: how many risk assessments were made for the preparation.",
+                "risk_assessments",
+            ),
+            "ki_funding": Field(
+                "bool", "KI offers funding for joint activities.", "resourcing.ki_funding"
+            ),
+            "ki_funding_years": Field(
+                "number", "For how many years KI commits funding. Missing if not given.",
+                "resourcing.ki_funding_years",
+            ),
+            "multi_year_funding": Field(
+                "bool",
+                "Computed: KI funds and commits for at least `long-term-years` years ('flera år', "
+                "resurssattning.2).",
+                "resourcing.ki_funding_years",
+            ),
+            "level_agreed": Field(
+                "bool", "The funding level was set in consultation with the partner.",
+                "resourcing.level_agreed_with_partner",
+            ),
+            "partner_contributes": Field(
+                "bool", "Computed: the partner contributes in cash or in kind.",
+                "resourcing.partner_contribution",
+            ),
+            "external_funds": Field(
+                "int", "Computed: how many external funds are used or considered.",
+                "resourcing.external_funds",
+            ),
+            "agreement_ends": Field(
+                "date",
+                "Computed: the day the agreement ends: the last renewal's `until`, else "
+                "`agreement.ends`. Missing if not known.",
+                "agreement.ends",
+            ),
+            "agreement_expired": Field(
+                "bool", "Computed: the agreement ended before `as_of` (`agreement_ends` < `as_of`).",
+                "agreement.ends",
+            ),
+            "active_in_portfolio": Field(
+                "int",
+                "Computed: how many other partnerships of the portfolio are active strategic "
+                "partnerships (stage active, KI-wide, not terminated as of `as_of`).",
+            ),
         },
     ),
     "party": FactType(
@@ -188,6 +302,24 @@ FACT_TYPES: dict[str, FactType] = {
             "contacts": Field(
                 "int", "Computed: how many contact persons are named.",
                 "parties[].contact_persons",
+            ),
+            "complementary_fields": Field(
+                "int",
+                "Computed: how many of the party's fields of competence are outside medicine "
+                "(anything but the fields listed in docs/dates-and-facts.md as KI's own).",
+                "parties[].fields",
+            ),
+            "new_category": Field(
+                "bool",
+                "Computed: the party is of a category outside academia that urval.4 names: civil "
+                "society, the public sector or a government agency.",
+                "parties[].kind",
+            ),
+            "represented": Field(
+                "bool",
+                "Computed: a member of the steering group is a management representative of the "
+                "party.",
+                "steering_group.members",
             ),
         },
     ),
@@ -214,7 +346,192 @@ FACT_TYPES: dict[str, FactType] = {
             "party": Field("text", "For the management trait: the party's name."),
         },
     ),
+    "focus_area": FactType(
+        "focus_area",
+        "A KI Strategy 2030 focus area the partnership names (urval.3).",
+        {
+            "name": Field("text", "The focus area as named.", "strategy.focus_areas[]"),
+            "listed": Field(
+                "bool",
+                "Computed: the name is in the configured `focus-areas` list (compared without "
+                "case and extra spaces); true when no list is configured.",
+            ),
+        },
+    ),
+    "added_value": FactType(
+        "added_value",
+        "An added-value dimension the partnership claims (mervarde.1 and its subsections).",
+        {
+            "dimension": Field(
+                _choices(ValueDimension), "The dimension.", "added_value[].dimension"
+            ),
+            "described": Field(
+                "bool", "Computed: a description is given.", "added_value[].description"
+            ),
+        },
+        label="dimension",
+    ),
+    "ethics": FactType(
+        "ethics",
+        "One aspect of the ethics assessment of urval.6.",
+        {
+            "aspect": Field(
+                ("academic-freedom", "democratic-values", "critical-reflection", "high-quality"),
+                "The aspect.",
+            ),
+            "status": Field(_choices(EthicsStatus), "fine, concern or not-assessed.", "ethics.*"),
+        },
+        label="aspect",
+    ),
+    "risk_assessment": FactType(
+        "risk_assessment",
+        "A risk assessment (risk.1-4) dated on or before `as_of`.",
+        {
+            "date": Field("date", "When it was made.", "risk_assessments[].date"),
+            "by": Field(_choices(AssessedBy), "joint or ki.", "risk_assessments[].by"),
+            "purpose": Field(
+                _choices(RiskPurpose), "preparation or continuous.", "risk_assessments[].purpose"
+            ),
+            "risks": Field("int", "Computed: how many risks were identified.", "risk_assessments[].risks"),
+            "high_risks": Field(
+                "int", "Computed: how many identified risks are high.", "risk_assessments[].risks"
+            ),
+            "weighed": Field(
+                "bool", "The risks were weighed against the potential benefit.",
+                "risk_assessments[].weighed_against_benefit",
+            ),
+            "external_support": Field(
+                "bool", "External support was used.", "risk_assessments[].external_support"
+            ),
+            "under_policy": Field(
+                "bool",
+                "Computed: the policy applies to it: made on or after the policy came into force, "
+                "or `retroactivity` is `full`.",
+            ),
+            "label": Field("text", "Computed: how reports name it (by, purpose and date)."),
+        },
+        label="label",
+    ),
+    "decision": FactType(
+        "decision",
+        "The decision to enter the partnership (etablering.3), if dated on or before `as_of`.",
+        {
+            "date": Field("date", "When it was taken.", "establishment.decision.date"),
+            "by": Field("text", "The deciding role.", "establishment.decision.by"),
+            "authorised": Field(
+                "bool",
+                "Computed: the deciding role is one of `decision-authorities` (compared without "
+                "case and extra spaces).",
+            ),
+        },
+        label="by",
+    ),
+    "renewal": FactType(
+        "renewal",
+        "A renewal of the agreement dated on or before `as_of`.",
+        {
+            "date": Field("date", "When it was decided.", "agreement.renewals[].date"),
+            "until": Field("date", "Until when it runs. Missing if not given.", "agreement.renewals[].until"),
+            "evaluated": Field(
+                "bool",
+                "Computed: an evaluation was made before it: the one it names, if dated on or "
+                "before the renewal; without a name, any evaluation since the start or the "
+                "previous renewal.",
+                "agreement.renewals[].evaluation",
+            ),
+            "under_policy": Field(
+                "bool",
+                "Computed: the policy applies to it: decided on or after the day ongoing duties "
+                "count from (see `retroactivity`).",
+            ),
+            "label": Field("text", "Computed: how reports name it."),
+        },
+        label="label",
+    ),
+    "review": FactType(
+        "review",
+        "A follow-up or an evaluation dated on or before `as_of`.",
+        {
+            "kind": Field(("follow-up", "evaluation"), "Which of the two."),
+            "date": Field("date", "When it was made.", "follow_ups[].date / evaluations[].date"),
+            "outcome": Field(_choices(Outcome), "What it concluded.", "follow_ups[].outcome"),
+            "latest": Field(
+                "bool", "Computed: no other follow-up or evaluation is later (ties: both are latest)."
+            ),
+            "label": Field("text", "Computed: how reports name it."),
+        },
+        label="label",
+    ),
+    "duty": FactType(
+        "duty",
+        "A dated duty of an active partnership (see kipolicy/_duties.py and docs/dates-and-facts.md): "
+        "a follow-up, a joint or KI risk reassessment, or an evaluation before renewal.",
+        {
+            "name": Field(tuple(DUTIES), "Which duty."),
+            "topic": Field(
+                tuple(dict.fromkeys(d.topic for d in DUTIES.values())), "follow-up, risk or evaluation."
+            ),
+            "due": Field("date", "Computed: the day it falls (or fell) due."),
+            "basis": Field("date", "Computed: the day it counts from."),
+            "met": Field("bool", "Computed: it was met (on any day)."),
+            "met_on": Field("date", "The day it was met. Missing if not met."),
+            "label": Field("text", "Computed: its name and due date."),
+        },
+        label="label",
+    ),
+    "support": FactType(
+        "support",
+        "A kind of administrative support organisation.4 names, and whether it is assigned.",
+        {
+            "kind": Field(("coordination", "communication"), "The kind of support."),
+            "assigned": Field("bool", "Computed: it is assigned.", "admin_support"),
+        },
+        label="kind",
+    ),
+    "peer": FactType(
+        "peer",
+        "Another partnership of the portfolio that shares a focus area or a partner country with "
+        "this one (others are not made facts: they cannot overlap).",
+        {
+            "id": Field("text", "Its id."),
+            "name": Field("text", "Its name."),
+            "active_strategic": Field(
+                "bool", "Computed: it is at stage active, KI-wide and not terminated as of `as_of`."
+            ),
+            "common_focus_areas": Field("int", "Computed: focus areas both name."),
+            "common_countries": Field("int", "Computed: countries of partners both have."),
+            "focus_overlap": Field("text", "Computed: the common focus areas, comma-separated."),
+            "country_overlap": Field("text", "Computed: the common partner countries, comma-separated."),
+        },
+    ),
+    "shared_partner": FactType(
+        "shared_partner",
+        "A partner organisation of this partnership that is also a partner in another "
+        "partnership of the portfolio (same name, compared without case and extra spaces).",
+        {
+            "partner": Field("text", "The partner's name (as this document gives it)."),
+            "peer_id": Field("text", "The other partnership's id."),
+            "peer_name": Field("text", "The other partnership's name."),
+            "peer_active_strategic": Field(
+                "bool", "Computed: the other partnership is an active strategic partnership."
+            ),
+            "label": Field("text", "Computed: partner and other partnership."),
+        },
+        label="label",
+    ),
+    "portfolio": FactType(
+        "portfolio",
+        "The portfolio as a whole: only in the portfolio-wide assessment of assess_portfolio().",
+        {
+            "partnerships": Field("int", "How many partnerships the portfolio has."),
+            "active_strategic": Field(
+                "int", "Computed: how many are active strategic partnerships as of `as_of`."
+            ),
+            "proposals": Field("int", "Computed: how many are proposals."),
+        },
+    ),
 }
+
 
 _TRAIT_UNITS = {
     "formalised": "definition.4",
@@ -224,30 +541,21 @@ _TRAIT_UNITS = {
     "breadth": "definition.8",
 }
 
+#: Fields of competence counted as KI's own (medicine); any other field is complementary in the
+#: sense of urval.4. Compared without case and extra spaces.
+OWN_FIELDS = frozenset(
+    {
+        "medicine", "medical science", "medical sciences", "biomedicine", "health",
+        "health sciences", "public health", "dentistry", "odontology", "nursing",
+        "pharmacy", "pharmacology", "life sciences",
+    }
+)
 
-def to_day(date: dt.date) -> int:
-    """A date as a day number (days since 0001-01-01, counting that day as 1)."""
-    return date.toordinal()
+#: Kinds of partner outside academia that urval.4 names (civil society, the public sector;
+#: a government agency is part of the public sector).
+NEW_CATEGORIES = frozenset({PartyKind.CIVIL_SOCIETY, PartyKind.PUBLIC_SECTOR, PartyKind.GOVERNMENT_AGENCY})
 
-
-def from_day(day: int) -> dt.date:
-    """A day number as a date."""
-    return dt.date.fromordinal(day)
-
-
-def add_months(date: dt.date, months: int) -> dt.date:
-    """``date`` plus ``months`` calendar months, clamped to the end of the month.
-
-    The day of the month is kept where the target month has it, else the month's last day is
-    used: 12 months after 2024-02-29 is 2025-02-28; 1 month after 2023-01-31 is 2023-02-28;
-    12 months after 2023-03-31 is 2024-03-31. Negative ``months`` count backwards.
-    """
-    index = date.year * 12 + (date.month - 1) + months
-    year, month0 = divmod(index, 12)
-    if not dt.MINYEAR <= year <= dt.MAXYEAR:
-        raise OverflowError(f"{date} plus {months} months is out of the calendar's range")
-    last = calendar.monthrange(year, month0 + 1)[1]
-    return dt.date(year, month0 + 1, min(date.day, last))
+_ETHICS_ASPECTS = ("academic_freedom", "democratic_values", "critical_reflection", "high_quality")
 
 
 def _number(value: float) -> int | float:
@@ -276,35 +584,116 @@ def _compact(fact: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in fact.items() if v is not None}
 
 
-def make_facts(
-    partnership: Partnership,
-    as_of: dt.date,
-    interpretations: Interpretations,
-    policy_in_force: dt.date,
-) -> list[dict[str, Any]]:
-    """The base facts for one assessment, in a canonical order.
+def _day(date: dt.date | None) -> int | None:
+    return to_day(date) if date is not None else None
 
-    Every fact has ``type`` (its fact type) and ``path`` (where in the document it comes from,
-    ``""`` for the whole document). Dates are day numbers; unknown values are left out.
+
+def _norm(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def as_known_on(partnership: Partnership, as_of: dt.date) -> Partnership:
+    """The partnership as known on ``as_of``: records dated later are left out.
+
+    Risk assessments, follow-ups, evaluations, renewals, the decision and a termination dated
+    after ``as_of`` have not happened yet as of ``as_of``; an assessment as of an earlier day
+    judges the partnership as it stood then.
     """
+    establishment = partnership.establishment
+    decision = establishment.decision
+    if decision is not None and decision.date > as_of:
+        establishment = attrs.evolve(establishment, decision=None)
+    termination = partnership.termination
+    if termination is not None and termination.date > as_of:
+        termination = None
+    agreement = partnership.agreement
+    renewals = tuple(r for r in agreement.renewals if r.date <= as_of)
+    if len(renewals) != len(agreement.renewals):
+        agreement = attrs.evolve(agreement, renewals=renewals)
+    return attrs.evolve(
+        partnership,
+        establishment=establishment,
+        termination=termination,
+        agreement=agreement,
+        risk_assessments=tuple(r for r in partnership.risk_assessments if r.date <= as_of),
+        follow_ups=tuple(f for f in partnership.follow_ups if f.date <= as_of),
+        evaluations=tuple(e for e in partnership.evaluations if e.date <= as_of),
+    )
+
+
+def _kept_paths(original: Partnership, view: Partnership) -> dict[str, list[int]]:
+    """For each dated list, the original indexes of the records the view keeps (for paths)."""
+    out = {}
+    for name in ("risk_assessments", "follow_ups", "evaluations"):
+        kept = set(map(id, getattr(view, name)))
+        out[name] = [i for i, item in enumerate(getattr(original, name)) if id(item) in kept]
+    kept = set(map(id, view.agreement.renewals))
+    out["renewals"] = [i for i, r in enumerate(original.agreement.renewals) if id(r) in kept]
+    return out
+
+
+@attrs.frozen
+class Facts:
+    """The facts of one assessment, and the dated duties computed for them.
+
+    Attributes:
+        facts: The base facts, in a canonical order.
+        duties: Every dated duty of the partnership, met or not, by due date.
+        partnership: The partnership as known on ``as_of`` (see :func:`as_known_on`).
+    """
+
+    facts: list[dict[str, Any]]
+    duties: list[Duty]
+    partnership: Partnership
+
+
+def assessment_fact(as_of: dt.date, interpretations: Interpretations, policy_in_force: dt.date) -> dict[str, Any]:
+    """The ``assessment`` fact: the date, the interpretations in force and computed windows."""
     interp = interpretations
-    assessment: dict[str, Any] = {
+    fact: dict[str, Any] = {
         "type": "assessment",
         "path": "",
         "as_of": to_day(as_of),
         "policy_in_force": to_day(policy_in_force),
         "in_force": as_of >= policy_in_force,
+        "soon_until": to_day(add_days(as_of, interp["due-soon-days"])),
     }
+    try:
+        fact["lead_until"] = to_day(add_months(as_of, interp["renewal-lead-months"]))
+    except OverflowError:
+        fact["lead_until"] = to_day(dt.date.max)
     for name, interpretation in INTERPRETATIONS.items():
         if interpretation.kind == "names":
             continue
         value = interp[name]
-        assessment[interpretation.field] = _number(value) if isinstance(value, float) else value
+        fact[interpretation.field] = _number(value) if isinstance(value, float) else value
+    return _compact(fact)
+
+
+def make_facts(
+    partnership: Partnership,
+    as_of: dt.date,
+    interpretations: Interpretations,
+    policy_in_force: dt.date,
+    portfolio: Any = None,
+) -> Facts:
+    """The base facts for one assessment, in a canonical order, with the dated duties.
+
+    Every fact has ``type`` (its fact type) and ``path`` (where in the document it comes from,
+    ``""`` for the whole document). Dates are day numbers; unknown values are left out.
+    ``portfolio`` is a :class:`~kipolicy._peers.PortfolioIndex` (or None for no portfolio).
+    """
+    interp = interpretations
+    original = partnership
+    partnership = as_known_on(original, as_of)
+    index = _kept_paths(original, partnership)
+    assessment = assessment_fact(as_of, interp, policy_in_force)
 
     traits = partnership.traits
     start = partnership.start_date
     entered = partnership.entered
     entered_before = entered is not None and entered < policy_in_force
+    ongoing_only = interp["retroactivity"] == "ongoing-only"
     startup_ends = None
     if start is not None:
         try:
@@ -320,12 +709,12 @@ def make_facts(
     trait_facts: list[dict[str, Any]] = [
         {"name": "formalised", "status": _status(traits.formalised), "path": "traits.formalised"},
     ]
-    for index, party in enumerate(partnership.parties):
+    for i, party in enumerate(partnership.parties):
         trait_facts.append(
             {
                 "name": "management",
                 "status": _status(party.management_engagement),
-                "path": f"parties[{index}]",
+                "path": f"parties[{i}]",
                 "party": party.name,
             }
         )
@@ -348,6 +737,22 @@ def make_facts(
         else "in-place"
     )
 
+    resourcing = partnership.resourcing
+    decision = partnership.establishment.decision
+    agreement = partnership.agreement
+    renewals_by_date = sorted(agreement.renewals, key=lambda r: r.date)
+    if renewals_by_date:
+        agreement_ends = renewals_by_date[-1].until
+    else:
+        agreement_ends = agreement.ends
+    steering = partnership.steering_group
+    represented = {
+        m.party for m in (steering.members if steering else ()) if m.management_representative
+    }
+    continues = partnership.stage is not Stage.ENDED and partnership.termination is None
+    long_term_years = interp["long-term-years"]
+    in_portfolio = portfolio.active_strategic_besides(partnership.id) if portfolio is not None else 0
+
     facts: list[dict[str, Any]] = [assessment]
     facts.append(
         _compact(
@@ -358,11 +763,11 @@ def make_facts(
                 "name": partnership.name,
                 "level": partnership.level.value,
                 "stage": partnership.stage.value,
-                "start": to_day(start) if start else None,
-                "entered": to_day(entered) if entered else None,
+                "start": _day(start),
+                "entered": _day(entered),
                 "entered_before_policy": entered_before,
-                "preparation_assessed": (not entered_before) or interp["retroactivity"] == "full",
-                "startup_ends": to_day(startup_ends) if startup_ends else None,
+                "preparation_assessed": (not entered_before) or not ongoing_only,
+                "startup_ends": _day(startup_ends),
                 "in_startup": in_startup,
                 "formalised": _status(traits.formalised),
                 "long_term": _status(traits.long_term),
@@ -377,15 +782,42 @@ def make_facts(
                 "intentions_joint": traits.intentions_stated_jointly is True,
                 "traits_basis": basis,
                 "partners": len(partnership.partners),
+                "continues": continues,
+                "focus_areas": sum(1 for a in partnership.strategy.focus_areas if a.strip()),
+                "added_values": len(partnership.added_value),
+                "steering_group": steering is not None,
+                "fora_levels": len({_norm(f.level) for f in partnership.fora if f.level.strip()}),
+                "initiative": partnership.establishment.initiative.value,
+                "decided": decision is not None,
+                "preparation_assessments": sum(
+                    r.purpose is RiskPurpose.PREPARATION for r in partnership.risk_assessments
+                ),
+                "ki_funding": resourcing.ki_funding,
+                "ki_funding_years": (
+                    _number(resourcing.ki_funding_years)
+                    if resourcing.ki_funding_years is not None
+                    else None
+                ),
+                "multi_year_funding": bool(
+                    resourcing.ki_funding
+                    and resourcing.ki_funding_years is not None
+                    and resourcing.ki_funding_years >= long_term_years
+                ),
+                "level_agreed": resourcing.level_agreed_with_partner,
+                "partner_contributes": bool(resourcing.partner_contribution),
+                "external_funds": sum(1 for f in resourcing.external_funds if f.strip()),
+                "agreement_ends": _day(agreement_ends),
+                "agreement_expired": agreement_ends is not None and agreement_ends < as_of,
+                "active_in_portfolio": in_portfolio,
             }
         )
     )
-    for index, party in enumerate(partnership.parties):
+    for i, party in enumerate(partnership.parties):
         facts.append(
             _compact(
                 {
                     "type": "party",
-                    "path": f"parties[{index}]",
+                    "path": f"parties[{i}]",
                     "id": party.id,
                     "name": party.name,
                     "role": party.role.value,
@@ -395,8 +827,232 @@ def make_facts(
                     "management_engagement": _status(party.management_engagement),
                     "benefit_stated": bool(party.benefit and party.benefit.strip()),
                     "contacts": sum(1 for c in party.contact_persons if c.strip()),
+                    "complementary_fields": sum(
+                        1 for f in party.fields if f.strip() and _norm(f) not in OWN_FIELDS
+                    ),
+                    "new_category": party.kind in NEW_CATEGORIES,
+                    "represented": party.id in represented,
                 }
             )
         )
     facts.extend(trait_facts)
+
+    listed = interp["focus-areas"]
+    listed_names = {_norm(n) for n in listed} if listed is not None else None
+    for i, area in enumerate(partnership.strategy.focus_areas):
+        if not area.strip():
+            continue
+        facts.append(
+            {
+                "type": "focus_area",
+                "path": f"strategy.focus_areas[{i}]",
+                "name": area,
+                "listed": listed_names is None or _norm(area) in listed_names,
+            }
+        )
+    for i, value in enumerate(partnership.added_value):
+        facts.append(_added_value(i, value))
+    for aspect in _ETHICS_ASPECTS:
+        facts.append(
+            {
+                "type": "ethics",
+                "path": f"ethics.{aspect}",
+                "aspect": aspect.replace("_", "-"),
+                "status": getattr(partnership.ethics, aspect).value,
+            }
+        )
+    for j, risk_assessment in enumerate(partnership.risk_assessments):
+        i = index["risk_assessments"][j]
+        facts.append(
+            {
+                "type": "risk_assessment",
+                "path": f"risk_assessments[{i}]",
+                "date": to_day(risk_assessment.date),
+                "by": risk_assessment.by.value,
+                "purpose": risk_assessment.purpose.value,
+                "risks": len(risk_assessment.risks),
+                "high_risks": sum(r.level.value == "high" for r in risk_assessment.risks),
+                "weighed": risk_assessment.weighed_against_benefit,
+                "external_support": risk_assessment.external_support,
+                "under_policy": risk_assessment.date >= policy_in_force or not ongoing_only,
+                "label": f"{risk_assessment.by.value} {risk_assessment.purpose.value} "
+                f"{risk_assessment.date.isoformat()}",
+            }
+        )
+    if decision is not None:
+        authorities = {_norm(a) for a in interp["decision-authorities"] or ()}
+        facts.append(
+            {
+                "type": "decision",
+                "path": "establishment.decision",
+                "date": to_day(decision.date),
+                "by": decision.by,
+                "authorised": _norm(decision.by) in authorities,
+            }
+        )
+
+    duties = schedule(
+        partnership,
+        as_of,
+        policy_in_force=policy_in_force,
+        retroactivity=interp["retroactivity"],
+        follow_up_cadence=interp["follow-up-cadence"],
+        risk_interval_months=interp["risk-interval-months"],
+    )
+    duties = [_remap(d, index) for d in duties]
+    counting = start if not (entered_before and ongoing_only) else (
+        max(start, policy_in_force) if start else policy_in_force
+    )
+    evaluations = partnership.evaluations
+    window = start
+    for j, renewal in sorted(enumerate(agreement.renewals), key=lambda t: (t[1].date, t[0])):
+        i = index["renewals"][j]
+        if renewal.evaluation is not None:
+            evaluated = any(
+                e.id == renewal.evaluation and e.date <= renewal.date for e in evaluations
+            )
+        else:
+            evaluated = any(
+                (window is None or e.date >= window) and e.date <= renewal.date for e in evaluations
+            )
+        facts.append(
+            _compact(
+                {
+                    "type": "renewal",
+                    "path": f"agreement.renewals[{i}]",
+                    "date": to_day(renewal.date),
+                    "until": _day(renewal.until),
+                    "evaluated": evaluated,
+                    "under_policy": counting is None or renewal.date >= counting,
+                    "label": f"renewal {renewal.date.isoformat()}",
+                }
+            )
+        )
+        window = renewal.date
+    reviews = [
+        ("follow-up", f.date, f.outcome, f"follow_ups[{index['follow_ups'][j]}]")
+        for j, f in enumerate(partnership.follow_ups)
+    ] + [
+        ("evaluation", e.date, e.outcome, f"evaluations[{index['evaluations'][j]}]")
+        for j, e in enumerate(evaluations)
+    ]
+    latest = max((r[1] for r in reviews), default=None)
+    for kind, date, outcome, path in reviews:
+        facts.append(
+            {
+                "type": "review",
+                "path": path,
+                "kind": kind,
+                "date": to_day(date),
+                "outcome": outcome.value,
+                "latest": date == latest,
+                "label": f"{kind} {date.isoformat()}",
+            }
+        )
+    for duty in duties:
+        facts.append(
+            _compact(
+                {
+                    "type": "duty",
+                    "path": duty.path,
+                    "name": duty.name,
+                    "topic": duty.kind.topic,
+                    "due": to_day(duty.due),
+                    "basis": to_day(duty.basis),
+                    "met": duty.met_on is not None,
+                    "met_on": _day(duty.met_on),
+                    "label": duty.label,
+                }
+            )
+        )
+    assigned = set(partnership.admin_support)
+    for kind in (AdminSupport.COORDINATION, AdminSupport.COMMUNICATION):
+        facts.append(
+            {
+                "type": "support",
+                "path": "admin_support",
+                "kind": kind.value,
+                "assigned": kind in assigned,
+            }
+        )
+    if portfolio is not None:
+        facts += _peer_facts(partnership, portfolio)
+    return Facts(facts, duties, partnership)
+
+
+_INDEXED = re.compile(r"^(risk_assessments|follow_ups|evaluations|agreement\.renewals)\[(\d+)\]")
+
+
+def _remap(duty: Duty, index: Mapping[str, list[int]]) -> Duty:
+    """A duty of the view with its path in the user's document (records after as_of removed)."""
+    match = _INDEXED.match(duty.path)
+    if not match:
+        return duty
+    name = match[1].removeprefix("agreement.")
+    original = index[name][int(match[2])]
+    path = f"{match[1]}[{original}]" + duty.path[match.end():]
+    return attrs.evolve(duty, path=path)
+
+
+def _added_value(i: int, value: AddedValue) -> dict[str, Any]:
+    return {
+        "type": "added_value",
+        "path": f"added_value[{i}]",
+        "dimension": value.dimension.value,
+        "described": bool(value.description and value.description.strip()) or bool(value.aspects),
+    }
+
+
+def _peer_facts(partnership: Partnership, portfolio: Any) -> list[dict[str, Any]]:
+    facts: list[dict[str, Any]] = []
+    party_paths = {
+        _norm(p.name): f"parties[{i}]"
+        for i, p in enumerate(partnership.parties)
+        if p.role is PartyRole.PARTNER
+    }
+    for overlap in portfolio.overlaps(partnership):
+        peer = overlap.peer
+        if overlap.focus_areas or overlap.countries:
+            facts.append(
+                {
+                    "type": "peer",
+                    "path": f"portfolio[{peer.id}]",
+                    "id": peer.id,
+                    "name": peer.name,
+                    "active_strategic": peer.active_strategic,
+                    "common_focus_areas": len(overlap.focus_areas),
+                    "common_countries": len(overlap.countries),
+                    "focus_overlap": ", ".join(overlap.focus_areas),
+                    "country_overlap": ", ".join(overlap.countries),
+                }
+            )
+        for partner in overlap.partners:
+            facts.append(
+                {
+                    "type": "shared_partner",
+                    "path": party_paths.get(_norm(partner), "parties"),
+                    "partner": partner,
+                    "peer_id": peer.id,
+                    "peer_name": peer.name,
+                    "peer_active_strategic": peer.active_strategic,
+                    "label": f"{partner} / {peer.name}",
+                }
+            )
     return facts
+
+
+def portfolio_facts(
+    portfolio: Any, as_of: dt.date, interpretations: Interpretations, policy_in_force: dt.date
+) -> list[dict[str, Any]]:
+    """The facts of the portfolio-wide assessment: the assessment and the portfolio."""
+    proposals = sum(1 for p in portfolio.partnerships if p.stage is Stage.PROPOSAL)
+    return [
+        assessment_fact(as_of, interpretations, policy_in_force),
+        {
+            "type": "portfolio",
+            "path": "",
+            "partnerships": len(portfolio.peers),
+            "active_strategic": len(portfolio.active_strategic_ids),
+            "proposals": proposals,
+        },
+    ]

@@ -15,7 +15,10 @@ from ._interpretations import Interpretations
 from ._policy import policy
 from ._rules import KINDS
 
-__all__ = ["Citation", "Evidence", "Finding", "Report", "Subject", "value_label"]
+__all__ = ["Citation", "Evidence", "Finding", "Obligation", "Report", "Subject", "value_label"]
+
+#: The statuses of an obligation, in the order a calendar shows them.
+OBLIGATION_STATUSES: tuple[str, ...] = ("overdue", "open", "met-late", "met")
 
 
 @functools.cache
@@ -206,6 +209,78 @@ class Finding:
         }
 
 
+@attrs.frozen
+class Obligation:
+    """A dated duty of a partnership, met or not: one line of the calendar.
+
+    Attributes:
+        duty: ``follow-up``, ``risk-joint``, ``risk-ki`` or ``renewal-evaluation``.
+        due: The day it falls (or fell) due.
+        basis: The day it counts from (the start, or the last time it was met).
+        met_on: The day it was met, or None.
+        status: ``overdue`` (not met, due before ``as_of``), ``open`` (not met, not yet due),
+            ``met-late`` or ``met``.
+        path: Where in the document the record that met it is, or the list it belongs in.
+        cites: The policy units that impose it.
+        partnership_id: The partnership's id.
+        partnership_name: The partnership's name.
+        rule_ids: The rules whose findings are about this duty (e.g. an overdue violation).
+        title_sv: What the duty is, in Swedish.
+        title_en: What the duty is, in English.
+    """
+
+    duty: str
+    due: dt.date
+    basis: dt.date
+    met_on: dt.date | None
+    status: str
+    path: str
+    cites: tuple[str, ...]
+    partnership_id: str
+    partnership_name: str
+    rule_ids: tuple[str, ...] = ()
+    title_sv: str = ""
+    title_en: str = ""
+
+    @classmethod
+    def of(
+        cls, duty: Any, as_of: dt.date, *, partnership_id: str, partnership_name: str,
+        rule_ids: tuple[str, ...] = (),
+    ) -> Obligation:
+        """The obligation of a computed duty (:class:`kipolicy._duties.Duty`) as of a day."""
+        if duty.met_on is not None:
+            status = "met" if duty.met_on <= duty.due else "met-late"
+        else:
+            status = "overdue" if duty.due < as_of else "open"
+        kind = duty.kind
+        return cls(
+            duty.name, duty.due, duty.basis, duty.met_on, status, duty.path, kind.cites,
+            partnership_id, partnership_name, rule_ids, kind.title_sv, kind.title_en,
+        )
+
+    def title(self, lang: str = "sv") -> str:
+        return self.title_sv if _check_lang(lang) == "sv" else self.title_en
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "duty": self.duty,
+            "title": {"sv": self.title_sv, "en": self.title_en},
+            "due": self.due.isoformat(),
+            "basis": self.basis.isoformat(),
+            "met_on": self.met_on.isoformat() if self.met_on else None,
+            "status": self.status,
+            "path": self.path,
+            "cites": list(self.cites),
+            "partnership": {"id": self.partnership_id, "name": self.partnership_name},
+            "rule_ids": list(self.rule_ids),
+        }
+
+
+def obligation_key(obligation: Obligation) -> tuple:
+    """Due date, then partnership, then duty: the order of every calendar."""
+    return (obligation.due, obligation.partnership_id, obligation.duty, obligation.path)
+
+
 def sort_key(finding: Finding) -> tuple:
     """Section order, then rule id, then subject: the order of every report."""
     return (
@@ -233,6 +308,9 @@ class Report:
             is out of scope).
         interpretations: The interpretations in force.
         halted_by: The id of the rule that stopped the assessment early, if one did.
+        obligations: Every dated duty of the partnership, met or not, sorted by due date:
+            the calendar a partnership office works from. Empty when the assessment stopped
+            early or the partnership is not active.
     """
 
     partnership_id: str
@@ -243,6 +321,13 @@ class Report:
     is_strategic: bool | None
     interpretations: Interpretations = attrs.field(eq=False)
     halted_by: str | None = None
+    obligations: tuple[Obligation, ...] = attrs.field(
+        default=(), converter=lambda o: tuple(sorted(o, key=obligation_key))
+    )
+
+    def overdue(self) -> tuple[Obligation, ...]:
+        """The obligations not met and due before ``as_of``."""
+        return tuple(o for o in self.obligations if o.status == "overdue")
 
     def by_kind(self, *kinds: str) -> tuple[Finding, ...]:
         """The findings of the given kinds (e.g. ``report.by_kind("violation", "warning")``)."""
@@ -284,6 +369,7 @@ class Report:
             "interpretations": self.interpretations.to_dict(),
             "counts": self.counts(),
             "findings": [f.to_dict() for f in self.findings],
+            "obligations": [o.to_dict() for o in self.obligations],
         }
 
     def to_text(self, lang: str = "en") -> str:
@@ -320,9 +406,28 @@ class Report:
             lines.append(("  Remedy: " if en else "  Åtgärd: ") + finding.remedy(lang))
             for citation in finding.citations:
                 lines.append(f"  {citation.unit}: \"{citation.text(lang)}\"")
+        if self.obligations:
+            lines += ["", "== Calendar ==" if en else "== Kalender =="]
+            lines += [_obligation_line(o, lang) for o in self.obligations]
         binding = pol.unit(pol.document.binding_note_unit)
         lines += ["", f"{binding.id}: {binding.text(lang)}"]
         return "\n".join(lines) + "\n"
+
+
+_STATUS_WORDS = {
+    "overdue": ("overdue", "försenad"),
+    "open": ("open", "öppen"),
+    "met-late": ("met late", "uppfylld sent"),
+    "met": ("met", "uppfylld"),
+}
+
+
+def _obligation_line(obligation: Obligation, lang: str, *, with_partnership: bool = False) -> str:
+    en = lang == "en"
+    status = _STATUS_WORDS[obligation.status][0 if en else 1]
+    met = f" ({obligation.met_on})" if obligation.met_on else ""
+    who = f"{obligation.partnership_name}: " if with_partnership else ""
+    return f"{obligation.due}  {status}{met}  {who}{obligation.title(lang)} [{', '.join(obligation.cites)}]"
 
 
 def sorted_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:

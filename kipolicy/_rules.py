@@ -128,10 +128,15 @@ class Condition:
 
 @attrs.frozen
 class Alternative:
-    """One way for a rule to fire: its conditions and the alias of its subject."""
+    """One way for a rule to fire: its conditions, the alias of its subject and, if it differs
+    from the rule's, its own kind or cited units."""
 
     conditions: tuple[Condition, ...]
     subject: str
+    kind: str | None = None
+    cites: tuple[str, ...] | None = None
+    message: Mapping[str, str] | None = None
+    remedy: Mapping[str, str] | None = None
 
     def aliases(self) -> dict[str, str]:
         """Alias → fact type, for the positive conditions."""
@@ -213,10 +218,34 @@ class Rule:
     retroactive: bool = True
     readings: tuple[Reading, ...] = ()
     file: str = ""
+    due: Ref | None = None
 
-    def effect(self, interpretations: Mapping[str, Any]) -> Effect:
-        """The rule's kind, halting and derivations under ``interpretations``."""
+    @property
+    def all_cites(self) -> tuple[str, ...]:
+        """Every unit the rule cites, in any alternative (the rule's own first)."""
+        units = list(self.cites)
+        for alternative in self.alternatives:
+            units += [u for u in alternative.cites or () if u not in units]
+        return tuple(units)
+
+    def cites_for(self, alternative: int) -> tuple[str, ...]:
+        """The units a firing of one alternative cites."""
+        return self.alternatives[alternative].cites or self.cites
+
+    def message_for(self, alternative: int) -> Mapping[str, str]:
+        """The message of a firing of one alternative (its own, else the rule's)."""
+        return self.alternatives[alternative].message or self.message
+
+    def remedy_for(self, alternative: int) -> Mapping[str, str]:
+        """The remedy of a firing of one alternative (its own, else the rule's)."""
+        return self.alternatives[alternative].remedy or self.remedy
+
+    def effect(self, interpretations: Mapping[str, Any], alternative: int | None = None) -> Effect:
+        """The rule's kind, halting and derivations under ``interpretations`` (and, given an
+        alternative that sets its own kind, with that kind)."""
         kind, halts, derive = self.kind, self.halts, self.derive
+        if alternative is not None and self.alternatives[alternative].kind:
+            kind = self.alternatives[alternative].kind or kind
         for reading in self.readings:
             if reading.applies(interpretations):
                 kind = reading.kind or kind
@@ -295,9 +324,9 @@ class _Collector:
 _FILE_KEYS = {"section", "stage", "description", "facts", "rule"}
 _RULE_KEYS = {
     "id", "kind", "modality", "cites", "title", "message", "remedy", "subject", "when",
-    "either", "derive", "halts", "retroactive", "under", "stage", "note",
+    "either", "derive", "halts", "retroactive", "under", "stage", "note", "due",
 }
-_ALTERNATIVE_KEYS = {"when", "subject"}
+_ALTERNATIVE_KEYS = {"when", "subject", "kind", "cites", "message", "remedy"}
 _CONDITION_KEYS = {"fact", "no", "as", "where", "any"}
 _READING_KEYS = {"interpretations", "kind", "halts", "derive"}
 _DERIVE_KEYS = {"fact", "values"}
@@ -466,28 +495,8 @@ class _Loader:
             c.add(file, where, f"kind: expected one of {', '.join(KINDS)}, got {kind!r}{did_you_mean(str(kind), KINDS)}")
             ok = False
         cites = raw.get("cites")
-        units = []
-        if not isinstance(cites, list) or not cites:
-            c.add(file, where, "cites: expected a non-empty list of policy unit ids")
-            ok = False
-        else:
-            for unit_id in cites:
-                if not isinstance(unit_id, str) or unit_id not in self.policy._unit_index:  # noqa: SLF001
-                    c.add(
-                        file, where,
-                        f"cites: unknown policy unit {unit_id!r}{did_you_mean(str(unit_id), self.policy._unit_index)}",  # noqa: SLF001
-                    )
-                    ok = False
-                else:
-                    units.append(self.policy.unit(unit_id))
         modality = raw.get("modality")
-        if units and modality not in {u.modality for u in units}:
-            c.add(
-                file, where,
-                f"modality: expected the modality of a cited unit "
-                f"({', '.join(sorted({u.modality for u in units}))}), got {modality!r}",
-            )
-            ok = False
+        ok = self.check_cites(file, where, cites, modality) and ok
         title = _texts(c, file, where, raw.get("title"), "title")
         message = _texts(c, file, where, raw.get("message"), "message")
         remedy = _texts(c, file, where, raw.get("remedy"), "remedy")
@@ -503,6 +512,13 @@ class _Loader:
         alternatives = self.alternatives(file, where, raw)
         if alternatives is None:
             return None
+        for a_index, alternative in enumerate(alternatives):
+            if alternative.cites is not None:
+                ok = self.check_cites(file, f"{where}: either[{a_index}]", list(alternative.cites), modality) and ok
+        due = None
+        if "due" in raw:
+            due = self.due_ref(file, where, raw["due"], alternatives)
+            ok = ok and due is not None
         derive = self.derivations(file, f"{where}: derive", raw.get("derive", []), alternatives)
         readings = []
         for r_index, reading in enumerate(raw.get("under", []) if isinstance(raw.get("under", []), list) else []):
@@ -512,8 +528,16 @@ class _Loader:
         if "under" in raw and not isinstance(raw["under"], list):
             c.add(file, where, "under: expected a list of tables")
         for lang in LANGS:
-            self.placeholders(file, f"{where}: message.{lang}", message[lang], alternatives)
-            self.placeholders(file, f"{where}: remedy.{lang}", remedy[lang], alternatives)
+            for name, texts in (("message", message), ("remedy", remedy)):
+                plain = [a for a in alternatives if getattr(a, name) is None]
+                if plain:
+                    self.placeholders(file, f"{where}: {name}.{lang}", texts[lang], plain)
+                for a_index, alternative in enumerate(alternatives):
+                    own = getattr(alternative, name)
+                    if own is not None:
+                        self.placeholders(
+                            file, f"{where}: either[{a_index}].{name}.{lang}", own[lang], [alternative]
+                        )
         if not ok or derive is None:
             return None
         return Rule(
@@ -532,7 +556,49 @@ class _Loader:
             retroactive=raw.get("retroactive", True),
             readings=tuple(readings),
             file=file,
+            due=due,
         )
+
+    def check_cites(self, file: str, where: str, cites: Any, modality: Any) -> bool:
+        """Check a list of cited units, and that ``modality`` is the modality of one of them."""
+        c = self.c
+        units = []
+        ok = True
+        if not isinstance(cites, list) or not cites:
+            c.add(file, where, "cites: expected a non-empty list of policy unit ids")
+            return False
+        for unit_id in cites:
+            if not isinstance(unit_id, str) or unit_id not in self.policy._unit_index:  # noqa: SLF001
+                c.add(
+                    file, where,
+                    f"cites: unknown policy unit {unit_id!r}{did_you_mean(str(unit_id), self.policy._unit_index)}",  # noqa: SLF001
+                )
+                ok = False
+            else:
+                units.append(self.policy.unit(unit_id))
+        if units and modality not in {u.modality for u in units}:
+            c.add(
+                file, where,
+                f"modality: expected the modality of a cited unit "
+                f"({', '.join(sorted({u.modality for u in units}))}), got {modality!r}",
+            )
+            ok = False
+        return ok
+
+    def due_ref(self, file: str, where: str, raw: Any, alternatives: Sequence[Alternative]) -> Ref | None:
+        """Check ``due = "ALIAS.FIELD"``: a date field of a fact every alternative matches."""
+        match = _REF.match(raw) if isinstance(raw, str) else None
+        if not match:
+            self.c.add(file, where, f"due: expected 'ALIAS.FIELD' naming a date field, got {raw!r}")
+            return None
+        ref = Ref(match["alias"], match["field"])
+        for alt in alternatives:
+            aliases = alt.aliases()
+            field = self.fields_of(aliases[ref.alias]).get(ref.field) if ref.alias in aliases else None
+            if field is None or field.type != "date":
+                self.c.add(file, where, f"due: {ref} is not a date field of a fact every alternative matches")
+                return None
+        return ref
 
     def alternatives(self, file: str, where: str, raw: Mapping[str, Any]) -> tuple[Alternative, ...] | None:
         c = self.c
@@ -567,7 +633,22 @@ class _Loader:
                     f"matched: {', '.join(sorted(bound)) or 'none'}",
                 )
                 continue
-            out.append(Alternative(tuple(parsed), subject))
+            alt_kind = block.get("kind")
+            if alt_kind is not None and ("when" in raw or alt_kind not in KINDS):
+                c.add(file, bwhere, f"kind: expected one of {', '.join(KINDS)} in an 'either' alternative, got {alt_kind!r}")
+                continue
+            alt_cites = block.get("cites")
+            own = {
+                name: _texts(c, file, bwhere, block[name], name) if name in block else None
+                for name in ("message", "remedy")
+            }
+            out.append(
+                Alternative(
+                    tuple(parsed), subject, alt_kind,
+                    tuple(alt_cites) if isinstance(alt_cites, list) else alt_cites,
+                    own["message"], own["remedy"],
+                )
+            )
         if len(out) != len(blocks):
             return None
         return tuple(out)

@@ -1,0 +1,185 @@
+"""assess_portfolio(): every partnership of a portfolio, each against the others.
+
+Each partnership is assessed with the rest of the portfolio as its portfolio (urval.1,
+urval.5), the portfolio as a whole gets its own findings (the portfolio-wide rules, e.g.
+``urval.portfolio-over-capacity``), and the obligations of every partnership make one calendar.
+The portfolio is indexed once (:class:`~kipolicy._peers.PortfolioIndex`), so each assessment
+looks only at the partnerships that share a focus area, a partner country or a partner with
+it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from ._assess import _run, coerce_date
+from ._documents import load_partnership
+from ._engine import compile_rules
+from ._errors import InputError, Problem
+from ._facts import make_facts, portfolio_facts
+from ._interpretations import Interpretations
+from ._model import Partnership
+from ._peers import PortfolioIndex
+from ._policy import policy
+from ._report import (
+    KINDS,
+    Finding,
+    Obligation,
+    Report,
+    _check_lang,
+    _obligation_line,
+    obligation_key,
+    sorted_findings,
+)
+from ._rules import RuleBook, default_rules
+
+__all__ = ["PortfolioReport", "assess_portfolio"]
+
+
+@attrs.frozen
+class PortfolioReport:
+    """The result of assessing a portfolio of partnerships as of a date.
+
+    Attributes:
+        as_of: The date the assessment is made as of.
+        reports: One report per partnership, in the order they were given.
+        findings: The portfolio-wide findings (about the portfolio as a whole).
+        interpretations: The interpretations in force.
+        calendar: Every obligation of every partnership, met or not, by due date.
+    """
+
+    as_of: dt.date
+    reports: tuple[Report, ...]
+    findings: tuple[Finding, ...]
+    interpretations: Interpretations = attrs.field(eq=False)
+    calendar: tuple[Obligation, ...] = ()
+
+    def report(self, partnership_id: str) -> Report:
+        """The report of one partnership, by id."""
+        for report in self.reports:
+            if report.partnership_id == partnership_id:
+                return report
+        from ._errors import UnknownIdError
+
+        raise UnknownIdError("partnership", partnership_id, [r.partnership_id for r in self.reports])
+
+    def overdue(self) -> tuple[Obligation, ...]:
+        """The obligations not met and due before ``as_of``, oldest first."""
+        return tuple(o for o in self.calendar if o.status == "overdue")
+
+    def counts(self) -> dict[str, int]:
+        """How many findings of each kind, over every report and the portfolio-wide ones."""
+        counts = dict.fromkeys(KINDS, 0)
+        for finding in (*self.findings, *(f for r in self.reports for f in r.findings)):
+            counts[finding.kind] += 1
+        return counts
+
+    def to_dict(self) -> dict[str, Any]:
+        """The portfolio report as JSON-serialisable data, stable for the same input."""
+        return {
+            "as_of": self.as_of.isoformat(),
+            "interpretations": self.interpretations.to_dict(),
+            "counts": self.counts(),
+            "findings": [f.to_dict() for f in self.findings],
+            "calendar": [o.to_dict() for o in self.calendar],
+            "reports": [r.to_dict() for r in self.reports],
+        }
+
+    def to_text(self, lang: str = "en") -> str:
+        """The portfolio as plain text: portfolio-wide findings, one line per partnership, and
+        the calendar with overdue obligations first."""
+        _check_lang(lang)
+        en = lang == "en"
+        lines = [
+            ("Portfolio of " if en else "Portfölj med ")
+            + f"{len(self.reports)}"
+            + (" partnerships, as of " if en else " partnerskap, per ")
+            + self.as_of.isoformat()
+        ]
+        for finding in self.findings:
+            lines.append(f"[{finding.kind}] {finding.rule_id} — {finding.message(lang)}")
+        lines += ["", "== Partnerships ==" if en else "== Partnerskap =="]
+        for report in self.reports:
+            counts = ", ".join(f"{n} {k}" for k, n in report.counts().items() if n) or "-"
+            lines.append(f"{report.partnership_name} ({report.partnership_id}): {counts}")
+        if self.calendar:
+            lines += ["", "== Calendar ==" if en else "== Kalender =="]
+            ordered = sorted(self.calendar, key=lambda o: (o.status != "overdue", obligation_key(o)))
+            lines += [_obligation_line(o, lang, with_partnership=True) for o in ordered]
+        return "\n".join(lines) + "\n"
+
+
+def assess_portfolio(
+    partnerships: Iterable[Partnership | Mapping[str, Any] | str | os.PathLike[str]],
+    *,
+    as_of: dt.date | str,
+    interpretations: Interpretations | Mapping[str, Any] | None = None,
+    rules: RuleBook | None = None,
+) -> PortfolioReport:
+    """Assess every partnership of a portfolio against the policy and against the others.
+
+    Args:
+        partnerships: The portfolio: :class:`~kipolicy.Partnership` objects, or paths or
+            mappings that :func:`~kipolicy.load_partnership` reads. Ids must be unique.
+        as_of: The date the assessment is made as of (a date, or ``YYYY-MM-DD``).
+        interpretations: The readings in force; every other keeps its default.
+        rules: A rule book from :func:`~kipolicy.load_rules`; default: the bundled rules.
+
+    Returns:
+        The :class:`PortfolioReport`.
+
+    Raises:
+        InputError: Every problem of every document at once, or two partnerships with the
+            same id.
+
+    Example:
+        >>> import kipolicy
+        >>> pr = kipolicy.assess_portfolio(
+        ...     ["examples/portfolio/ki-aurora.toml", "examples/portfolio/ki-borealis.toml"],
+        ...     as_of="2026-11-27")
+        >>> [r.partnership_id for r in pr.reports]
+        ['ki-aurora-2022', 'ki-borealis-2023']
+    """
+    day = coerce_date(as_of)
+    interp = Interpretations.coerce(interpretations)
+    loaded: list[Partnership] = []
+    problems: list[Problem] = []
+    for source in partnerships:
+        try:
+            loaded.append(load_partnership(source))
+        except InputError as exc:
+            problems.extend(exc.problems)
+    seen: dict[str, int] = {}
+    for i, partnership in enumerate(loaded):
+        if partnership.id in seen:
+            problems.append(
+                Problem("<portfolio>", f"[{i}].id", f"the id {partnership.id!r} is also the id of partnership [{seen[partnership.id]}]")
+            )
+        seen.setdefault(partnership.id, i)
+    if problems:
+        raise InputError(problems)
+    rulebook = rules if rules is not None else default_rules()
+    program = compile_rules(rulebook)
+    in_force = policy().document.in_force_from
+    index = PortfolioIndex(loaded, day)
+    reports = []
+    for partnership in loaded:
+        made = make_facts(partnership, day, interp, in_force, index)
+        reports.append(_run(program, rulebook, made.facts, made.duties, partnership, day, interp))
+    whole = _run(
+        program, rulebook, portfolio_facts(index, day, interp, in_force), [], None, day, interp,
+        label="portfolio",
+    )
+    calendar = tuple(sorted((o for r in reports for o in r.obligations), key=obligation_key))
+    return PortfolioReport(
+        as_of=day,
+        reports=tuple(reports),
+        findings=sorted_findings(f for f in whole.findings if f.subject.fact_type == "portfolio"),
+        interpretations=interp,
+        calendar=calendar,
+    )
