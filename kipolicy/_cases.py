@@ -10,11 +10,17 @@ A case file (``*.case.toml``) holds one or more ``[[case]]`` tables::
     document = "../../examples/active-with-gaps.toml"      # a document, relative to this file,
     overrides = { "parties[1].management_engagement" = "absent" }   # with fields changed
     # ... or the partnership inline, as [case.partnership]
+    remove = ["steering_group", "risk_assessments[3]"]     # optional: fields or items removed
+    portfolio = ["documents/portfolio-a.toml"]             # optional: the other partnerships
 
     [case.expect]
     fires = ["definition.management-not-engaged",
-             { rule = "definition.not-strategic", subject = "parties[1]", kind = "note" }]
+             { rule = "definition.not-strategic", subject = "parties[1]", kind = "note" },
+             { rule = "uppfoljning.annual-overdue", due = 2026-03-10 }]
     quiet = ["definition.strategic"]
+    obligations = [{ duty = "follow-up", due = 2025-03-01, status = "met-late" }]   # optional
+    portfolio_fires = ["urval.portfolio-over-capacity"]   # optional: the portfolio-wide findings
+    portfolio_quiet = []                                  # of this partnership and its portfolio
     is_strategic = false                                   # optional
     in_scope = true                                        # optional
 """
@@ -30,42 +36,88 @@ from typing import Any
 import attrs
 
 from ._assess import assess
-from ._documents import apply_overrides, read_document, structure
+from ._documents import apply_overrides, read_document, remove_paths, structure
 from ._errors import InputError, Problem, did_you_mean
 from ._interpretations import Interpretations
 from ._model import Partnership
 from ._report import Report
 from ._rules import KINDS, RuleBook, default_rules
 
-__all__ = ["Case", "CaseResult", "Expected", "load_cases", "run_case", "run_case_files"]
+__all__ = [
+    "Case",
+    "CaseResult",
+    "Expected",
+    "ExpectedObligation",
+    "load_cases",
+    "run_case",
+    "run_case_files",
+]
 
 CASE_SUFFIX = ".case.toml"
-_CASE_KEYS = {"name", "description", "as_of", "interpretations", "document", "overrides", "partnership", "expect"}
-_EXPECT_KEYS = {"fires", "quiet", "is_strategic", "in_scope"}
-_FIRE_KEYS = {"rule", "subject", "kind"}
+_CASE_KEYS = {
+    "name", "description", "as_of", "interpretations", "document", "overrides", "partnership",
+    "portfolio", "remove", "expect",
+}
+_EXPECT_KEYS = {
+    "fires", "quiet", "is_strategic", "in_scope", "obligations", "portfolio_fires",
+    "portfolio_quiet",
+}
+_FIRE_KEYS = {"rule", "subject", "kind", "due"}
+_OBLIGATION_KEYS = {"duty", "due", "status", "met_on"}
 
 
 @attrs.frozen
 class Expected:
-    """One finding a case expects: a rule, and optionally its subject path and kind."""
+    """One finding a case expects: a rule, and optionally its subject path, kind and due date."""
 
     rule: str
     subject: str | None = None
     kind: str | None = None
+    due: dt.date | None = None
 
     def matches(self, report: Report) -> bool:
         return any(
             f.rule_id == self.rule
             and (self.subject is None or f.subject.path == self.subject)
             and (self.kind is None or f.kind == self.kind)
+            and (self.due is None or f.due == self.due)
             for f in report.findings
         )
 
     def __str__(self) -> str:
         extra = "".join(
-            f" {k}={v}" for k, v in (("subject", self.subject), ("kind", self.kind)) if v is not None
+            f" {k}={v}"
+            for k, v in (("subject", self.subject), ("kind", self.kind), ("due", self.due))
+            if v is not None
         )
         return self.rule + extra
+
+
+@attrs.frozen
+class ExpectedObligation:
+    """One obligation a case expects in the report's calendar."""
+
+    duty: str
+    due: dt.date | None = None
+    status: str | None = None
+    met_on: dt.date | None = None
+
+    def matches(self, report: Report) -> bool:
+        return any(
+            o.duty == self.duty
+            and (self.due is None or o.due == self.due)
+            and (self.status is None or o.status == self.status)
+            and (self.met_on is None or o.met_on == self.met_on)
+            for o in report.obligations
+        )
+
+    def __str__(self) -> str:
+        extra = "".join(
+            f" {k}={v}"
+            for k, v in (("due", self.due), ("status", self.status), ("met_on", self.met_on))
+            if v is not None
+        )
+        return f"obligation {self.duty}{extra}"
 
 
 @attrs.frozen
@@ -81,6 +133,10 @@ class Case:
     partnership: Partnership
     fires: tuple[Expected, ...] = ()
     quiet: tuple[str, ...] = ()
+    obligations: tuple[ExpectedObligation, ...] = ()
+    portfolio: tuple[Partnership, ...] = ()
+    portfolio_fires: tuple[str, ...] = ()
+    portfolio_quiet: tuple[str, ...] = ()
     is_strategic: bool | None = None
     in_scope: bool | None = None
     expects_strategic: bool = False
@@ -108,7 +164,13 @@ class CaseResult:
         if not self.report.findings:
             lines.append("    (none)")
         for f in self.report.findings:
-            lines.append(f"    {f.kind:<14} {f.rule_id}  subject={f.subject.path or '(partnership)'}")
+            due = f"  due={f.due}" if f.due else ""
+            lines.append(f"    {f.kind:<14} {f.rule_id}  subject={f.subject.path or '(partnership)'}{due}")
+        if self.report.obligations:
+            lines.append("  actual obligations:")
+            for o in self.report.obligations:
+                met = f" met_on={o.met_on}" if o.met_on else ""
+                lines.append(f"    {o.duty:<20} due={o.due} status={o.status}{met}")
         return "\n".join(lines)
 
 
@@ -177,12 +239,24 @@ def load_cases(path: str | os.PathLike[str], rules: RuleBook | None = None) -> l
             if item.get("kind") is not None and item["kind"] not in KINDS:
                 problems.append(Problem(file, f"{fwhere}.kind", f"expected one of {', '.join(KINDS)}"))
                 continue
-            fires.append(Expected(item["rule"], item.get("subject"), item.get("kind")))
+            if item.get("due") is not None and not _is_date(item["due"]):
+                problems.append(Problem(file, f"{fwhere}.due", f"expected a date (YYYY-MM-DD), got {item['due']!r}"))
+                continue
+            fires.append(Expected(item["rule"], item.get("subject"), item.get("kind"), item.get("due")))
+        obligations = _obligations(problems, file, f"{where}.expect.obligations", expect.get("obligations", []))
+        portfolio = _portfolio(problems, file, f"{where}.portfolio", raw.get("portfolio", []))
         for j, rule_id in enumerate(expect.get("quiet", [])):
             if rule_id not in known_rules:
                 problems.append(Problem(file, f"{where}.expect.quiet[{j}]", f"unknown rule {rule_id!r}{did_you_mean(str(rule_id), known_rules)}"))
                 continue
             quiet.append(rule_id)
+        portfolio_rules: dict[str, list[str]] = {"portfolio_fires": [], "portfolio_quiet": []}
+        for key, found in portfolio_rules.items():
+            for j, rule_id in enumerate(expect.get(key, [])):
+                if rule_id not in known_rules:
+                    problems.append(Problem(file, f"{where}.expect.{key}[{j}]", f"unknown rule {rule_id!r}{did_you_mean(str(rule_id), known_rules)}"))
+                    continue
+                found.append(rule_id)
         for flag in ("is_strategic", "in_scope"):
             if flag in expect and not isinstance(expect[flag], bool):
                 problems.append(Problem(file, f"{where}.expect.{flag}", "expected true or false"))
@@ -201,6 +275,10 @@ def load_cases(path: str | os.PathLike[str], rules: RuleBook | None = None) -> l
                 partnership=partnership,
                 fires=tuple(fires),
                 quiet=tuple(quiet),
+                obligations=tuple(obligations),
+                portfolio=tuple(portfolio),
+                portfolio_fires=tuple(portfolio_rules["portfolio_fires"]),
+                portfolio_quiet=tuple(portfolio_rules["portfolio_quiet"]),
                 is_strategic=expect.get("is_strategic"),
                 in_scope=expect.get("in_scope"),
                 expects_strategic="is_strategic" in expect,
@@ -210,6 +288,57 @@ def load_cases(path: str | os.PathLike[str], rules: RuleBook | None = None) -> l
     if problems:
         raise InputError(problems)
     return cases
+
+
+def _is_date(value: Any) -> bool:
+    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+
+
+def _obligations(problems: list[Problem], file: str, where: str, raw: Any) -> list[ExpectedObligation]:
+    from ._duties import DUTIES
+    from ._report import OBLIGATION_STATUSES
+
+    out: list[ExpectedObligation] = []
+    if not isinstance(raw, list):
+        problems.append(Problem(file, where, "expected a list of { duty = ..., due = ..., status = ... }"))
+        return out
+    for j, item in enumerate(raw):
+        owhere = f"{where}[{j}]"
+        if not isinstance(item, Mapping):
+            problems.append(Problem(file, owhere, "expected { duty = ..., due = ..., status = ... }"))
+            continue
+        _check_keys(problems, file, owhere, item, _OBLIGATION_KEYS)
+        ok = True
+        if item.get("duty") not in DUTIES:
+            problems.append(Problem(file, f"{owhere}.duty", f"expected one of {', '.join(DUTIES)}, got {item.get('duty')!r}"))
+            ok = False
+        if item.get("status") is not None and item["status"] not in OBLIGATION_STATUSES:
+            problems.append(Problem(file, f"{owhere}.status", f"expected one of {', '.join(OBLIGATION_STATUSES)}, got {item['status']!r}"))
+            ok = False
+        for key in ("due", "met_on"):
+            if item.get(key) is not None and not _is_date(item[key]):
+                problems.append(Problem(file, f"{owhere}.{key}", f"expected a date (YYYY-MM-DD), got {item[key]!r}"))
+                ok = False
+        if ok:
+            out.append(ExpectedObligation(item["duty"], item.get("due"), item.get("status"), item.get("met_on")))
+    return out
+
+
+def _portfolio(problems: list[Problem], file: str, where: str, raw: Any) -> list[Partnership]:
+    out: list[Partnership] = []
+    if not isinstance(raw, list):
+        problems.append(Problem(file, where, "expected a list of document paths relative to the case file"))
+        return out
+    for j, item in enumerate(raw):
+        if not isinstance(item, str):
+            problems.append(Problem(file, f"{where}[{j}]", "expected a document path relative to the case file"))
+            continue
+        path = Path(file).parent / item
+        try:
+            out.append(structure(read_document(path), f"{file} ({where}[{j}]: {item})"))
+        except InputError as exc:
+            problems += list(exc.problems)
+    return out
 
 
 def _partnership(problems: list[Problem], file: str, where: str, raw: Mapping[str, Any]) -> Partnership | None:
@@ -235,6 +364,15 @@ def _partnership(problems: list[Problem], file: str, where: str, raw: Mapping[st
             problems.append(Problem(file, f"{where}.partnership", "expected a table"))
             return None
         source = f"{file} ({where}.partnership)"
+    remove = raw.get("remove", [])
+    if not isinstance(remove, list) or not all(isinstance(r, str) for r in remove):
+        problems.append(Problem(file, f"{where}.remove", "expected a list of field paths"))
+        return None
+    try:
+        data = remove_paths(data, remove)
+    except ValueError as exc:
+        problems.append(Problem(file, f"{where}.remove", str(exc)))
+        return None
     overrides = raw.get("overrides", {})
     if not isinstance(overrides, Mapping):
         problems.append(Problem(file, f"{where}.overrides", "expected a table of 'field.path' = value"))
@@ -253,16 +391,32 @@ def _partnership(problems: list[Problem], file: str, where: str, raw: Mapping[st
 
 def run_case(case: Case, rules: RuleBook | None = None) -> CaseResult:
     """Assess a case's partnership and compare the report with what the case expects."""
-    report = assess(case.partnership, as_of=case.as_of, interpretations=case.interpretations, rules=rules)
+    report = assess(
+        case.partnership, as_of=case.as_of, interpretations=case.interpretations,
+        portfolio=case.portfolio, rules=rules,
+    )
     failures = []
     for expected in case.fires:
         if not expected.matches(report):
             failures.append(f"expected {expected} to fire, it did not")
+    for obligation in case.obligations:
+        if not obligation.matches(report):
+            failures.append(f"expected {obligation} in the calendar, it is not")
     for rule_id in case.quiet:
         fired = report.by_rule(rule_id)
         if fired:
             subjects = ", ".join(f.subject.path or "(partnership)" for f in fired)
             failures.append(f"expected {rule_id} to stay quiet, it fired ({subjects})")
+    if case.portfolio_fires or case.portfolio_quiet:
+        from ._portfolio import assess_portfolio
+
+        whole = assess_portfolio(
+            [case.partnership, *case.portfolio], as_of=case.as_of,
+            interpretations=case.interpretations, rules=rules,
+        )
+        fired = {f.rule_id for f in whole.findings}
+        failures += [f"expected {r} to fire for the portfolio, it did not" for r in case.portfolio_fires if r not in fired]
+        failures += [f"expected {r} to stay quiet for the portfolio, it fired" for r in case.portfolio_quiet if r in fired]
     if case.expects_strategic and report.is_strategic != case.is_strategic:
         failures.append(f"expected is_strategic = {case.is_strategic}, got {report.is_strategic}")
     if case.expects_scope and report.in_scope != case.in_scope:

@@ -16,7 +16,7 @@ import re
 import tomllib
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -390,6 +390,40 @@ def apply_overrides(data: Mapping[str, Any], overrides: Mapping[str, Any]) -> di
             if not isinstance(target, dict):
                 raise ValueError(f"{path}: {last!r} is not inside a table")
             target[last] = value
+    return result
+
+
+def remove_paths(data: Mapping[str, Any], paths: Sequence[str]) -> dict[str, Any]:
+    """A deep copy of ``data`` without the fields or list items at ``paths``.
+
+    Paths name places in ``data`` as given (``risk_assessments[3]``, ``steering_group``):
+    list items are removed from the highest index down, so several items of one list can be
+    removed at once.
+
+    Raises:
+        ValueError: A path that cannot be read, or that names nothing in ``data``.
+    """
+    result = apply_overrides(data, {})
+    located = []
+    for path in paths:
+        parts = _parse_path(path)
+        target: Any = result
+        for part in parts[:-1]:
+            if isinstance(part, int):
+                if not isinstance(target, list) or part >= len(target):
+                    raise ValueError(f"{path}: no list item [{part}]")
+            elif not isinstance(target, dict) or part not in target:
+                raise ValueError(f"{path}: there is no {part!r} to remove from")
+            target = target[part]
+        last = parts[-1]
+        if isinstance(last, int):
+            if not isinstance(target, list) or last >= len(target):
+                raise ValueError(f"{path}: no list item [{last}] to remove")
+        elif not isinstance(target, dict) or last not in target:
+            raise ValueError(f"{path}: there is no {last!r} to remove")
+        located.append((id(target), last, target))
+    for _, last, target in sorted(located, key=lambda t: (t[0], -t[1] if isinstance(t[1], int) else 0)):
+        del target[last]
     return result
 
 
