@@ -143,7 +143,7 @@ def assess_portfolio(
         ...     ["examples/portfolio/ki-aurora.toml", "examples/portfolio/ki-borealis.toml"],
         ...     as_of="2026-11-27")
         >>> [r.partnership_id for r in pr.reports]
-        ['ki-aurora-2022', 'ki-borealis-2023']
+        ['ki-aurora', 'ki-borealis']
     """
     day = coerce_date(as_of)
     interp = Interpretations.coerce(interpretations)

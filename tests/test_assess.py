@@ -15,12 +15,13 @@ from hypothesis import strategies as st
 
 import kipolicy
 
+from . import strategies
 from .conftest import EXAMPLES
 
 AS_OF = dt.date(2026, 1, 1)
 
 
-@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.toml")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sorted(EXAMPLES.rglob("*.toml")), ids=lambda p: p.name)
 def test_examples_assess_and_cite_real_units(path: Path) -> None:
     report = kipolicy.assess(kipolicy.load_partnership(path), as_of=AS_OF)
     assert report.findings
@@ -125,54 +126,8 @@ def test_threads_give_the_same_results_as_one_by_one() -> None:
 
 # -- properties ---------------------------------------------------------------------------
 
-_status = st.sampled_from(["in-place", "jointly-intended", "absent"])
-_party = st.fixed_dictionaries(
-    {"id": st.text("abcdef", min_size=1, max_size=4), "name": st.text(min_size=1, max_size=20)},
-    optional={
-        "kind": st.sampled_from(["university", "company", "other", "nonsense"]),
-        "reach": st.sampled_from(["local", "national", "international"]),
-        "management_engagement": _status,
-        "benefit": st.text(max_size=10),
-        "contact_persons": st.lists(st.text(max_size=5), max_size=3),
-    },
-)
-_document = st.fixed_dictionaries(
-    {"id": st.just("p"), "name": st.just("P")},
-    optional={
-        "level": st.sampled_from(["ki-wide", "faculty", "departmnt"]),
-        "stage": st.sampled_from(["proposal", "active", "ended"]),
-        "started": st.dates(dt.date(2015, 1, 1), dt.date(2030, 1, 1)),
-        "parties": st.lists(_party, max_size=4).map(
-            lambda ps: [{"id": "ki", "name": "KI", "role": "ki"}, *ps]
-        ),
-        "traits": st.fixed_dictionaries(
-            {},
-            optional={
-                "formalised": _status, "long_term": _status, "mutual_benefit": _status,
-                "commitment_years": st.one_of(st.integers(-1, 10), st.floats(0, 10, allow_nan=False), st.text(max_size=2)),
-                "common_goals": st.lists(st.text(max_size=5), max_size=2),
-                "joint_value": st.text(max_size=5),
-                "intentions_stated_jointly": st.booleans(),
-                "areas": st.dictionaries(st.sampled_from(["research", "education", "utilisation", "art"]), _status, max_size=3),
-            },
-        ),
-        "extra": st.integers(),
-    },
-)
-_readings = st.fixed_dictionaries(
-    {},
-    optional={
-        "scope-on-definition": st.sampled_from(["guidance", "strict"]),
-        "traits-required": st.sampled_from(["core-four", "all-five"]),
-        "geography": st.sampled_from(["all", "international-only"]),
-        "startup-months": st.integers(0, 60),
-        "long-term-years": st.integers(0, 10),
-    },
-)
-
-
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(document=_document, as_of=st.dates(dt.date(2020, 1, 1), dt.date(2035, 1, 1)), readings=_readings)
+@given(document=strategies.document, as_of=st.dates(dt.date(2020, 1, 1), dt.date(2035, 1, 1)), readings=strategies.readings)
 def test_any_document_gives_a_report_or_an_input_error_and_the_same_report_twice(document, as_of, readings) -> None:
     try:
         partnership = kipolicy.load_partnership(document)
@@ -188,6 +143,16 @@ def test_any_document_gives_a_report_or_an_input_error_and_the_same_report_twice
     if first.in_scope and as_of >= dt.date(2023, 2, 21):
         assert (first.is_strategic is True) == ("definition.strategic" in first.rule_ids)
         assert first.is_strategic != bool(first.by_rule("definition.not-strategic"))
+    # The calendar and the rules agree: every overdue follow-up or risk duty has its violation,
+    # with the same due date, and nothing is overdue that the calendar says is not.
+    dues = [o.due for o in first.obligations]
+    assert dues == sorted(dues)
+    overdue_rules = {"follow-up": "uppfoljning.annual-overdue", "risk-joint": "risk.joint-overdue", "risk-ki": "risk.ki-overdue"}
+    expected = sorted((overdue_rules[o.duty], o.due) for o in first.overdue() if o.duty in overdue_rules)
+    actual = sorted((f.rule_id, f.due) for f in first.findings if f.rule_id in overdue_rules.values())
+    assert actual == expected
+    for obligation in first.obligations:
+        assert obligation.status in ("met", "met-late") or obligation.met_on is None
 
 
 # -- command line ---------------------------------------------------------------------------

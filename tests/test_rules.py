@@ -52,6 +52,28 @@ when = [{when}]
 """
 
 
+EITHER = """
+[[rule]]
+id = "definition.either"
+kind = "note"
+modality = "definition"
+cites = ["definition.4"]
+title = {{ sv = "t", en = "t" }}
+message = {{ sv = "{{partnership.name}}", en = "m" }}
+remedy = {{ sv = "r", en = "r" }}
+
+[[rule.either]]
+subject = "partnership"
+when = [{{ fact = "partnership" }}]
+
+[[rule.either]]
+subject = "party"
+when = [{{ fact = "party" }}]
+message = {{ sv = "{{party.name}}", en = "m" }}
+{alt_extra}
+"""
+
+
 def _rule(id: str = "definition.test", kind: str = "note", cites: str = '"definition.4"', message: str = "m",
           when: str = '{ fact = "partnership" }', extra: str = "") -> str:
     return RULE.format(id=id, kind=kind, cites=cites, message=message, when=when, extra=extra)
@@ -85,6 +107,13 @@ def _problems(tmp_path: Path, text: str) -> list[str]:
         (_rule(extra='derive = [{ fact = "trait_faild", values = {} }]'), "expected a fact type declared under [facts]"),
         (_rule(extra='[[rule.under]]\ninterpretations = { traits-requird = "all-five" }\nkind = "violation"'), "unknown interpretation 'traits-requird'"),
         (_rule(extra='[[rule.under]]\ninterpretations = { traits-required = "all-six" }\nkind = "violation"'), "expected one of 'core-four', 'all-five'"),
+        (_rule(extra='due = "partnership.name"'), "due: partnership.name is not a date field"),
+        (_rule(extra='due = "duty due"'), "due: expected 'ALIAS.FIELD'"),
+        (EITHER.format(alt_extra='kind = "violaton"'), "kind: expected one of violation"),
+        (EITHER.format(alt_extra='cites = ["risk.4"]'), "either[1]: modality: expected the modality of a cited unit (may)"),
+        (EITHER.format(alt_extra='cites = ["risk.44"]'), "unknown policy unit 'risk.44'"),
+        (EITHER.replace("{{party.name}}", "{{party.nam}}").format(alt_extra=""), "either[1].message.sv: placeholder {party.nam}"),
+        (EITHER.format(alt_extra='colour = 1'), "unknown field 'colour'"),
     ],
 )
 def test_bad_rule_files_name_file_and_rule(tmp_path: Path, text: str, fragment: str) -> None:
@@ -179,3 +208,27 @@ def test_two_conditions_on_one_fact_type_are_refused(tmp_path: Path) -> None:
     # The engine crashes (double free) when one fact matches two conditions of a rule.
     problems = _problems(tmp_path, _rule(when='{ fact = "party" }, { fact = "party", as = "other" }'))
     assert any("at most one fact of each type" in p for p in problems)
+
+
+def test_alternatives_carry_their_own_kind_cites_and_message(tmp_path: Path) -> None:
+    _write(tmp_path, "definition.toml", 'section = "definition"\nstage = "definition"\n' + EITHER.format(
+        alt_extra='kind = "warning"\ncites = ["definition.5"]'))
+    book = kipolicy.load_rules(tmp_path)
+    rule = book.rule("definition.either")
+    assert rule.all_cites == ("definition.4", "definition.5")
+    report = kipolicy.assess(_minimal(), as_of="2025-01-01", rules=book)
+    whole = [f for f in report.findings if f.subject.fact_type == "partnership"]
+    parties = [f for f in report.findings if f.subject.fact_type == "party"]
+    assert [(f.kind, f.units, f.message("sv")) for f in whole] == [("note", ("definition.4",), "P")]
+    assert sorted((f.kind, f.units, f.message("sv")) for f in parties) == [
+        ("warning", ("definition.5",), "KI"), ("warning", ("definition.5",), "X"),
+    ]
+
+
+def test_bundled_value_notes_cite_their_dimension_section() -> None:
+    report = kipolicy.assess(
+        _minimal(added_value=[{"dimension": "visibility"}, {"dimension": "perspectives"}]),
+        as_of="2025-01-01",
+    )
+    cited = {f.subject.label: f.units for f in report.by_rule("mervarde.value-stated")}
+    assert cited == {"visibility": ("synlighet.1", "synlighet.2"), "perspectives": ("perspektiv.1", "perspektiv.2")}

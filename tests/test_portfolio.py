@@ -1,0 +1,111 @@
+"""The portfolio: comparing a partnership with the others, and assessing all of them at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import attrs
+import pytest
+
+import kipolicy
+from kipolicy._facts import make_facts
+from kipolicy._interpretations import Interpretations
+from kipolicy._peers import PortfolioIndex
+
+from .conftest import EXAMPLES
+
+PORTFOLIO = sorted((EXAMPLES / "portfolio").glob("*.toml"))
+AS_OF = "2026-12-01"
+
+
+def _load() -> list[kipolicy.Partnership]:
+    return [kipolicy.load_partnership(p) for p in PORTFOLIO]
+
+
+def test_the_worked_example_portfolio() -> None:
+    result = kipolicy.assess_portfolio(PORTFOLIO, as_of=AS_OF, interpretations={"capacity": 2})
+    assert [r.partnership_id for r in result.reports] == ["ki-aurora", "ki-borealis", "ki-cascade", "ki-delta"]
+    cascade = result.report("ki-cascade")
+    (overlap,) = cascade.by_rule("urval.overlaps-established")
+    assert overlap.subject.label == "KI – Aurora University Alliance"
+    assert "Digitalisation" in overlap.message("en") and "DE" in overlap.message("en")
+    (shared,) = cascade.by_rule("urval.partner-already-strategic")
+    assert shared.subject.path == "parties[2]" and "KI – Borealis Health Sciences" in shared.message("en")
+    assert cascade.by_rule("urval.capacity-reached")
+    aurora = result.report("ki-aurora")
+    assert {"risk.joint-overdue", "uppfoljning.annual-overdue", "uppfoljning.evaluation-before-renewal"} <= set(aurora.rule_ids)
+    # Selection compares proposals only.
+    assert not aurora.by_rule("urval.overlaps-established")
+    # One calendar for all, by due date; the text shows overdue obligations first.
+    dues = [o.due for o in result.calendar]
+    assert dues == sorted(dues)
+    assert {o.partnership_id for o in result.calendar} == {"ki-aurora", "ki-borealis"}
+    assert len(result.calendar) == sum(len(r.obligations) for r in result.reports)
+    text = result.to_text()
+    calendar = text.split("== Calendar ==")[1].strip().splitlines()
+    assert calendar[0].split()[1] == "overdue" and "open" in calendar[-1]
+    assert result.findings == ()
+    assert json.loads(json.dumps(result.to_dict()))["reports"][0]["partnership"]["id"] == "ki-aurora"
+    with pytest.raises(kipolicy.UnknownIdError, match="did you mean 'ki-aurora'"):
+        result.report("ki-aurorra")
+
+
+def test_portfolio_wide_findings() -> None:
+    over = kipolicy.assess_portfolio(PORTFOLIO, as_of=AS_OF, interpretations={"capacity": 1})
+    (finding,) = over.findings
+    assert finding.rule_id == "urval.portfolio-over-capacity" and finding.subject.fact_type == "portfolio"
+    assert "2 active strategic partnerships" in finding.message("en")
+    at = kipolicy.assess_portfolio(PORTFOLIO, as_of=AS_OF, interpretations={"capacity": 2})
+    assert at.findings == ()
+
+
+def test_assess_with_a_portfolio_gives_the_report_assess_portfolio_gives() -> None:
+    partnerships = _load()
+    whole = kipolicy.assess_portfolio(partnerships, as_of=AS_OF)
+    for partnership in partnerships:
+        alone = kipolicy.assess(partnership, as_of=AS_OF, portfolio=partnerships)
+        assert alone == whole.report(partnership.id)
+
+
+def test_a_partnership_is_not_compared_with_itself() -> None:
+    (cascade,) = [p for p in _load() if p.id == "ki-cascade"]
+    active = attrs.evolve(cascade, stage=kipolicy.Stage.ACTIVE)
+    report = kipolicy.assess(cascade, as_of=AS_OF, portfolio=[active], interpretations={"capacity": 1})
+    assert not report.by_rule("urval.overlaps-established")
+    assert not report.by_rule("urval.capacity-reached")
+
+
+def test_only_partnerships_that_share_something_become_facts() -> None:
+    partnerships = _load()
+    unrelated = [
+        attrs.evolve(
+            partnerships[3], id=f"x{i}", name=f"X{i}",
+            strategy=kipolicy.Strategy(focus_areas=("Oncology",)),
+            parties=(partnerships[3].parties[0], attrs.evolve(partnerships[3].parties[1], name=f"Org {i}", country="JP")),
+        )
+        for i in range(50)
+    ]
+    index = PortfolioIndex([*partnerships, *unrelated], dt.date(2026, 12, 1))
+    made = make_facts(partnerships[2], dt.date(2026, 12, 1), Interpretations(), dt.date(2023, 2, 21), index)
+    peers = [f["id"] for f in made.facts if f["type"] == "peer"]
+    assert peers == ["ki-aurora", "ki-borealis", "ki-delta"]
+    partnership = next(f for f in made.facts if f["type"] == "partnership")
+    assert partnership["active_in_portfolio"] == 2
+
+
+def test_portfolio_input_errors() -> None:
+    partnerships = _load()
+    with pytest.raises(kipolicy.InputError, match="'ki-aurora' is also the id of partnership"):
+        kipolicy.assess_portfolio([*partnerships, partnerships[0]], as_of=AS_OF)
+    with pytest.raises(kipolicy.InputError, match="two partnerships have the id"):
+        kipolicy.assess(partnerships[0], as_of=AS_OF, portfolio=[partnerships[1], partnerships[1]])
+    with pytest.raises(kipolicy.InputError) as info:
+        kipolicy.assess_portfolio([{"id": "a", "name": "A"}, {"id": "b", "name": "B", "stage": "activ"}], as_of=AS_OF)
+    messages = [str(p) for p in info.value.problems]
+    assert any("stage" in m and "did you mean 'active'" in m for m in messages)
+    assert any("exactly one party with role 'ki'" in m for m in messages)
+    with pytest.raises(TypeError, match="Partnership objects"):
+        kipolicy.assess(partnerships[0], as_of=AS_OF, portfolio=["examples/portfolio/ki-delta.toml"])
+    with pytest.raises(ValueError, match="indexed as of"):
+        kipolicy.assess(partnerships[0], as_of="2026-01-01", portfolio=PortfolioIndex(partnerships, dt.date(2026, 12, 1)))
