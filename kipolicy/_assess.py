@@ -17,7 +17,7 @@ from ._engine import Firing, compile_rules
 from ._errors import InputError, Problem
 from ._calendar import from_day
 from ._duties import Duty
-from ._facts import make_facts
+from ._facts import field_path, make_facts
 from ._peers import PortfolioIndex
 from ._interpretations import Interpretations
 from ._model import Partnership
@@ -189,6 +189,8 @@ def _run(
 
     findings: dict[tuple[str, str, str], Finding] = {}
     halted: dict[str, Any] = {"stage": None, "rule": None}
+    # Each derived fact carries a key to the firing that derived it: its rule and its reasons.
+    derivations: dict[str, tuple[str, tuple[str, ...], tuple[Evidence, ...]]] = {}
 
     def react(firing: Firing) -> list[dict[str, Any]]:
         rule = firing.rule
@@ -207,13 +209,18 @@ def _run(
         because = []
         for alias in sorted(firing.facts):
             fact = firing.facts[alias]
-            spec = rulebook.fact_types[fact["type"]].fields
-            values = {
-                field: _shown(fact[field], spec[field].type if field in spec else None)
-                for field in sorted(uses.get(alias, ()))
-                if field in fact
-            }
-            because.append(Evidence(fact["type"], fact.get("path", ""), values, fact.get("derived_by"), alias))
+            fact_type = rulebook.fact_types[fact["type"]]
+            spec = fact_type.fields
+            used = [f for f in sorted(uses.get(alias, ())) if f in fact]
+            values = {field: _shown(fact[field], spec[field].type if field in spec else None) for field in used}
+            paths = {field: field_path(fact_type, fact, field) for field in used}
+            origin = derivations.get(str(fact.get("derivation", "")))
+            because.append(
+                Evidence(
+                    fact["type"], fact.get("path", ""), values, fact.get("derived_by"), alias, paths,
+                    origin[1] if origin else (), origin[2] if origin else (),
+                )
+            )
         finding = Finding(
             rule_id=rule.id,
             kind=effect.kind,
@@ -250,10 +257,13 @@ def _run(
                 else:
                     fact[name] = value
             fact["derived_by"] = rule.id
+            key = f"x{len(derivations)}"
+            fact["derivation"] = key
+            derivations[key] = (rule.id, rule.cites_for(firing.alternative), finding.because)
             derived.append(fact)
         return derived
 
-    program.run(facts, react, lambda: halted["stage"])
+    derived_facts = program.run(facts, react, lambda: halted["stage"])
 
     ordered = sorted_findings(findings.values())
     reached_definition = halted["stage"] is None or halted["stage"] >= _DEFINITION_STAGE
@@ -285,6 +295,8 @@ def _run(
         interpretations=interp,
         halted_by=halted["rule"],
         obligations=obligations,
+        facts=tuple(facts) + tuple(derived_facts),
+        rules=rulebook,
     )
 
 

@@ -44,6 +44,9 @@ __all__ = ["Firing", "Program", "compile_rules"]
 _RESERVED = {"id": "id_", "sid": "sid_"}
 _BACK = {v: k for k, v in _RESERVED.items()}
 _MARKER_ALIAS = "phase_marker"
+# Fields of a derived fact that say where it comes from, not what it says: two derivations of
+# the same content are one fact.
+_PROVENANCE = ("derived_by", "derivation")
 _END_RULE = "kipolicy:end-of-assessment"
 _RETROACTIVITY_GATE = {
     "retroactivity_gate": {"$and": [{"type": "partnership"}, {"preparation_assessed": True}]}
@@ -304,8 +307,8 @@ class Program:
         facts: Sequence[Mapping[str, Any]],
         react: Callable[[Firing], Sequence[Mapping[str, Any]]],
         halted_stage: Callable[[], int | None],
-    ) -> None:
-        """Assess one set of base facts.
+    ) -> list[dict[str, Any]]:
+        """Assess one set of base facts; return the facts the rules derived (each once).
 
         Args:
             facts: The base facts, each with ``type`` and ``path``.
@@ -321,6 +324,7 @@ class Program:
             self._collected.clear()
             self._errors.clear()
             seen: set[str] = set()
+            asserted: list[dict[str, Any]] = []
             numbered = itertools.count()
             try:
                 state = self._assert(sid, [{**f, "fid": f"b{next(numbered)}"} for f in facts])
@@ -343,10 +347,11 @@ class Program:
                             }
                             for fact in react(Firing(rule, index, cleaned, phase)):
                                 signature = json.dumps(
-                                    {k: v for k, v in fact.items() if k != "derived_by"}, sort_keys=True
+                                    {k: v for k, v in fact.items() if k not in _PROVENANCE}, sort_keys=True
                                 )
                                 if signature not in seen:
                                     seen.add(signature)
+                                    asserted.append(dict(fact))
                                     derived.append({**fact, "fid": f"d{next(numbered)}"})
                         if self._errors:
                             raise EngineError(list(self._errors))
@@ -358,6 +363,7 @@ class Program:
             finally:
                 self._collected.clear()
                 self._end_session(sid)
+            return asserted
 
     def _end_session(self, sid: str) -> None:
         self._ended = False

@@ -53,6 +53,7 @@ __all__ = [
     "Field",
     "Facts",
     "add_months",
+    "field_path",
     "as_known_on",
     "from_day",
     "make_facts",
@@ -453,7 +454,7 @@ FACT_TYPES: dict[str, FactType] = {
         "A follow-up or an evaluation dated on or before `as_of`.",
         {
             "kind": Field(("follow-up", "evaluation"), "Which of the two."),
-            "date": Field("date", "When it was made.", "follow_ups[].date / evaluations[].date"),
+            "date": Field("date", "When it was made.", "follow_ups[].date"),
             "outcome": Field(_choices(Outcome), "What it concluded.", "follow_ups[].outcome"),
             "latest": Field(
                 "bool", "Computed: no other follow-up or evaluation is later (ties: both are latest)."
@@ -531,6 +532,27 @@ FACT_TYPES: dict[str, FactType] = {
         },
     ),
 }
+
+
+def field_path(fact_type: FactType | None, fact: Mapping[str, Any], field: str) -> str:
+    """Where in the user's document (or the assessment's arguments) a fact's field comes from.
+
+    ``risk_assessments[0]``'s ``weighed`` is ``risk_assessments[0].weighed_against_benefit``;
+    the ``assessment`` fact's fields are ``as_of`` or ``interpretations.NAME``; a computed field
+    without a single source is the fact's own path.
+    """
+    path = str(fact.get("path", ""))
+    if fact.get("type") == "assessment":
+        interpretation = next((i for i in INTERPRETATIONS.values() if i.field == field), None)
+        return f"interpretations.{interpretation.name}" if interpretation else "as_of"
+    spec = fact_type.fields.get(field) if fact_type is not None else None
+    source = spec.source if spec is not None else None
+    if not source or source.endswith("[]") or source.endswith("*"):
+        return path
+    if "[]." in source:
+        leaf = source.split("[].", 1)[1]
+        return f"{path}.{leaf}" if path else leaf
+    return source
 
 
 _TRAIT_UNITS = {

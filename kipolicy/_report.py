@@ -112,7 +112,11 @@ class Subject:
 
 @attrs.frozen
 class Evidence:
-    """A fact that made a rule fire.
+    """A fact that made a rule fire: one node of a finding's explanation.
+
+    A fact of the document (a *base* fact) is a leaf; a fact another rule derived carries that
+    rule's id, the units it cites and, as ``sources``, the facts that made *it* fire, down to
+    base facts.
 
     Attributes:
         fact_type: The kind of fact.
@@ -120,6 +124,10 @@ class Evidence:
         values: The fields the rule tested, with their values (dates as dates).
         derived_by: For a fact a rule derived, that rule's id; None for a fact of the document.
         alias: The name the rule gives the fact.
+        field_paths: For each field in ``values``, where in the document (or the assessment's
+            arguments: ``as_of``, ``interpretations.NAME``) its value comes from.
+        derived_cites: For a derived fact, the units the deriving rule cites.
+        sources: For a derived fact, the facts that made the deriving rule fire.
     """
 
     fact_type: str
@@ -127,14 +135,26 @@ class Evidence:
     values: Mapping[str, Any] = attrs.field(hash=False)
     derived_by: str | None = None
     alias: str = ""
+    field_paths: Mapping[str, str] = attrs.field(factory=dict, hash=False)
+    derived_cites: tuple[str, ...] = ()
+    sources: tuple[Evidence, ...] = ()
+
+    def walk(self) -> Iterable[Evidence]:
+        """This node and every node below it, depth first."""
+        yield self
+        for source in self.sources:
+            yield from source.walk()
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "fact_type": self.fact_type,
             "path": self.path,
-            "values": {k: _jsonable(v) for k, v in self.values.items()},
-            "derived_by": self.derived_by,
             "alias": self.alias,
+            "values": {k: _jsonable(v) for k, v in self.values.items()},
+            "field_paths": dict(self.field_paths),
+            "derived_by": self.derived_by,
+            "derived_cites": list(self.derived_cites),
+            "sources": [s.to_dict() for s in self.sources],
         }
 
 
@@ -324,10 +344,31 @@ class Report:
     obligations: tuple[Obligation, ...] = attrs.field(
         default=(), converter=lambda o: tuple(sorted(o, key=obligation_key))
     )
+    facts: tuple[Mapping[str, Any], ...] = attrs.field(default=(), eq=False, repr=False)
+    """The facts the rules saw (base facts, then derived ones): what why_not() reasons over."""
+    rules: Any = attrs.field(default=None, eq=False, repr=False)
+    """The rule book the assessment ran."""
 
     def overdue(self) -> tuple[Obligation, ...]:
         """The obligations not met and due before ``as_of``."""
         return tuple(o for o in self.obligations if o.status == "overdue")
+
+    def explain(self, target: str | Finding, lang: str = "en") -> str:
+        """Why a finding (or every finding of a rule id) was concluded: its cited text and the
+        facts behind it, down to the document's fields. A rule that did not fire is answered
+        as :meth:`why_not` answers."""
+        from ._explain import explain
+
+        return explain(self, target, lang)
+
+    def why_not(self, rule_id: str, lang: str = "en") -> str:
+        """Why a rule did not fire: the condition no fact met (with each fact's failing
+        values and document paths), the fact that blocked a "no such fact" condition, or the
+        gate or interpretation that switched it off. :func:`kipolicy.why_not` gives the same
+        answer as data."""
+        from ._explain import why_not
+
+        return why_not(self, rule_id).text(lang)
 
     def by_kind(self, *kinds: str) -> tuple[Finding, ...]:
         """The findings of the given kinds (e.g. ``report.by_kind("violation", "warning")``)."""
