@@ -78,6 +78,8 @@ from ._model import (
 )
 from ._policy import Document, Policy, Section, Unit, policy
 from ._calendar import add_months
+from ._explain import WhyNot, why_not
+from ._trace import Coverage, Traceability, coverage, traceability
 from ._portfolio import PortfolioReport, assess_portfolio
 from ._report import Citation, Evidence, Finding, Obligation, Report, Subject
 from ._rules import KINDS, Rule, RuleBook, load_rules
@@ -110,6 +112,7 @@ __all__ = [
     "Area",
     "AssessedBy",
     "Citation",
+    "Coverage",
     "ContributionKind",
     "Decision",
     "Document",
@@ -162,11 +165,16 @@ __all__ = [
     "TerminationKind",
     "TraitStatus",
     "Traits",
+    "Traceability",
     "Unit",
+    "WhyNot",
     "UnknownIdError",
     "ValueDimension",
     "__version__",
     "add_months",
+    "coverage",
+    "traceability",
+    "why_not",
     "assess",
     "assess_portfolio",
     "load_partnership",

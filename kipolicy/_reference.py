@@ -3,7 +3,7 @@
 ``docs/rules.md`` is this module's output for the bundled rules; a test fails when it is stale.
 Regenerate it with::
 
-    python -m kipolicy._reference > docs/rules.md
+    python docs/refresh.py
 """
 
 from __future__ import annotations

@@ -4,6 +4,9 @@ Installed with kipolicy (entry point ``pytest11``), so an embedding program's ow
 keep its cases as data too. Each ``[[case]]`` becomes one test item named after the case; a
 failure names the file and the case and shows expected vs actual findings. A case file that
 cannot be read fails as one item listing every problem with its field path.
+
+``pytest --kipolicy-coverage`` prints, after the run, which rules no passing case makes fire
+or keeps quiet and which normative units no rule cites (:func:`kipolicy.coverage`).
 """
 
 from __future__ import annotations
@@ -16,6 +19,34 @@ import pytest
 
 from ._cases import CASE_SUFFIX, Case, CaseResult, load_cases, run_case
 from ._errors import InputError, KipolicyError
+
+
+_PASSED = pytest.StashKey[list[Case]]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("kipolicy")
+    group.addoption(
+        "--kipolicy-coverage",
+        action="store_true",
+        default=False,
+        help="after the run, list rules no passing case makes fire or keeps quiet, and "
+        "normative policy units no rule cites",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[_PASSED] = []
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    if not config.getoption("kipolicy_coverage"):
+        return
+    from ._trace import coverage
+
+    report = coverage(config.stash[_PASSED])
+    terminalreporter.write_sep("-", "kipolicy coverage")
+    terminalreporter.write(report.to_text())
 
 
 def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Collector | None:
@@ -54,6 +85,7 @@ class CaseItem(pytest.Item):
         result = run_case(self.case)
         if not result.passed:
             raise CaseFailed(result)
+        self.config.stash[_PASSED].append(self.case)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:  # type: ignore[override]
         if isinstance(excinfo.value, CaseFailed):

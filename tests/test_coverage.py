@@ -37,20 +37,55 @@ def test_every_catalogue_rule_is_loaded() -> None:
     assert not missing
 
 
-def _expectations() -> tuple[set[str], set[str]]:
-    fires: set[str] = set()
-    quiet: set[str] = set()
-    for file in sorted(CASES.glob("*.case.toml")):
-        for case in load_cases(file):
-            fires |= {e.rule for e in case.fires} | set(case.portfolio_fires)
-            quiet |= set(case.quiet) | set(case.portfolio_quiet)
-    return fires, quiet
+def test_the_suite_covers_every_rule_and_every_normative_unit() -> None:
+    # Every rule has a case that makes it fire and one that keeps it quiet, and every normative
+    # unit is cited by a rule. The cases themselves run through the case plugin: an expectation
+    # counted here is one that is tested.
+    report = kipolicy.coverage([CASES])
+    assert report.complete, report.to_text()
+    trace = kipolicy.traceability([CASES])
+    assert trace.gaps() == ()
+    risk2 = trace.unit("risk.2")
+    assert "risk.joint-overdue" in risk2.rules and risk2.firing and risk2.quiet
 
 
-def test_every_rule_has_a_case_that_makes_it_fire_and_one_that_keeps_it_quiet() -> None:
-    # The cases themselves are run by the case plugin: a case that expects a rule to fire fails
-    # when it does not, so an expectation here is a tested one.
-    fires, quiet = _expectations()
-    ids = set(kipolicy.rules().ids())
-    assert sorted(ids - fires) == []
-    assert sorted(ids - quiet) == []
+def test_coverage_finds_gaps(tmp_path) -> None:
+    case = tmp_path / "one.case.toml"
+    case.write_text(
+        '''
+[[case]]
+name = "only one rule"
+as_of = 2025-01-01
+partnership = { id = "p", name = "P", parties = [{ id = "ki", name = "KI", role = "ki" }] }
+[case.expect]
+fires = ["definition.no-partner"]
+''',
+        encoding="utf-8",
+    )
+    report = kipolicy.coverage([case])
+    assert not report.complete and report.cases == 1
+    assert "definition.no-partner" not in report.rules_never_firing
+    assert "definition.no-partner" in report.rules_never_quiet
+    assert "risk.not-weighed" in report.rules_never_firing
+    assert report.units_uncited == ()
+    trace = kipolicy.traceability([case])
+    assert trace.unit("definition.4").firing and not trace.unit("risk.3").firing
+    assert not trace.unit("inledning.1").unit.normative and trace.unit("inledning.1").covered
+    assert "rules no case keeps quiet" in report.to_text()
+
+
+def test_the_pytest_option_prints_coverage(pytester) -> None:
+    pytester.makefile(
+        ".case.toml",
+        one='''
+[[case]]
+name = "no partner"
+as_of = 2025-01-01
+partnership = { id = "p", name = "P", parties = [{ id = "ki", name = "KI", role = "ki" }] }
+[case.expect]
+fires = ["definition.no-partner"]
+''',
+    )
+    result = pytester.runpytest("--kipolicy-coverage", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*kipolicy coverage over 1 cases*", "*rules no case keeps quiet: *definition.no-partner*"])

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
-
 import pytest
 
 import kipolicy
@@ -16,7 +13,7 @@ from .conftest import ROOT
 def test_rule_reference_is_up_to_date() -> None:
     current = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
     assert current == rule_reference(), (
-        "docs/rules.md is stale: regenerate it with `python -m kipolicy._reference > docs/rules.md`"
+        "docs/rules.md is stale: regenerate it with `python docs/refresh.py`"
     )
 
 
@@ -28,19 +25,25 @@ def test_rule_reference_covers_every_rule_and_cited_unit() -> None:
             assert kipolicy.policy().unit(unit).text_sv in text
 
 
-def _blocks(text: str, language: str) -> list[str]:
-    parts = text.split(f"```{language}\n")[1:]
-    return [part.split("```", 1)[0] for part in parts]
-
-
-def test_worked_example_shows_what_its_code_prints(monkeypatch: pytest.MonkeyPatch) -> None:
-    text = (ROOT / "docs" / "worked-example.md").read_text(encoding="utf-8")
-    code, outputs = _blocks(text, "python"), _blocks(text, "text")
-    assert len(code) == len(outputs) == 2
-    namespace: dict = {}
+def test_pages_show_what_their_code_prints(monkeypatch: pytest.MonkeyPatch) -> None:
+    refresh = _refresh()
     monkeypatch.chdir(ROOT)
-    for snippet, expected in zip(code, outputs, strict=True):
-        printed = io.StringIO()
-        with contextlib.redirect_stdout(printed):
-            exec(compile(snippet, "worked-example.md", "exec"), namespace)  # noqa: S102
-        assert printed.getvalue().rstrip() == expected.rstrip()
+    for page in refresh.PAGES_WITH_OUTPUT:
+        text = (ROOT / page).read_text(encoding="utf-8")
+        assert refresh.run_snippets(text), f"{page} has no python/text pairs"
+        assert text == refresh.refreshed(text), f"{page} is stale: run `python docs/refresh.py`"
+
+
+def _refresh():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("refresh", ROOT / "docs" / "refresh.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_traceability_table_is_up_to_date() -> None:
+    current = (ROOT / "docs" / "traceability.md").read_text(encoding="utf-8")
+    assert current == _refresh().traceability_page(), "docs/traceability.md is stale: run `python docs/refresh.py`"

@@ -1,0 +1,61 @@
+"""Refresh the generated parts of the docs: the rule reference, the traceability table, and the
+output shown after each Python snippet of the pages that show output (a ```python block
+followed by a ```text block).
+
+Run from the project's root: ``python docs/refresh.py``. The test suite fails when a page is
+stale, naming this command.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+#: Pages whose ```text blocks show what the ```python block before them prints.
+PAGES_WITH_OUTPUT = ["docs/worked-example.md"]
+_PAIR = re.compile(r"```python\n(?P<code>.*?)```\n\n```text\n(?P<out>.*?)```", re.S)
+
+
+def run_snippets(text: str) -> list[tuple[str, str]]:
+    """Each (code, printed output) pair of a page, run in one namespace, in order."""
+    namespace: dict = {}
+    pairs = []
+    for match in _PAIR.finditer(text):
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            exec(compile(match["code"], "<docs>", "exec"), namespace)  # noqa: S102
+        pairs.append((match["code"], printed.getvalue()))
+    return pairs
+
+
+def refreshed(text: str) -> str:
+    """The page with every output block replaced by what its code prints now."""
+    outputs = iter(out for _, out in run_snippets(text))
+    return _PAIR.sub(lambda m: f"```python\n{m['code']}```\n\n```text\n{next(outputs).rstrip()}\n```", text)
+
+
+def traceability_page() -> str:
+    """docs/traceability.md: every unit, its rules, and the project's cases."""
+    from kipolicy import traceability
+
+    return traceability([ROOT / "tests" / "cases"], root=ROOT).to_markdown()
+
+
+def main() -> int:
+    sys.path.insert(0, str(ROOT))
+    from kipolicy._reference import rule_reference
+
+    (ROOT / "docs" / "rules.md").write_text(rule_reference(), encoding="utf-8")
+    (ROOT / "docs" / "traceability.md").write_text(traceability_page(), encoding="utf-8")
+    for page in PAGES_WITH_OUTPUT:
+        path = ROOT / page
+        path.write_text(refreshed(path.read_text(encoding="utf-8")), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
