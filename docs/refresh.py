@@ -1,6 +1,6 @@
-"""Refresh the generated parts of the docs: the rule reference, the traceability table, and the
+"""Refresh the generated parts of the docs: the rule reference, the traceability table, the
 output shown after each Python snippet of the pages that show output (a ```python block
-followed by a ```text block).
+followed by a ```text block), and the outputs of the example notebooks.
 
 Run from the project's root: ``python docs/refresh.py``. The test suite fails when a page is
 stale, naming this command.
@@ -38,6 +38,31 @@ def refreshed(text: str) -> str:
     return _PAIR.sub(lambda m: f"```python\n{m['code']}```\n\n```text\n{next(outputs).rstrip()}\n```", text)
 
 
+#: Notebooks kept executed, with their outputs, so that they read well without a kernel.
+NOTEBOOKS = ["examples/edge-cases.ipynb"]
+
+
+def execute_notebook(path: Path):
+    """The notebook at ``path`` executed in its own directory (outputs in place)."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = nbformat.read(path, as_version=4)
+    NotebookClient(notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+    for cell in notebook.cells:
+        cell.get("metadata", {}).pop("execution", None)
+    return notebook
+
+
+def stream_outputs(notebook) -> list[str]:
+    """What the notebook's code cells print, cell by cell."""
+    return [
+        "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream")
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+    ]
+
+
 def traceability_page() -> str:
     """docs/traceability.md: every unit, its rules, and the project's cases."""
     from kipolicy import traceability
@@ -54,6 +79,10 @@ def main() -> int:
     for page in PAGES_WITH_OUTPUT:
         path = ROOT / page
         path.write_text(refreshed(path.read_text(encoding="utf-8")), encoding="utf-8")
+    import nbformat
+
+    for name in NOTEBOOKS:
+        nbformat.write(execute_notebook(ROOT / name), ROOT / name)
     return 0
 
 

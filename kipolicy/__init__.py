@@ -26,7 +26,7 @@ from importlib.metadata import PackageNotFoundError as _NotFound
 from importlib.metadata import version as _version
 
 from ._assess import assess
-from ._documents import load_partnership
+from ._documents import load_partnership, to_document, variant
 from ._errors import (
     EngineError,
     InputError,
@@ -79,6 +79,7 @@ from ._model import (
 from ._policy import Document, Policy, Section, Unit, policy
 from ._calendar import add_months
 from ._explain import WhyNot, why_not
+from ._whatif import InterpretationComparison, ReportDiff, compare_interpretations
 from ._trace import Coverage, Traceability, coverage, traceability
 from ._portfolio import PortfolioReport, assess_portfolio
 from ._report import Citation, Evidence, Finding, Obligation, Report, Subject
@@ -131,6 +132,7 @@ __all__ = [
     "InputError",
     "Interpretation",
     "InterpretationError",
+    "InterpretationComparison",
     "Interpretations",
     "KINDS",
     "KipolicyError",
@@ -147,6 +149,7 @@ __all__ = [
     "Reach",
     "Renewal",
     "Report",
+    "ReportDiff",
     "Resourcing",
     "Risk",
     "RiskAssessment",
@@ -177,8 +180,11 @@ __all__ = [
     "why_not",
     "assess",
     "assess_portfolio",
+    "compare_interpretations",
     "load_partnership",
     "load_rules",
     "policy",
     "rules",
+    "to_document",
+    "variant",
 ]

@@ -36,6 +36,7 @@ from ._model import Choice, FieldValueError, Partnership
 __all__ = ["converter", "load_partnership", "read_document", "structure", "apply_overrides"]
 
 MAPPING_NAME = "<mapping>"
+VARIANT_NAME = "<variant>"
 
 
 def _strict(kind: type, label: str):
@@ -391,6 +392,68 @@ def apply_overrides(data: Mapping[str, Any], overrides: Mapping[str, Any]) -> di
                 raise ValueError(f"{path}: {last!r} is not inside a table")
             target[last] = value
     return result
+
+
+def to_document(partnership: Partnership) -> dict[str, Any]:
+    """A partnership as the document that describes it (the inverse of :func:`structure`).
+
+    Enumerations become their words, tuples lists, dates stay dates (TOML dates); unknown
+    (None) values are left out. ``structure(to_document(p), ...) == p``.
+    """
+
+    def plain(value: Any) -> Any:
+        if attrs.has(type(value)):
+            out = {}
+            for field in attrs.fields(type(value)):
+                item = getattr(value, field.name)
+                if item is not None:
+                    out[field.name] = plain(item)
+            return out
+        if isinstance(value, enum.Enum):
+            return value.value
+        if isinstance(value, (list, tuple)):
+            return [plain(v) for v in value]
+        if isinstance(value, Mapping):
+            return {plain(k): plain(v) for k, v in value.items()}
+        return value
+
+    return plain(partnership)
+
+
+def variant(
+    partnership: Partnership,
+    changes: Mapping[str, Any] | None = None,
+    *,
+    remove: Sequence[str] = (),
+) -> Partnership:
+    """A what-if variant of a partnership: fields set or removed by their document paths.
+
+    Args:
+        partnership: The partnership to start from (unchanged).
+        changes: Field paths and new values, as a document gives them:
+            ``{"parties[1].management_engagement": "absent", "stage": "active"}``.
+        remove: Field paths or list items to remove first (``["steering_group"]``).
+
+    Returns:
+        The new :class:`~kipolicy.Partnership`, checked like any document.
+
+    Raises:
+        InputError: A path that names nothing, or a value the field does not take.
+
+    Example:
+        >>> import kipolicy
+        >>> p = kipolicy.load_partnership("examples/strategic-proposal.toml")
+        >>> q = kipolicy.variant(p, {"parties[1].management_engagement": "absent"})
+        >>> q.parties[1].management_engagement.value
+        'absent'
+    """
+    data = to_document(partnership)
+    try:
+        data = remove_paths(data, list(remove))
+        data = apply_overrides(data, dict(changes or {}))
+    except ValueError as exc:
+        raise InputError([Problem(VARIANT_NAME, "", str(exc))]) from None
+    return structure(data, VARIANT_NAME)
 
 
 def remove_paths(data: Mapping[str, Any], paths: Sequence[str]) -> dict[str, Any]:

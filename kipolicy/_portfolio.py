@@ -90,6 +90,22 @@ class PortfolioReport:
             "reports": [r.to_dict() for r in self.reports],
         }
 
+    def to_markdown(self, lang: str = "en") -> str:
+        """The portfolio as Markdown: portfolio-wide findings, a line per partnership, and the
+        calendar with overdue obligations first."""
+        from ._render import portfolio_markdown
+
+        return portfolio_markdown(self, _check_lang(lang))
+
+    def to_html(self, lang: str = "en") -> str:
+        """The portfolio as self-contained HTML (what Jupyter shows)."""
+        from ._render import portfolio_html
+
+        return portfolio_html(self, _check_lang(lang))
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
     def to_text(self, lang: str = "en") -> str:
         """The portfolio as plain text: portfolio-wide findings, one line per partnership, and
         the calendar with overdue obligations first."""

@@ -353,6 +353,29 @@ class Report:
         """The obligations not met and due before ``as_of``."""
         return tuple(o for o in self.obligations if o.status == "overdue")
 
+    def diff(self, other: Report) -> Any:
+        """What ``other`` adds, removes or changes compared with this report
+        (a :class:`~kipolicy.ReportDiff`)."""
+        from ._whatif import diff_reports
+
+        return diff_reports(self, other)
+
+    def to_markdown(self, lang: str = "en") -> str:
+        """The report as Markdown: findings by section in policy order with their cited text,
+        and the calendar."""
+        from ._render import report_markdown
+
+        return report_markdown(self, _check_lang(lang))
+
+    def to_html(self, lang: str = "en") -> str:
+        """The report as self-contained HTML (what Jupyter shows)."""
+        from ._render import report_html
+
+        return report_html(self, _check_lang(lang))
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
     def explain(self, target: str | Finding, lang: str = "en") -> str:
         """Why a finding (or every finding of a rule id) was concluded: its cited text and the
         facts behind it, down to the document's fields. A rule that did not fire is answered

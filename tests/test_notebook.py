@@ -1,0 +1,32 @@
+"""The example notebook runs, and its committed outputs are what it prints today."""
+
+from __future__ import annotations
+
+import importlib.util
+
+from .conftest import ROOT
+
+
+def _refresh():
+    spec = importlib.util.spec_from_file_location("refresh", ROOT / "docs" / "refresh.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_edge_case_notebook_runs_and_shows_current_outputs() -> None:
+    import nbformat
+
+    refresh = _refresh()
+    for name in refresh.NOTEBOOKS:
+        path = ROOT / name
+        executed = refresh.execute_notebook(path)
+        errors = [o for c in executed.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+        assert errors == []
+        printed = refresh.stream_outputs(executed)
+        assert "definition.management-not-engaged [violation, definition]" in "".join(printed)
+        html = [o["data"]["text/html"] for c in executed.cells for o in c.get("outputs", []) if "text/html" in o.get("data", {})]
+        assert len(html) == 3 and all('class="kipolicy"' in h for h in html)
+        committed = nbformat.read(path, as_version=4)
+        assert refresh.stream_outputs(committed) == printed, f"{name} is stale: run `python docs/refresh.py`"
