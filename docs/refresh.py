@@ -15,9 +15,24 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-#: Pages whose ```text blocks show what the ```python block before them prints.
-PAGES_WITH_OUTPUT = ["docs/worked-example.md"]
+#: Pages whose ```text blocks show what the ```python block before them prints, and whose
+#: ```console blocks show a command (``$ kipolicy ...``) and what it prints.
+PAGES_WITH_OUTPUT = ["docs/worked-example.md", "docs/cli.md"]
 _PAIR = re.compile(r"```python\n(?P<code>.*?)```\n\n```text\n(?P<out>.*?)```", re.S)
+_CONSOLE = re.compile(r"```console\n\$ (?P<command>[^\n]*)\n(?P<out>.*?)```", re.S)
+
+
+def run_command(command: str) -> str:
+    """What ``kipolicy ...`` prints on stdout, run in-process from the project's root."""
+    import shlex
+
+    from kipolicy._cli import main
+
+    words = shlex.split(command)
+    assert words[0] == "kipolicy", command
+    printed, errors = io.StringIO(), io.StringIO()
+    main(words[1:], out=printed, err=errors)
+    return printed.getvalue()
 
 
 def run_snippets(text: str) -> list[tuple[str, str]]:
@@ -33,9 +48,10 @@ def run_snippets(text: str) -> list[tuple[str, str]]:
 
 
 def refreshed(text: str) -> str:
-    """The page with every output block replaced by what its code prints now."""
+    """The page with every output block replaced by what its code or command prints now."""
     outputs = iter(out for _, out in run_snippets(text))
-    return _PAIR.sub(lambda m: f"```python\n{m['code']}```\n\n```text\n{next(outputs).rstrip()}\n```", text)
+    text = _PAIR.sub(lambda m: f"```python\n{m['code']}```\n\n```text\n{next(outputs).rstrip()}\n```", text)
+    return _CONSOLE.sub(lambda m: f"```console\n$ {m['command']}\n{run_command(m['command']).rstrip()}\n```", text)
 
 
 #: Notebooks kept executed, with their outputs, so that they read well without a kernel.

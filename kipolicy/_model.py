@@ -310,7 +310,14 @@ class Strategy:
 
 @attrs.frozen
 class AddedValue:
-    """One kind of added value claimed (mervarde.1 and the sections after it)."""
+    """One kind of added value claimed (mervarde.1 and the sections after it).
+
+    Attributes:
+        dimension: perspectives (perspektiv), shared-resources (resursdelning),
+            internationalisation (internationalisering) or visibility (synlighet).
+        description: What the added value is, in this partnership.
+        aspects: Aspects of the dimension, e.g. interdisciplinarity, mobility, core facilities.
+    """
 
     dimension: ValueDimension
     description: str | None = None
@@ -319,7 +326,15 @@ class AddedValue:
 
 @attrs.frozen
 class Ethics:
-    """The ethics assessment of urval.6, one status per aspect."""
+    """The ethics assessment of urval.6, one status per aspect.
+
+    Attributes:
+        academic_freedom: Can the partnership be run safeguarding academic freedom?
+        democratic_values: ... safeguarding democratic values?
+        critical_reflection: ... safeguarding critical reflection?
+        high_quality: ... with high quality?
+        note: How the assessment was made, or what the concerns are.
+    """
 
     academic_freedom: EthicsStatus = EthicsStatus.NOT_ASSESSED
     democratic_values: EthicsStatus = EthicsStatus.NOT_ASSESSED
@@ -330,7 +345,12 @@ class Ethics:
 
 @attrs.frozen
 class Risk:
-    """One identified risk."""
+    """One identified risk.
+
+    Attributes:
+        description: What the risk is.
+        level: low, medium or high.
+    """
 
     description: str = attrs.field(validator=_text)
     level: RiskLevel = RiskLevel.MEDIUM
@@ -382,7 +402,12 @@ class Resourcing:
 
 @attrs.frozen
 class Decision:
-    """The decision to enter the partnership (etablering.3)."""
+    """The decision to enter the partnership (etablering.3).
+
+    Attributes:
+        date: When it was taken.
+        by: The deciding role, e.g. ``rektor`` (checked against ``decision-authorities``).
+    """
 
     date: dt.date
     by: str = attrs.field(validator=_text)
@@ -390,7 +415,12 @@ class Decision:
 
 @attrs.frozen
 class Establishment:
-    """How the partnership came about (etablering.1-3)."""
+    """How the partnership came about (etablering.1-3).
+
+    Attributes:
+        initiative: management, external-request, individual-staff, other or unknown.
+        decision: The decision to enter the partnership, once taken.
+    """
 
     initiative: Initiative = Initiative.UNKNOWN
     decision: Decision | None = None
@@ -413,7 +443,12 @@ class SteeringMember:
 
 @attrs.frozen
 class SteeringGroup:
-    """The steering group or equivalent (organisation.1)."""
+    """The steering group or equivalent (organisation.1).
+
+    Attributes:
+        name: Its name.
+        members: Its members, each representing a party.
+    """
 
     name: str | None = None
     members: tuple[SteeringMember, ...] = ()
@@ -421,7 +456,14 @@ class SteeringGroup:
 
 @attrs.frozen
 class Forum:
-    """A contact forum and the level within the partnership it sits at (organisation.3)."""
+    """A contact forum and the level within the partnership it sits at (organisation.3).
+
+    Attributes:
+        name: Its name.
+        level: The level it sits at, e.g. management, research, education (free text;
+            compared without case).
+        parties: The ids of the parties taking part.
+    """
 
     name: str = attrs.field(validator=_text)
     level: str = attrs.field(validator=_text)
@@ -430,7 +472,13 @@ class Forum:
 
 @attrs.frozen
 class Renewal:
-    """A renewal of the agreement, and the evaluation (by id) that preceded it."""
+    """A renewal of the agreement, and the evaluation (by id) that preceded it.
+
+    Attributes:
+        date: When the renewal was decided.
+        until: The agreement's new end date.
+        evaluation: The id of the evaluation made before the decision.
+    """
 
     date: dt.date
     until: dt.date | None = None
@@ -439,7 +487,13 @@ class Renewal:
 
 @attrs.frozen
 class Agreement:
-    """The cooperation agreement (definition.4, uppfoljning.2)."""
+    """The cooperation agreement (definition.4, uppfoljning.2).
+
+    Attributes:
+        signed: When it was signed.
+        ends: The last day it is in force (before any renewal).
+        renewals: Renewals decided, oldest first.
+    """
 
     signed: dt.date | None = None
     ends: dt.date | None = None
@@ -448,7 +502,13 @@ class Agreement:
 
 @attrs.frozen
 class FollowUp:
-    """An annual follow-up (uppfoljning.2)."""
+    """An annual follow-up (uppfoljning.2).
+
+    Attributes:
+        date: When it was made.
+        outcome: meets, partly-meets or below-expectations.
+        note: What it found.
+    """
 
     date: dt.date
     outcome: Outcome = Outcome.MEETS
@@ -457,7 +517,14 @@ class FollowUp:
 
 @attrs.frozen
 class Evaluation:
-    """An evaluation, e.g. before a renewal (uppfoljning.2)."""
+    """An evaluation, e.g. before a renewal (uppfoljning.2).
+
+    Attributes:
+        id: An id that a renewal can refer to.
+        date: When it was made.
+        purpose: renewal, periodic or other.
+        outcome: meets, partly-meets or below-expectations.
+    """
 
     id: str = attrs.field(validator=_text)
     date: dt.date = attrs.field()
@@ -467,7 +534,13 @@ class Evaluation:
 
 @attrs.frozen
 class Termination:
-    """The partnership ended, or continued in another form (uppfoljning.3)."""
+    """The partnership ended, or continued in another form (uppfoljning.3).
+
+    Attributes:
+        date: When.
+        kind: ended, or converted to another form of cooperation.
+        new_form: The form it continues in, if converted.
+    """
 
     date: dt.date
     kind: TerminationKind = TerminationKind.ENDED

@@ -153,39 +153,3 @@ def test_any_document_gives_a_report_or_an_input_error_and_the_same_report_twice
     assert actual == expected
     for obligation in first.obligations:
         assert obligation.status in ("met", "met-late") or obligation.met_on is None
-
-
-# -- command line ---------------------------------------------------------------------------
-
-
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "kipolicy._cli", *args], capture_output=True, text=True, check=False)
-
-
-def test_cli_assess_prints_findings() -> None:
-    result = _cli("assess", str(EXAMPLES / "active-with-gaps.toml"), "--as-of", "2026-01-01")
-    assert result.returncode == 0, result.stderr
-    assert "Assessed as of 2026-01-01" in result.stdout
-    assert "[violation] definition.management-not-engaged" in result.stdout
-    assert 'definition.5: "Engagement and participation' in result.stdout
-
-
-def test_cli_defaults_to_today_and_says_so() -> None:
-    result = _cli("assess", str(EXAMPLES / "strategic-proposal.toml"))
-    assert result.returncode == 0
-    assert f"assessed as of today, {dt.date.today().isoformat()}" in result.stdout
-
-
-@pytest.mark.parametrize(
-    ("args", "fragment"),
-    [
-        (("assess", "missing.toml"), "missing.toml: no such file"),
-        (("assess", str(EXAMPLES), "--as-of", "2025-01-01"), "expected a .toml or .json file"),
-        (("assess", str(EXAMPLES / "strategic-proposal.toml"), "--as-of", "2025-02-30"), "expected a date"),
-    ],
-)
-def test_cli_bad_input_exits_2_without_traceback(args: tuple[str, ...], fragment: str) -> None:
-    result = _cli(*args)
-    assert result.returncode == 2
-    assert fragment in result.stderr
-    assert "Traceback" not in result.stderr

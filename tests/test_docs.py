@@ -30,7 +30,7 @@ def test_pages_show_what_their_code_prints(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.chdir(ROOT)
     for page in refresh.PAGES_WITH_OUTPUT:
         text = (ROOT / page).read_text(encoding="utf-8")
-        assert refresh.run_snippets(text), f"{page} has no python/text pairs"
+        assert refresh.run_snippets(text) or "```console" in text, f"{page} shows no output"
         assert text == refresh.refreshed(text), f"{page} is stale: run `python docs/refresh.py`"
 
 
