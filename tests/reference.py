@@ -1,0 +1,128 @@
+"""A plain-Python reference implementation of a subset of the rules.
+
+It reads the policy's rules for this subset directly off the partnership, without facts, rule
+files or an engine, under the default interpretations. The tests use it as an oracle (kipolicy's
+findings for these rules must be exactly these), and the benchmarks as the lower bound on what
+assessing these rules can cost.
+
+The subset spans the definition, selection, risk, resourcing, organisation and follow-up, with
+two negations (``definition.no-partner``, ``urval.not-complementary``) and three date rules
+(``risk.joint-overdue``, ``risk.ki-overdue``, ``uppfoljning.annual-overdue``).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+
+from kipolicy import Partnership
+
+IN_FORCE = dt.date(2023, 2, 21)
+
+SUBSET = (
+    "definition.no-partner",
+    "definition.not-formalised",
+    "definition.management-not-engaged",
+    "urval.not-complementary",
+    "risk.not-weighed",
+    "risk.external-support",
+    "risk.joint-overdue",
+    "risk.ki-overdue",
+    "resurssattning.no-ki-funding",
+    "organisation.no-steering-group",
+    "organisation.key-person-dependency",
+    "organisation.single-level-fora",
+    "uppfoljning.annual-overdue",
+    "uppfoljning.agreement-expired",
+)
+
+_OWN = {
+    "medicine", "medical science", "medical sciences", "biomedicine", "health", "health sciences",
+    "public health", "dentistry", "odontology", "nursing", "pharmacy", "pharmacology", "life sciences",
+}
+
+Finding = tuple[str, str, str, "dt.date | None"]
+
+
+def _plus_months(date: dt.date, months: int) -> dt.date:
+    month = date.month - 1 + months
+    year = date.year + month // 12
+    month = month % 12 + 1
+    return dt.date(year, month, min(date.day, calendar.monthrange(year, month)[1]))
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def reference(p: Partnership, as_of: dt.date) -> set[Finding]:
+    """The findings of the subset for ``p`` as of ``as_of``: (rule id, subject path, kind, due)."""
+    out: set[Finding] = set()
+    if as_of < IN_FORCE or p.level.value != "ki-wide":
+        return out
+    decision = p.establishment.decision
+    decision_date = decision.date if decision is not None and decision.date <= as_of else None
+    start = p.started or p.agreement.signed or decision_date
+    entered = decision_date or start
+    before_policy = entered is not None and entered < IN_FORCE
+    stage = p.stage.value
+    terminated = p.termination is not None and p.termination.date <= as_of
+    continues = stage != "ended" and not terminated
+    partners = [(i, party) for i, party in enumerate(p.parties) if party.role.value == "partner"]
+
+    if not partners:
+        out.add(("definition.no-partner", "", "violation", None))
+    if p.traits.formalised.value == "absent":
+        out.add(("definition.not-formalised", "", "violation", None))
+    for i, party in enumerate(p.parties):
+        if party.management_engagement.value == "absent":
+            out.add(("definition.management-not-engaged", f"parties[{i}]", "violation", None))
+    if stage == "proposal" and partners and not before_policy:
+        complementary = any(
+            any(f.strip() and _norm(f) not in _OWN for f in party.fields)
+            or party.kind.value in ("civil-society", "public-sector", "government-agency")
+            for _, party in partners
+        )
+        if not complementary:
+            out.add(("urval.not-complementary", "", "warning", None))
+
+    for i, assessment in enumerate(p.risk_assessments):
+        if assessment.date > as_of or (assessment.date < IN_FORCE):
+            # ongoing-only: an assessment made before the policy came into force is not judged
+            continue
+        if assessment.risks and not assessment.weighed_against_benefit:
+            out.add(("risk.not-weighed", f"risk_assessments[{i}]", "violation", None))
+        if any(r.level.value == "high" for r in assessment.risks) and not assessment.external_support:
+            out.add(("risk.external-support", f"risk_assessments[{i}]", "recommendation", None))
+
+    if stage == "active" and not terminated and start is not None:
+        counting = max(start, IN_FORCE) if before_policy else start
+        for by, rule in (("joint", "risk.joint-overdue"), ("ki", "risk.ki-overdue")):
+            made = [r.date for r in p.risk_assessments if r.by.value == by and counting <= r.date <= as_of]
+            due = _plus_months(max(made, default=counting), 12)
+            if due < as_of:
+                out.add((rule, "risk_assessments", "violation", due))
+        made = [f.date for f in p.follow_ups if counting <= f.date <= as_of]
+        due = _plus_months(max(made, default=counting), 12)
+        if due < as_of:
+            out.add(("uppfoljning.annual-overdue", "follow_ups", "violation", due))
+
+    if continues and not p.resourcing.ki_funding:
+        out.add(("resurssattning.no-ki-funding", "", "violation", None))
+    if continues:
+        for i, party in enumerate(p.parties):
+            if sum(1 for c in party.contact_persons if c.strip()) < 2:
+                out.add(("organisation.key-person-dependency", f"parties[{i}]", "warning", None))
+    levels = {_norm(f.level) for f in p.fora if f.level.strip()}
+    for kind, applies in (("violation", stage == "active" and continues), ("warning", stage == "proposal")):
+        if applies and p.steering_group is None:
+            out.add(("organisation.no-steering-group", "", kind, None))
+        if applies and len(levels) < 2:
+            out.add(("organisation.single-level-fora", "", kind, None))
+
+    if stage == "active" and continues:
+        renewals = sorted((r for r in p.agreement.renewals if r.date <= as_of), key=lambda r: r.date)
+        ends = renewals[-1].until if renewals else p.agreement.ends
+        if ends is not None and ends < as_of:
+            out.add(("uppfoljning.agreement-expired", "", "warning", None))
+    return out
