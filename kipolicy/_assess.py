@@ -111,6 +111,36 @@ def _render(text: str, facts: Mapping[str, Mapping[str, Any]], lang: str, rulebo
     return _PLACEHOLDER.sub(replace, text)
 
 
+class _Texts(Mapping[str, str]):
+    """A message in both languages, rendered when first read (most reports are read in one)."""
+
+    __slots__ = ("_templates", "_facts", "_rulebook", "_done")
+
+    def __init__(self, templates: Mapping[str, str], facts: Mapping[str, Mapping[str, Any]], rulebook: RuleBook) -> None:
+        self._templates = templates
+        self._facts = facts
+        self._rulebook = rulebook
+        self._done: dict[str, str] = {}
+
+    def __getitem__(self, lang: str) -> str:
+        text = self._done.get(lang)
+        if text is None:
+            text = self._done[lang] = _render(self._templates[lang], self._facts, lang, self._rulebook)
+        return text
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self._templates)
+
+    def __len__(self) -> int:
+        return len(self._templates)
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (dict, (dict(self),))
+
+
 def assess(
     partnership: Partnership | Mapping[str, Any] | str | os.PathLike[str],
     *,
@@ -229,14 +259,8 @@ def _run(
             citations=tuple(Citation.of(u) for u in rule.cites_for(firing.alternative)),
             subject=subject,
             because=tuple(because),
-            messages={
-                lang: _render(rule.message_for(firing.alternative)[lang], firing.facts, lang, rulebook)
-                for lang in ("sv", "en")
-            },
-            remedies={
-                lang: _render(rule.remedy_for(firing.alternative)[lang], firing.facts, lang, rulebook)
-                for lang in ("sv", "en")
-            },
+            messages=_Texts(rule.message_for(firing.alternative), firing.facts, rulebook),
+            remedies=_Texts(rule.remedy_for(firing.alternative), firing.facts, rulebook),
             title_sv=rule.title["sv"],
             title_en=rule.title["en"],
             due=due,

@@ -21,6 +21,7 @@ assessments on it, following what was measured of the engine (docs/engine.md):
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import itertools
 import json
@@ -59,6 +60,16 @@ _SESSION_NUMBERS = itertools.count(1)
 
 def _key(field: str) -> str:
     return _RESERVED.get(field, field)
+
+
+def _engine_fact(fact: Mapping[str, Any], sid: str) -> dict[str, Any]:
+    """A fact as the engine stores it: reserved field names renamed, the session id added."""
+    out = dict(fact)
+    for name, renamed in _RESERVED.items():
+        if name in out:
+            out[renamed] = out.pop(name)
+    out["sid"] = sid
+    return out
 
 
 @attrs.frozen
@@ -184,18 +195,30 @@ def _strata(rules: Sequence[Rule]) -> dict[str, int]:
     )
 
 
+def _user_fact(fact: dict[str, Any]) -> dict[str, Any]:
+    """A fact as the engine gave it back, as kipolicy made it (engine fields dropped)."""
+    fact.pop("sid", None)
+    fact.pop("fid", None)
+    for renamed, name in _BACK.items():
+        if renamed in fact:
+            fact[name] = fact.pop(renamed)
+    return fact
+
+
+def _unused_action(closure: Any) -> None:  # noqa: ARG001 - the engine's calling convention
+    """Registered for every rule; never called: Program._drain dispatches actions itself."""
+    raise AssertionError("durable called an action directly")  # pragma: no cover
+
+
 class _Host(_durable.Host):
-    """A durable-rules host that starts no timer threads and binds actions by name."""
+    """A durable-rules host that starts no timer threads (actions run in the caller's thread,
+    through Program._drain)."""
 
-    def __init__(self, actions: Mapping[str, Callable[[Any], None]]) -> None:
-        self._kipolicy_actions = dict(actions)
-        super().__init__()
-
-    def _run(self) -> None:  # no dispatch or timer threads: actions run in the caller's thread
+    def _run(self) -> None:
         return None
 
-    def get_action(self, action_name: str) -> Callable[[Any], None]:
-        return self._kipolicy_actions[action_name]
+    def get_action(self, action_name: str) -> Callable[[Any], None]:  # noqa: ARG002
+        return _unused_action
 
 
 class Program:
@@ -223,7 +246,6 @@ class Program:
         self.phases: tuple[int, ...] = tuple(sorted(self.stage_of_phase))
         self._action_rule: dict[str, tuple[Rule, int]] = {}
         definition: dict[str, Any] = {}
-        actions = {}
         for rule in rules:
             marker = {_MARKER_ALIAS: {"$and": [{"type": "phase"}, {"n": self.phase_of[rule.id]}]}}
             for index, alternative in enumerate(rule.alternatives):
@@ -232,13 +254,11 @@ class Program:
                         positives = _gate_retroactivity(positives)
                     name = f"{rule.id}#{index}.{variant}"
                     definition[name] = {"all": [*positives, marker, *negations], "run": name}
-                    actions[name] = self._make_action(name)
                     self._action_rule[name] = (rule, index)
         # Every session must see at least one action run: deleting a session in which no rule
         # ever fired crashes the engine (docs/engine.md). This rule fires on the fact asserted
         # at the end of every assessment and does nothing.
         definition[_END_RULE] = {"all": [{"end": {"type": "end_of_assessment"}}], "run": _END_RULE}
-        actions[_END_RULE] = self._end_action
         self.definition = copy.deepcopy(definition)
         self._lock = threading.Lock()
         self._collected: list[tuple[str, dict[str, Any]]] = []
@@ -246,31 +266,16 @@ class Program:
         self._ended = False
         self._name = f"kipolicy{next(_RULESET_NUMBERS)}"
         try:
-            self._host = _Host(actions)
+            self._host = _Host()
             # durable deletes "run" from the dict it is given: hand it a copy.
             self._host.register_rulesets({self._name: copy.deepcopy(definition)})
             self._ruleset = self._host.get_ruleset(self._name)
         except Exception as exc:  # noqa: BLE001 - the engine's own errors are untyped
             raise EngineError([f"the engine refused the compiled rules: {exc}"]) from exc
 
-    def _end_action(self, closure: Any) -> None:  # noqa: ARG002 - engine calling convention
-        self._ended = True
-
-    def _make_action(self, name: str) -> Callable[[Any], None]:
-        def action(closure: Any) -> None:
-            try:
-                matched = closure._m  # noqa: SLF001 - the facts each alias matched
-                self._collected.append(
-                    (name, {alias: dict(fact) for alias, fact in matched.items()})
-                )
-            except BaseException as exc:  # noqa: BLE001 - the engine would swallow it
-                self._errors.append(f"{name}: {type(exc).__name__}: {exc}")
-
-        return action
-
     # -- running ----------------------------------------------------------------------------
     def _assert(self, sid: str, facts: Sequence[Mapping[str, Any]]) -> int:
-        payload = [{**{_key(k): v for k, v in f.items()}, "sid": sid} for f in facts]
+        payload = [_engine_fact(f, sid) for f in facts]
         try:
             code, state = _native.assert_facts(
                 self._ruleset._handle, json.dumps(payload, ensure_ascii=False)  # noqa: SLF001
@@ -283,24 +288,50 @@ class Program:
         return state
 
     def _drain(self, state: int) -> None:
-        outcome: list[Any] = []
+        """Run every pending action of a session, in this thread, until none is left.
 
-        def complete(error: Any, _result: Any) -> None:
-            if error:
-                outcome.append(error)
-
-        while True:
+        This is durable's own action loop (``Ruleset._flush_actions``) without what kipolicy
+        does not use: actions here never change the session's state or post messages, so the
+        state the engine hands over is given back as it came, unparsed, and each action is
+        called with the facts its rule matched.
+        """
+        handle = self._ruleset._handle  # noqa: SLF001
+        try:
+            started = _native.start_action_for_state(handle, state)
+        except Exception as exc:  # noqa: BLE001 - the engine's own errors are untyped
+            raise EngineError([f"the engine failed to start an action: {exc}"]) from exc
+        while started:
+            state_text, message_text = started[0], started[1]
+            message = json.loads(message_text)
+            while True:
+                ((name, matched),) = message.items()
+                self._dispatch(name, matched)
+                try:
+                    _native.update_state(handle, state_text)
+                    following = _native.complete_and_start_action(handle, state)
+                except Exception as exc:  # noqa: BLE001
+                    with contextlib.suppress(Exception):
+                        _native.abandon_action(handle, state)
+                    raise EngineError([f"the engine failed to complete an action: {exc}"]) from exc
+                if not following:
+                    break
+                message = json.loads(following)
             try:
-                started = _native.start_action_for_state(self._ruleset._handle, state)  # noqa: SLF001
+                started = _native.start_action_for_state(handle, state)
             except Exception as exc:  # noqa: BLE001
                 raise EngineError([f"the engine failed to start an action: {exc}"]) from exc
-            if not started:
-                break
-            self._ruleset._flush_actions(  # noqa: SLF001
-                json.loads(started[0]), {"message": json.loads(started[1])}, state, complete
-            )
-        if outcome:
-            self._errors.extend(str(e) for e in outcome)
+
+    def _dispatch(self, name: str, matched: Any) -> None:
+        if name == _END_RULE:
+            self._ended = True
+            return
+        if name not in self._action_rule:
+            self._errors.append(f"the engine started an unknown action {name!r}")
+            return
+        if not isinstance(matched, dict):
+            self._errors.append(f"{name}: unexpected match {matched!r}")
+            return
+        self._collected.append((name, matched))
 
     def run(
         self,
@@ -341,7 +372,7 @@ class Program:
                         for name, matched in batch:
                             rule, index = self._action_rule[name]
                             cleaned = {
-                                alias: {_BACK.get(k, k): v for k, v in fact.items() if k not in ("sid", "fid")}
+                                alias: _user_fact(fact)
                                 for alias, fact in matched.items()
                                 if alias not in (_MARKER_ALIAS, "retroactivity_gate")
                             }

@@ -534,7 +534,21 @@ FACT_TYPES: dict[str, FactType] = {
 }
 
 
+_FIELD_PATHS: dict[tuple[str, str | None, str, str], str] = {}
+
+
 def field_path(fact_type: FactType | None, fact: Mapping[str, Any], field: str) -> str:
+    """Where a fact's field comes from (see :func:`_field_path`), remembered per fact type."""
+    key = (str(fact.get("type")), fact_type.declared_in if fact_type is not None else None, str(fact.get("path", "")), field)
+    found = _FIELD_PATHS.get(key)
+    if found is None:
+        if len(_FIELD_PATHS) > 100_000:
+            _FIELD_PATHS.clear()
+        found = _FIELD_PATHS[key] = _field_path(fact_type, fact, field)
+    return found
+
+
+def _field_path(fact_type: FactType | None, fact: Mapping[str, Any], field: str) -> str:
     """Where in the user's document (or the assessment's arguments) a fact's field comes from.
 
     ``risk_assessments[0]``'s ``weighed`` is ``risk_assessments[0].weighed_against_benefit``;
@@ -614,6 +628,19 @@ def _norm(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
+def _has_later_records(partnership: Partnership, as_of: dt.date) -> bool:
+    decision = partnership.establishment.decision
+    termination = partnership.termination
+    return (
+        (decision is not None and decision.date > as_of)
+        or (termination is not None and termination.date > as_of)
+        or any(r.date > as_of for r in partnership.agreement.renewals)
+        or any(r.date > as_of for r in partnership.risk_assessments)
+        or any(f.date > as_of for f in partnership.follow_ups)
+        or any(e.date > as_of for e in partnership.evaluations)
+    )
+
+
 def as_known_on(partnership: Partnership, as_of: dt.date) -> Partnership:
     """The partnership as known on ``as_of``: records dated later are left out.
 
@@ -621,6 +648,8 @@ def as_known_on(partnership: Partnership, as_of: dt.date) -> Partnership:
     after ``as_of`` have not happened yet as of ``as_of``; an assessment as of an earlier day
     judges the partnership as it stood then.
     """
+    if not _has_later_records(partnership, as_of):
+        return partnership
     establishment = partnership.establishment
     decision = establishment.decision
     if decision is not None and decision.date > as_of:
@@ -645,6 +674,13 @@ def as_known_on(partnership: Partnership, as_of: dt.date) -> Partnership:
 
 def _kept_paths(original: Partnership, view: Partnership) -> dict[str, list[int]]:
     """For each dated list, the original indexes of the records the view keeps (for paths)."""
+    if view is original:
+        return {
+            "risk_assessments": list(range(len(original.risk_assessments))),
+            "follow_ups": list(range(len(original.follow_ups))),
+            "evaluations": list(range(len(original.evaluations))),
+            "renewals": list(range(len(original.agreement.renewals))),
+        }
     out = {}
     for name in ("risk_assessments", "follow_ups", "evaluations"):
         kept = set(map(id, getattr(view, name)))

@@ -70,6 +70,10 @@ class Citation:
     @classmethod
     def of(cls, unit_id: str) -> Citation:
         """The citation of a unit of the policy."""
+        return _citation(unit_id)
+
+    @classmethod
+    def _make(cls, unit_id: str) -> Citation:
         pol = policy()
         unit = pol.unit(unit_id)
         section = pol.section(unit.section)
@@ -86,6 +90,11 @@ class Citation:
 
     def to_dict(self) -> dict[str, Any]:
         return attrs.asdict(self)
+
+
+@functools.lru_cache(maxsize=None)
+def _citation(unit_id: str) -> Citation:
+    return Citation._make(unit_id)  # noqa: SLF001
 
 
 @attrs.frozen
@@ -302,13 +311,13 @@ def obligation_key(obligation: Obligation) -> tuple:
 
 
 def sort_key(finding: Finding) -> tuple:
-    """Section order, then rule id, then subject: the order of every report."""
+    """Section order, then rule id, then subject: the order of every report (a rule gives one
+    finding per subject, so the order is total)."""
     return (
         policy().section_position(finding.section),
         finding.rule_id,
         finding.subject.path,
         finding.subject.label,
-        finding.messages.get("en", ""),
     )
 
 
