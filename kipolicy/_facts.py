@@ -491,8 +491,8 @@ FACT_TYPES: dict[str, FactType] = {
     ),
     "peer": FactType(
         "peer",
-        "Another partnership of the portfolio that shares a focus area or a partner country with "
-        "this one (others are not made facts: they cannot overlap).",
+        "Another partnership of the portfolio with the same orientation and profile as this one: "
+        "a common focus area and a common partner country (urval.5). Others are not made facts.",
         {
             "id": Field("text", "Its id."),
             "name": Field("text", "Its name."),
@@ -1070,7 +1070,7 @@ def _peer_facts(partnership: Partnership, portfolio: Any) -> list[dict[str, Any]
     }
     for overlap in portfolio.overlaps(partnership):
         peer = overlap.peer
-        if overlap.focus_areas or overlap.countries:
+        if overlap.focus_areas and overlap.countries:
             facts.append(
                 {
                     "type": "peer",

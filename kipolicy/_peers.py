@@ -1,9 +1,11 @@
 """The portfolio as seen from one partnership: which others overlap with it.
 
 A portfolio may hold thousands of partnerships, and each assessment compares one partnership
-with all the others. :class:`PortfolioIndex` indexes the portfolio once (by focus area, partner
-country and partner name), so that a comparison looks only at the partnerships that share
-something with the one assessed: its cost grows with the overlaps, not with the portfolio.
+with all the others. :class:`PortfolioIndex` indexes the portfolio once, by (focus area,
+partner country) pair and by partner name, so that a comparison looks only at the
+partnerships that have the same orientation and profile (a common focus area *and* a common
+partner country, urval.5) or a common partner: its cost grows with those overlaps, not with
+the size of the portfolio.
 
 Names are compared without case and extra spaces (``"  Karolinska  "`` is ``"karolinska"``).
 A partnership of the portfolio is an *active strategic partnership* as of a day when it is at
@@ -89,8 +91,7 @@ class PortfolioIndex:
         self.as_of = as_of
         self.partnerships: list[Partnership] = []
         self.peers: dict[str, Peer] = {}
-        self._by_area: dict[str, list[str]] = defaultdict(list)
-        self._by_country: dict[str, list[str]] = defaultdict(list)
+        self._by_profile: dict[tuple[str, str], list[str]] = defaultdict(list)
         self._by_partner: dict[str, list[str]] = defaultdict(list)
         for partnership in partnerships:
             if not isinstance(partnership, Partnership):
@@ -102,10 +103,9 @@ class PortfolioIndex:
             peer = _peer(partnership, as_of)
             self.partnerships.append(partnership)
             self.peers[peer.id] = peer
-            for key in peer.focus_areas:
-                self._by_area[key].append(peer.id)
-            for key in peer.countries:
-                self._by_country[key].append(peer.id)
+            for area in peer.focus_areas:
+                for country in peer.countries:
+                    self._by_profile[(area, country)].append(peer.id)
             for key in peer.partners:
                 self._by_partner[key].append(peer.id)
         self.active_strategic_ids = frozenset(p.id for p in self.peers.values() if p.active_strategic)
@@ -118,16 +118,14 @@ class PortfolioIndex:
         return len(self.active_strategic_ids) - (partnership_id in self.active_strategic_ids)
 
     def overlaps(self, partnership: Partnership) -> list[Overlap]:
-        """The other partnerships sharing a focus area, a partner country or a partner, by id."""
+        """The other partnerships sharing a focus area and a partner country, or a partner."""
         me = _peer(partnership, self.as_of)
         candidates: set[str] = set()
-        for index, keys in (
-            (self._by_area, me.focus_areas),
-            (self._by_country, me.countries),
-            (self._by_partner, me.partners),
-        ):
-            for key in keys:
-                candidates.update(index.get(key, ()))
+        for area in me.focus_areas:
+            for country in me.countries:
+                candidates.update(self._by_profile.get((area, country), ()))
+        for key in me.partners:
+            candidates.update(self._by_partner.get(key, ()))
         candidates.discard(partnership.id)
         out = []
         for peer_id in sorted(candidates):

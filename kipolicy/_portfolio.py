@@ -130,12 +130,66 @@ class PortfolioReport:
         return "\n".join(lines) + "\n"
 
 
+def _assess_one(
+    program: Any, rulebook: RuleBook, index: PortfolioIndex, partnership: Partnership,
+    day: dt.date, interp: Interpretations, in_force: dt.date,
+) -> Report:
+    made = make_facts(partnership, day, interp, in_force, index)
+    return _run(program, rulebook, made.facts, made.duties, partnership, day, interp)
+
+
+# -- processes --------------------------------------------------------------------------------
+
+_WORKER: dict[str, Any] = {}
+
+
+def _worker_start(partnerships: list[Partnership], day: dt.date, interp: Interpretations, rules_dir: str | None) -> None:
+    from ._rules import load_rules
+
+    rulebook = load_rules(rules_dir) if rules_dir is not None else default_rules()
+    _WORKER.update(
+        partnerships=partnerships, day=day, interp=interp, rulebook=rulebook,
+        program=compile_rules(rulebook), index=PortfolioIndex(partnerships, day),
+        in_force=policy().document.in_force_from,
+    )
+
+
+def _worker_assess(positions: range) -> list[Report]:
+    w = _WORKER
+    out = []
+    for i in positions:
+        report = _assess_one(w["program"], w["rulebook"], w["index"], w["partnerships"][i], w["day"], w["interp"], w["in_force"])
+        out.append(attrs.evolve(report, rules=None))  # the parent attaches its own rule book
+    return out
+
+
+def _in_processes(
+    partnerships: list[Partnership], day: dt.date, interp: Interpretations, rulebook: RuleBook, workers: int
+) -> list[Report]:
+    import concurrent.futures
+    import multiprocessing
+
+    rules_dir = None if rulebook is default_rules() else rulebook.source
+    size = max(1, len(partnerships) // (workers * 4))
+    chunks = [range(i, min(i + size, len(partnerships))) for i in range(0, len(partnerships), size)]
+    # spawn: a fresh interpreter per worker, with its own engine (forking a process that holds
+    # the engine's C state is not something durable-rules was written for).
+    context = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_worker_start,
+        initargs=(partnerships, day, interp, rules_dir),
+    ) as pool:
+        results = list(pool.map(_worker_assess, chunks))
+    return [attrs.evolve(r, rules=rulebook) for chunk in results for r in chunk]
+
+
 def assess_portfolio(
     partnerships: Iterable[Partnership | Mapping[str, Any] | str | os.PathLike[str]],
     *,
     as_of: dt.date | str,
     interpretations: Interpretations | Mapping[str, Any] | None = None,
     rules: RuleBook | None = None,
+    workers: int = 1,
 ) -> PortfolioReport:
     """Assess every partnership of a portfolio against the policy and against the others.
 
@@ -145,6 +199,9 @@ def assess_portfolio(
         as_of: The date the assessment is made as of (a date, or ``YYYY-MM-DD``).
         interpretations: The readings in force; every other keeps its default.
         rules: A rule book from :func:`~kipolicy.load_rules`; default: the bundled rules.
+        workers: Processes to assess with (the engine holds the interpreter's lock, so
+            threads would not help). ``1`` (default) assesses in this process; any number
+            gives the same report.
 
     Returns:
         The :class:`PortfolioReport`.
@@ -182,11 +239,13 @@ def assess_portfolio(
     rulebook = rules if rules is not None else default_rules()
     program = compile_rules(rulebook)
     in_force = policy().document.in_force_from
+    if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
+        raise ValueError(f"workers: expected a whole number >= 1, got {workers!r}")
     index = PortfolioIndex(loaded, day)
-    reports = []
-    for partnership in loaded:
-        made = make_facts(partnership, day, interp, in_force, index)
-        reports.append(_run(program, rulebook, made.facts, made.duties, partnership, day, interp))
+    if workers == 1 or len(loaded) < 2:
+        reports = [_assess_one(program, rulebook, index, p, day, interp, in_force) for p in loaded]
+    else:
+        reports = _in_processes(loaded, day, interp, rulebook, workers)
     whole = _run(
         program, rulebook, portfolio_facts(index, day, interp, in_force), [], None, day, interp,
         label="portfolio",

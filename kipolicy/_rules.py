@@ -576,7 +576,10 @@ class _Loader:
                 ok = False
             else:
                 units.append(self.policy.unit(unit_id))
-        if units and modality not in {u.modality for u in units}:
+        if not isinstance(modality, str):
+            c.add(file, where, f"modality: expected a text, got {modality!r}")
+            ok = False
+        elif units and modality not in {u.modality for u in units}:
             c.add(
                 file, where,
                 f"modality: expected the modality of a cited unit "
@@ -626,7 +629,7 @@ class _Loader:
                 continue
             subject = block.get("subject", "partnership")
             bound = {cond.alias for cond in parsed if not cond.negated}
-            if subject not in bound:
+            if not isinstance(subject, str) or subject not in bound:
                 c.add(
                     file, bwhere,
                     f"subject: {subject!r} is not the alias of a matched fact{did_you_mean(str(subject), bound)}; "
@@ -675,7 +678,7 @@ class _Loader:
                 ok = False
                 continue
             fact_type = cond["no"] if negated else cond["fact"]
-            if fact_type not in self.fact_types:
+            if not isinstance(fact_type, str) or fact_type not in self.fact_types:
                 c.add(file, cwhere, f"unknown fact type {fact_type!r}{did_you_mean(str(fact_type), self.fact_types)}")
                 ok = False
                 continue

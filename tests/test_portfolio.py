@@ -76,7 +76,7 @@ def test_a_partnership_is_not_compared_with_itself() -> None:
     assert not report.by_rule("urval.capacity-reached")
 
 
-def test_only_partnerships_that_share_something_become_facts() -> None:
+def test_only_partnerships_with_the_same_profile_or_partner_become_facts() -> None:
     partnerships = _load()
     unrelated = [
         attrs.evolve(
@@ -89,7 +89,9 @@ def test_only_partnerships_that_share_something_become_facts() -> None:
     index = PortfolioIndex([*partnerships, *unrelated], dt.date(2026, 12, 1))
     made = make_facts(partnerships[2], dt.date(2026, 12, 1), Interpretations(), dt.date(2023, 2, 21), index)
     peers = [f["id"] for f in made.facts if f["type"] == "peer"]
-    assert peers == ["ki-aurora", "ki-borealis", "ki-delta"]
+    assert peers == ["ki-aurora"]  # same focus area and partner country
+    shared = [f["peer_id"] for f in made.facts if f["type"] == "shared_partner"]
+    assert shared == ["ki-borealis"]  # same partner organisation
     partnership = next(f for f in made.facts if f["type"] == "partnership")
     assert partnership["active_in_portfolio"] == 2
 
