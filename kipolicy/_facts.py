@@ -492,7 +492,8 @@ FACT_TYPES: dict[str, FactType] = {
     "peer": FactType(
         "peer",
         "Another partnership of the portfolio with the same orientation and profile as this one: "
-        "a common focus area and a common partner country (urval.5). Others are not made facts.",
+        "a common focus area and a common partner country (urval.5). Made for proposals only "
+        "(urval.2: the portfolio is weighed when a new partnership is considered).",
         {
             "id": Field("text", "Its id."),
             "name": Field("text", "Its name."),
@@ -508,7 +509,8 @@ FACT_TYPES: dict[str, FactType] = {
     "shared_partner": FactType(
         "shared_partner",
         "A partner organisation of this partnership that is also a partner in another "
-        "partnership of the portfolio (same name, compared without case and extra spaces).",
+        "partnership of the portfolio (same name, compared without case and extra spaces). Made "
+        "for proposals only.",
         {
             "partner": Field("text", "The partner's name (as this document gives it)."),
             "peer_id": Field("text", "The other partnership's id."),
@@ -1033,7 +1035,9 @@ def make_facts(
                 "assigned": kind in assigned,
             }
         )
-    if portfolio is not None:
+    if portfolio is not None and partnership.stage is Stage.PROPOSAL:
+        # The portfolio is weighed when a new partnership is considered (urval.2): only a
+        # proposal is compared with the partnerships KI already has.
         facts += _peer_facts(partnership, portfolio)
     return Facts(facts, duties, partnership)
 

@@ -32,6 +32,14 @@ PARTNER_NAMES = [f"{p} {s}" for p in ("Aurora", "Borealis", "Cascade", "Delta", 
 AS_OF = dt.date(2026, 12, 1)
 
 
+def _partner_name(rng: random.Random, index: int) -> str:
+    """A partner organisation's name: a pool that grows with the portfolio, so that a large
+    portfolio has as many organisations as a real register would, some shared."""
+    name = rng.choice(PARTNER_NAMES)
+    pool = 1 + index // 20
+    return name if pool == 1 else f"{name} {rng.randint(1, pool)}"
+
+
 def _day(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
     span = (end - start).days
     return start + dt.timedelta(days=rng.randint(0, max(span, 0)))
@@ -50,7 +58,7 @@ def realistic(rng: random.Random, index: int = 0, *, as_of: dt.date = AS_OF) -> 
     }]
     for p in range(n_partners):
         parties.append({
-            "id": f"p{p}", "name": rng.choice(PARTNER_NAMES), "role": "partner", "kind": rng.choice(KINDS),
+            "id": f"p{p}", "name": _partner_name(rng, index), "role": "partner", "kind": rng.choice(KINDS),
             "reach": rng.choice(["international"] * 4 + ["national", "local"]), "country": rng.choice(COUNTRIES),
             "fields": rng.sample(FIELDS, rng.randint(1, 3)), "management_engagement": rng.choice(STATUS),
             "benefit": "What the partner gains." if rng.random() < 0.9 else "",
