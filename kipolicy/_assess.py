@@ -57,38 +57,59 @@ def coerce_date(value: Any, what: str = "as_of") -> dt.date:
     raise InputError([Problem(f"<{what}>", "", f"expected a date (YYYY-MM-DD), got {value!r}")])
 
 
-class _Uses:
-    """Which fields of which alias a rule alternative looks at (for `because`)."""
+class _Plan:
+    """What every firing of one rule alternative shares, computed once per process: the units
+    it cites, the fields of each alias it looks at (for ``because``), and its effect under each
+    interpretation setting."""
 
-    # Keyed by id(); the rule itself is kept beside the answer so that a rule book that was
-    # collected (and whose ids are reused) can never hand its answer to another rule.
-    _cache: dict[tuple[int, int], tuple[Rule, dict[str, set[str]]]] = {}
+    # Keyed by id(); the rule itself is kept beside the plan so that a rule book that was
+    # collected (and whose ids are reused) can never hand its plan to another rule.
+    _cache: dict[tuple[int, int], tuple[Rule, _Plan]] = {}
+
+    def __init__(self, rule: Rule, index: int) -> None:
+        self.citations = tuple(Citation.of(u) for u in rule.cites_for(index))
+        self.cites = rule.cites_for(index)
+        self.message = rule.message_for(index)
+        self.remedy = rule.remedy_for(index)
+        self.uses = {alias: tuple(sorted(fields)) for alias, fields in _uses(rule, index).items()}
+        self.subject = rule.alternatives[index].subject
+        self._effects: dict[tuple[tuple[str, Any], ...], Any] = {}
+        self._rule = rule
+        self._index = index
+
+    def effect(self, interp: Interpretations) -> Any:
+        key = interp.settings
+        found = self._effects.get(key)
+        if found is None:
+            found = self._effects[key] = self._rule.effect(interp, self._index)
+        return found
 
     @classmethod
-    def of(cls, rule: Rule, index: int) -> dict[str, set[str]]:
+    def of(cls, rule: Rule, index: int) -> _Plan:
         key = (id(rule), index)
         found = cls._cache.get(key)
         if found is None or found[0] is not rule:
-            found = cls._cache[key] = (rule, cls._compute(rule, index))
+            found = cls._cache[key] = (rule, cls(rule, index))
         return found[1]
 
-    @staticmethod
-    def _compute(rule: Rule, index: int) -> dict[str, set[str]]:
-        alternative = rule.alternatives[index]
-        uses: dict[str, set[str]] = {a: set() for a in alternative.aliases()}
-        for condition in alternative.conditions:
-            for clause in (*condition.where, *condition.any):
-                if not condition.negated:
-                    uses[condition.alias].add(clause.field)
-                if isinstance(clause.operand, Ref):
-                    uses.setdefault(clause.operand.alias, set()).add(clause.operand.field)
-        for texts in (rule.message_for(index), rule.remedy_for(index)):
-            for text in texts.values():
-                for match in _PLACEHOLDER.finditer(text):
-                    alias, _, field = match[1].strip().partition(".")
-                    if alias in uses:
-                        uses[alias].add(field)
-        return uses
+
+def _uses(rule: Rule, index: int) -> dict[str, set[str]]:
+    """Which fields of which alias an alternative looks at: its clauses and its texts."""
+    alternative = rule.alternatives[index]
+    uses: dict[str, set[str]] = {a: set() for a in alternative.aliases()}
+    for condition in alternative.conditions:
+        for clause in (*condition.where, *condition.any):
+            if not condition.negated:
+                uses[condition.alias].add(clause.field)
+            if isinstance(clause.operand, Ref):
+                uses.setdefault(clause.operand.alias, set()).add(clause.operand.field)
+    for texts in (rule.message_for(index), rule.remedy_for(index)):
+        for text in texts.values():
+            for match in _PLACEHOLDER.finditer(text):
+                alias, _, field = match[1].strip().partition(".")
+                if alias in uses:
+                    uses[alias].add(field)
+    return uses
 
 
 def _shown(value: Any, field_type: Any) -> Any:
@@ -224,9 +245,9 @@ def _run(
 
     def react(firing: Firing) -> list[dict[str, Any]]:
         rule = firing.rule
-        effect = rule.effect(interp, firing.alternative)
-        alternative = rule.alternatives[firing.alternative]
-        subject_fact = firing.facts[alternative.subject]
+        plan = _Plan.of(rule, firing.alternative)
+        effect = plan.effect(interp)
+        subject_fact = firing.facts[plan.subject]
         subject = Subject(
             subject_fact.get("path", ""),
             _label(subject_fact, rulebook, subject_partnership.name if subject_partnership else label),
@@ -235,13 +256,13 @@ def _run(
         due = None
         if rule.due is not None and rule.due.field in firing.facts.get(rule.due.alias, {}):
             due = from_day(firing.facts[rule.due.alias][rule.due.field])
-        uses = _Uses.of(rule, firing.alternative)
+        uses = plan.uses
         because = []
         for alias in sorted(firing.facts):
             fact = firing.facts[alias]
             fact_type = rulebook.fact_types[fact["type"]]
             spec = fact_type.fields
-            used = [f for f in sorted(uses.get(alias, ())) if f in fact]
+            used = [f for f in uses.get(alias, ()) if f in fact]
             values = {field: _shown(fact[field], spec[field].type if field in spec else None) for field in used}
             paths = {field: field_path(fact_type, fact, field) for field in used}
             origin = derivations.get(str(fact.get("derivation", "")))
@@ -256,11 +277,11 @@ def _run(
             kind=effect.kind,
             modality=rule.modality,
             section=rule.section,
-            citations=tuple(Citation.of(u) for u in rule.cites_for(firing.alternative)),
+            citations=plan.citations,
             subject=subject,
             because=tuple(because),
-            messages=_Texts(rule.message_for(firing.alternative), firing.facts, rulebook),
-            remedies=_Texts(rule.remedy_for(firing.alternative), firing.facts, rulebook),
+            messages=_Texts(plan.message, firing.facts, rulebook),
+            remedies=_Texts(plan.remedy, firing.facts, rulebook),
             title_sv=rule.title["sv"],
             title_en=rule.title["en"],
             due=due,
@@ -283,7 +304,7 @@ def _run(
             fact["derived_by"] = rule.id
             key = f"x{len(derivations)}"
             fact["derivation"] = key
-            derivations[key] = (rule.id, rule.cites_for(firing.alternative), finding.because)
+            derivations[key] = (rule.id, plan.cites, finding.because)
             derived.append(fact)
         return derived
 

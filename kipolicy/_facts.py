@@ -19,6 +19,7 @@ rule names against it, and the rule reference in docs/ is generated from it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -722,12 +723,20 @@ def assessment_fact(as_of: dt.date, interpretations: Interpretations, policy_in_
         fact["lead_until"] = to_day(add_months(as_of, interp["renewal-lead-months"]))
     except OverflowError:
         fact["lead_until"] = to_day(dt.date.max)
-    for name, interpretation in INTERPRETATIONS.items():
+    fact.update(_interpretation_fields_of(interp.settings))
+    return _compact(fact)
+
+
+@functools.lru_cache(maxsize=256)
+def _interpretation_fields_of(settings: tuple[tuple[str, Any], ...]) -> dict[str, Any]:
+    """The assessment fact's interpretation fields, for one setting of every interpretation."""
+    out = {}
+    for name, value in settings:
+        interpretation = INTERPRETATIONS[name]
         if interpretation.kind == "names":
             continue
-        value = interp[name]
-        fact[interpretation.field] = _number(value) if isinstance(value, float) else value
-    return _compact(fact)
+        out[interpretation.field] = _number(value) if isinstance(value, float) else value
+    return out
 
 
 def make_facts(
@@ -959,7 +968,8 @@ def make_facts(
         follow_up_cadence=interp["follow-up-cadence"],
         risk_interval_months=interp["risk-interval-months"],
     )
-    duties = [_remap(d, index) for d in duties]
+    if partnership is not original:
+        duties = [_remap(d, index) for d in duties]
     counting = start if not (entered_before and ongoing_only) else (
         max(start, policy_in_force) if start else policy_in_force
     )

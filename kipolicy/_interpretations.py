@@ -156,7 +156,7 @@ class Interpretations(Mapping[str, Any]):
         InterpretationError: An unknown name, or a value the interpretation does not take.
     """
 
-    __slots__ = ("_values",)
+    __slots__ = ("_values", "_settings")
 
     def __init__(self, values: Mapping[str, Any] | None = None, /, **kwargs: Any) -> None:
         given = dict(values or {})
@@ -183,6 +183,12 @@ class Interpretations(Mapping[str, Any]):
         if problems:
             raise InterpretationError(problems)
         self._values = chosen
+        self._settings = tuple(chosen.items())
+
+    @property
+    def settings(self) -> tuple[tuple[str, Any], ...]:
+        """Every (name, value), in catalogue order: hashable, for caches and comparisons."""
+        return self._settings
 
     @classmethod
     def coerce(cls, value: Interpretations | Mapping[str, Any] | None) -> Interpretations:
@@ -206,7 +212,7 @@ class Interpretations(Mapping[str, Any]):
         return NotImplemented
 
     def __hash__(self) -> int:
-        return hash(tuple(sorted((k, repr(v)) for k, v in self._values.items())))
+        return hash(self._settings)
 
     def replace(self, **changes: Any) -> Interpretations:
         """A copy with some values changed (names with underscores)."""

@@ -96,15 +96,15 @@ def test_an_error_inside_an_action_is_raised_and_the_engine_stays_usable(monkeyp
     from kipolicy import _assess
 
     good = kipolicy.assess(EXAMPLES / "active-with-gaps.toml", as_of=AS_OF)
-    original = _assess.Citation.of
+    original = _assess._label
 
-    def broken(unit_id: str):
+    def broken(*args: object) -> str:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(_assess.Citation, "of", staticmethod(broken))
+    monkeypatch.setattr(_assess, "_label", broken)
     with pytest.raises((kipolicy.EngineError, RuntimeError)):
         kipolicy.assess(EXAMPLES / "active-with-gaps.toml", as_of=AS_OF)
-    monkeypatch.setattr(_assess.Citation, "of", original)
+    monkeypatch.setattr(_assess, "_label", original)
     assert kipolicy.assess(EXAMPLES / "active-with-gaps.toml", as_of=AS_OF) == good
 
 
