@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 #: Pages whose ```text blocks show what the ```python block before them prints, and whose
 #: ```console blocks show a command (``$ kipolicy ...``) and what it prints.
-PAGES_WITH_OUTPUT = ["docs/worked-example.md", "docs/cli.md"]
+PAGES_WITH_OUTPUT = ["docs/worked-example.md", "docs/cli.md", "docs/getting-started.md", "docs/embedding.md"]
 _PAIR = re.compile(r"```python\n(?P<code>.*?)```\n\n```text\n(?P<out>.*?)```", re.S)
 _CONSOLE = re.compile(r"```console\n\$ (?P<command>[^\n]*)\n(?P<out>.*?)```", re.S)
 
@@ -92,6 +92,9 @@ def main() -> int:
 
     (ROOT / "docs" / "rules.md").write_text(rule_reference(), encoding="utf-8")
     (ROOT / "docs" / "traceability.md").write_text(traceability_page(), encoding="utf-8")
+    from kipolicy._register import interpretation_register
+
+    (ROOT / "docs" / "interpretations.md").write_text(interpretation_register(), encoding="utf-8")
     for page in PAGES_WITH_OUTPUT:
         path = ROOT / page
         path.write_text(refreshed(path.read_text(encoding="utf-8")), encoding="utf-8")

@@ -29,6 +29,8 @@ def add_months(date: dt.date, months: int) -> dt.date:
     used: 12 months after 2024-02-29 is 2025-02-28; 1 month after 2023-01-31 is 2023-02-28;
     12 months after 2023-03-31 is 2024-03-31. Negative ``months`` count backwards.
 
+    >>> import datetime as dt
+    >>> from kipolicy import add_months
     >>> add_months(dt.date(2024, 2, 29), 12)
     datetime.date(2025, 2, 28)
     >>> add_months(dt.date(2023, 3, 31), 12)

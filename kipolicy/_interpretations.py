@@ -187,7 +187,7 @@ class Interpretations(Mapping[str, Any]):
 
     @property
     def settings(self) -> tuple[tuple[str, Any], ...]:
-        """Every (name, value), in catalogue order: hashable, for caches and comparisons."""
+        """Every interpretation with its value, in catalogue order (hashable, for caches)."""
         return self._settings
 
     @classmethod

@@ -47,3 +47,15 @@ def _refresh():
 def test_traceability_table_is_up_to_date() -> None:
     current = (ROOT / "docs" / "traceability.md").read_text(encoding="utf-8")
     assert current == _refresh().traceability_page(), "docs/traceability.md is stale: run `python docs/refresh.py`"
+
+
+def test_interpretation_register_is_complete_and_up_to_date() -> None:
+    from kipolicy._register import REGISTER, interpretation_register, rules_changed_by
+
+    assert set(REGISTER) == set(kipolicy.INTERPRETATIONS)
+    for name in kipolicy.INTERPRETATIONS:
+        assert rules_changed_by(name), f"the interpretation {name} changes no rule"
+        for unit in REGISTER[name].quotes:
+            kipolicy.policy().unit(unit)
+    current = (ROOT / "docs" / "interpretations.md").read_text(encoding="utf-8")
+    assert current == interpretation_register(), "docs/interpretations.md is stale: run `python docs/refresh.py`"

@@ -1,0 +1,213 @@
+"""The interpretation register: for each named interpretation, the policy's own words, the
+default reading and why, the alternatives, and the rules each reading changes.
+
+The words, reasons and alternatives are written here; which rules a reading changes is computed
+from the rule book (a rule whose conditions read the interpretation, a fact computed with it, or
+that has a reading under it), so the register cannot drift from the rules.
+``docs/interpretations.md`` is generated from it and checked by a test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import attrs
+
+from ._interpretations import INTERPRETATIONS
+from ._policy import policy
+from ._rules import Ref, Rule, RuleBook, default_rules
+
+__all__ = ["REGISTER", "Entry", "interpretation_register", "rules_changed_by"]
+
+
+@attrs.frozen
+class Entry:
+    """What the register says of one interpretation.
+
+    Attributes:
+        quotes: The units whose words raise the question.
+        default_reason: Why the default reading is the default.
+        alternatives: Each other reading and what it means.
+        computes: Fact fields computed with the interpretation (``type.field``).
+    """
+
+    quotes: tuple[str, ...]
+    default_reason: str
+    alternatives: Mapping[str, str]
+    computes: tuple[str, ...] = ()
+
+
+REGISTER: dict[str, Entry] = {
+    "scope-on-definition": Entry(
+        ("omfattning.2", "definition.3"),
+        "A proposal that fails a trait should see every other gap too; the policy's purpose is to "
+        "support work on partnerships (syfte.2), which a full list of gaps serves better.",
+        {"strict": "A partnership that fails the definition is outside the policy (omfattning.2): "
+                   "only the definition's findings are given."},
+    ),
+    "traits-required": Entry(
+        ("definition.3", "definition.8"),
+        "definition.8 says partnerships are *often* (\"ofta\") broad: breadth is typical, not "
+        "necessary; the four other traits are stated without such a qualifier.",
+        {"all-five": "Breadth (definition.8) is required too: fewer than two areas fails the definition."},
+        ("trait.required", "partnership.traits_basis"),
+    ),
+    "retroactivity": Entry(
+        ("dokument.2",),
+        "A policy in force from 2023-02-21 cannot have governed how a partnership was prepared "
+        "and entered before that day; its ongoing duties can apply from that day on.",
+        {"full": "Every rule applies to every partnership, with dates as they are."},
+        ("partnership.preparation_assessed", "risk_assessment.under_policy", "renewal.under_policy",
+         "duty.due", "duty.basis"),
+    ),
+    "geography": Entry(
+        ("definition.1",),
+        "definition.1 names local, national and international partners in so many words; the "
+        "title's \"internationella\" names the typical case.",
+        {"international-only": "A partnership with no international partner is out of scope."},
+    ),
+    "startup-months": Entry(
+        ("definition.9",),
+        "The policy does not say how long the start-up phase is; a year matches the annual "
+        "follow-up (uppfoljning.2), after which the intentions should have become practice.",
+        {"any whole number": "Intentions count while a proposal and this many months after the start."},
+        ("partnership.in_startup", "partnership.startup_ends"),
+    ),
+    "long-term-years": Entry(
+        ("definition.6", "resurssattning.2"),
+        "resurssattning.2 speaks of funding \"under en period av flera år\"; three years is the "
+        "least that is \"flera\" (several), and the same reading serves definition.6.",
+        {"any number": "Commitments of at least this many years are long-term (and funding for "
+                       "this many years is multi-year)."},
+        ("partnership.multi_year_funding",),
+    ),
+    "follow-up-cadence": Entry(
+        ("uppfoljning.2",),
+        "\"Årligen\" read as a rolling year keeps follow-ups about twelve months apart; a "
+        "calendar-year reading would allow almost two years between two of them.",
+        {"calendar-year": "One follow-up in each calendar year after the start's, due by 31 December."},
+        ("duty.due[name=follow-up]", "duty.met[name=follow-up]"),
+    ),
+    "risk-interval-months": Entry(
+        ("risk.2",),
+        "\"Kontinuerligt\" gives no interval; a yearly reassessment matches the annual follow-up.",
+        {"any whole number": "Each of the joint and the KI assessment falls due this many months "
+                             "after the last of its kind."},
+        ("duty.due[topic=risk]", "duty.met[topic=risk]", "duty.due[name=risk-joint]", "duty.due[name=risk-ki]"),
+    ),
+    "decision-authorities": Entry(
+        ("etablering.3",),
+        "The policy itself was decided by the Vice-Chancellor (dokument.4); without the delegation "
+        "order, only the Vice-Chancellor is known to be authorised.",
+        {"a list of roles": "The roles of the delegation order in force."},
+        ("decision.authorised",),
+    ),
+    "due-soon-days": Entry(
+        ("uppfoljning.2", "risk.2"),
+        "Two months give time to plan a follow-up or a risk assessment.",
+        {"any whole number": "A duty due within this many days is an obligation finding."},
+        ("assessment.soon_until",),
+    ),
+    "renewal-lead-months": Entry(
+        ("uppfoljning.2",),
+        "An evaluation that a renewal decision can rest on takes months; six leaves time for it "
+        "and for the decision.",
+        {"any whole number": "An agreement ending within this many months needs its evaluation planned."},
+        ("assessment.lead_until",),
+    ),
+    "capacity": Entry(
+        ("urval.1",),
+        "The policy says capacity is limited but sets no number: none is assessed until one is set.",
+        {"a whole number": "The number of active strategic partnerships KI can run."},
+    ),
+    "focus-areas": Entry(
+        ("urval.3",),
+        "The policy names no list of focus areas: any name is accepted until the list is set.",
+        {"a list of names": "Only these names count as Strategy 2030 focus areas."},
+        ("focus_area.listed",),
+    ),
+}
+
+
+def _reads(rule: Rule) -> set[str]:
+    """Every ``type.field`` a rule's conditions read (clauses and references), also as
+    ``type.field[f=v]`` where the same condition requires ``f == 'v'``."""
+    out = set()
+    for alternative in rule.alternatives:
+        aliases = alternative.aliases()
+        for condition in alternative.conditions:
+            clauses = (*condition.where, *condition.any)
+            fixed = [f"[{c.field}={c.operand}]" for c in condition.where if c.op == "==" and isinstance(c.operand, str)]
+            for clause in clauses:
+                read = f"{condition.fact_type}.{clause.field}"
+                out.add(read)
+                out.update(read + f for f in fixed)
+                if isinstance(clause.operand, Ref) and clause.operand.alias in aliases:
+                    out.add(f"{aliases[clause.operand.alias]}.{clause.operand.field}")
+    if not rule.retroactive:
+        out.add("partnership.preparation_assessed")
+    return out
+
+
+def rules_changed_by(name: str, rules: RuleBook | None = None) -> list[tuple[str, str]]:
+    """The rules a reading of ``name`` changes, each with how: (rule id, how)."""
+    book = rules if rules is not None else default_rules()
+    interpretation = INTERPRETATIONS[name]
+    entry = REGISTER[name]
+    direct = f"assessment.{interpretation.field}"
+    out = []
+    for rule in book:
+        how = []
+        if any(name in reading.interpretations for reading in rule.readings):
+            how.append("has a reading under it")
+        reads = _reads(rule)
+        if direct in reads:
+            how.append("its conditions read it")
+        computed = sorted({f.split("[")[0] for f in entry.computes if f in reads})
+        if computed:
+            how.append("reads " + ", ".join(f"`{f}`" for f in computed))
+        if how:
+            out.append((rule.id, "; ".join(how)))
+    return out
+
+
+def interpretation_register(rules: RuleBook | None = None) -> str:
+    """docs/interpretations.md: the register as Markdown."""
+    pol = policy()
+    lines = [
+        "# Interpretation register",
+        "",
+        "Where the policy's words leave a question open, kipolicy names the question, takes a",
+        "default reading, and lets an assessment switch to another (`interpretations={...}` in",
+        "Python, `--set NAME=VALUE` on the command line). Generated by `python docs/refresh.py`",
+        "from `kipolicy/_register.py` and the rules; a test fails when it is stale. Readings taken",
+        "without a switch are in [readings.md](readings.md).",
+        "",
+        "| name | default | the question |",
+        "|---|---|---|",
+    ]
+    for name, interpretation in INTERPRETATIONS.items():
+        default = interpretation.default
+        shown = "none" if default is None else (", ".join(default) if isinstance(default, tuple) else default)
+        lines.append(f"| [`{name}`](#{name}) | `{shown}` | {interpretation.question} |")
+    lines.append("")
+    for name, interpretation in INTERPRETATIONS.items():
+        entry = REGISTER[name]
+        default = interpretation.default
+        shown = "none" if default is None else (", ".join(default) if isinstance(default, tuple) else default)
+        lines += [f"## {name}", "", interpretation.question, ""]
+        for unit_id in entry.quotes:
+            unit = pol.unit(unit_id)
+            lines += [f"> **{unit.id}** {unit.text_sv}", ">", f"> *{unit.text_en}*", ""]
+        lines += [f"**Default:** `{shown}`. {entry.default_reason}", ""]
+        lines.append("**Alternatives:**")
+        lines.append("")
+        for value, meaning in entry.alternatives.items():
+            lines.append(f"- `{value}`: {meaning}")
+        lines.append("")
+        changed = rules_changed_by(name, rules)
+        lines.append("**Rules it changes:**")
+        lines.append("")
+        lines += [f"- `{rule_id}` ({how})" for rule_id, how in changed] or ["- none yet"]
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
