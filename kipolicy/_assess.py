@@ -211,7 +211,7 @@ def assess(
 
 
 def _index(portfolio: Iterable[Partnership] | PortfolioIndex | None, day: dt.date) -> PortfolioIndex | None:
-    if portfolio is None:
+    if portfolio is None or (isinstance(portfolio, (list, tuple)) and not portfolio):
         return None
     if isinstance(portfolio, PortfolioIndex):
         if portfolio.as_of != day:

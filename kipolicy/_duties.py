@@ -30,9 +30,9 @@ from collections.abc import Iterable
 import attrs
 
 from ._calendar import add_months
-from ._model import AssessedBy, Partnership, Stage
+from ._model import AssessedBy, Partnership, Renewal, Stage
 
-__all__ = ["DUTIES", "Duty", "DutyKind", "counting_from", "schedule"]
+__all__ = ["DUTIES", "Duty", "DutyKind", "counting_from", "renewals_with_evaluations", "schedule"]
 
 
 @attrs.frozen
@@ -137,45 +137,56 @@ def _calendar_years(since: dt.date, events: list[tuple[dt.date, str]], as_of: dt
     return duties
 
 
+def renewals_with_evaluations(
+    partnership: Partnership, start: dt.date | None
+) -> list[tuple[int, Renewal, dt.date | None, tuple[dt.date, int] | None]]:
+    """Each renewal, oldest first: its index, the day its window opened (the start or the
+    previous renewal), and the evaluation that preceded it (its date and index), if one did.
+
+    An evaluation precedes a renewal when the renewal names it and it is dated on or before the
+    renewal; a renewal that names none is preceded by any evaluation since the window opened.
+    """
+    evaluations = sorted((e.date, i) for i, e in enumerate(partnership.evaluations))
+    out = []
+    window = start
+    for index, renewal in sorted(enumerate(partnership.agreement.renewals), key=lambda t: (t[1].date, t[0])):
+        if renewal.evaluation is not None:
+            made = [
+                (e.date, i) for i, e in enumerate(partnership.evaluations)
+                if e.id == renewal.evaluation and e.date <= renewal.date
+            ]
+        else:
+            made = [e for e in evaluations if (window is None or window <= e[0]) and e[0] <= renewal.date]
+        out.append((index, renewal, window, made[-1] if made else None))
+        window = renewal.date
+    return out
+
+
 def _renewal_evaluations(partnership: Partnership, start: dt.date, since: dt.date) -> list[Duty]:
-    agreement = partnership.agreement
-    evaluations = sorted((e.date, f"evaluations[{i}]") for i, e in enumerate(partnership.evaluations))
-    renewals = sorted(
-        ((r.date, i, r) for i, r in enumerate(agreement.renewals)), key=lambda t: (t[0], t[1])
-    )
     duties = []
     window = start
-    for day, index, renewal in renewals:
-        made = [e for e in evaluations if window <= e[0] <= day]
-        if renewal.evaluation is not None:
-            named = next(
-                (
-                    (e.date, f"evaluations[{i}]")
-                    for i, e in enumerate(partnership.evaluations)
-                    if e.id == renewal.evaluation and e.date <= day
-                ),
-                None,
-            )
-            made = [named] if named else []
-        met = made[-1] if made else None
-        if day >= since:  # renewals before counting starts are not duties under the policy
+    renewals = renewals_with_evaluations(partnership, start)
+    for index, renewal, opened, met in renewals:
+        if renewal.date >= since:  # renewals before counting starts are not duties under the policy
             duties.append(
                 Duty(
-                    "renewal-evaluation", day, window, met[0] if met else None,
-                    met[1] if met else f"agreement.renewals[{index}]",
+                    "renewal-evaluation", renewal.date, opened or start, met[0] if met else None,
+                    f"evaluations[{met[1]}]" if met else f"agreement.renewals[{index}]",
                 )
             )
-        window = day
-    ends_path = "agreement.ends"
-    ends = agreement.ends
+        window = renewal.date
+    ends, ends_path = partnership.agreement.ends, "agreement.ends"
     if renewals:
-        _, last_index, last = renewals[-1]
+        last_index, last = renewals[-1][0], renewals[-1][1]
         ends, ends_path = last.until, f"agreement.renewals[{last_index}].until"
     if ends is not None:
-        made = [e for e in evaluations if e[0] >= window]
+        made = sorted((e.date, i) for i, e in enumerate(partnership.evaluations) if e.date >= window)
         met = made[-1] if made else None
         duties.append(
-            Duty("renewal-evaluation", ends, window, met[0] if met else None, met[1] if met else ends_path)
+            Duty(
+                "renewal-evaluation", ends, window, met[0] if met else None,
+                f"evaluations[{met[1]}]" if met else ends_path,
+            )
         )
     return duties
 

@@ -27,7 +27,7 @@ from typing import Any
 import attrs
 
 from ._calendar import add_days, add_months, from_day, to_day
-from ._duties import DUTIES, Duty, schedule
+from ._duties import DUTIES, Duty, counting_from, renewals_with_evaluations, schedule
 from ._interpretations import INTERPRETATIONS, Interpretations
 from ._model import (
     AddedValue,
@@ -972,21 +972,10 @@ def make_facts(
     )
     if partnership is not original:
         duties = [_remap(d, index) for d in duties]
-    counting = start if not (entered_before and ongoing_only) else (
-        max(start, policy_in_force) if start else policy_in_force
-    )
+    counting = counting_from(partnership, policy_in_force, interp["retroactivity"])
     evaluations = partnership.evaluations
-    window = start
-    for j, renewal in sorted(enumerate(agreement.renewals), key=lambda t: (t[1].date, t[0])):
+    for j, renewal, _, evaluation in renewals_with_evaluations(partnership, start):
         i = index["renewals"][j]
-        if renewal.evaluation is not None:
-            evaluated = any(
-                e.id == renewal.evaluation and e.date <= renewal.date for e in evaluations
-            )
-        else:
-            evaluated = any(
-                (window is None or e.date >= window) and e.date <= renewal.date for e in evaluations
-            )
         facts.append(
             _compact(
                 {
@@ -994,13 +983,12 @@ def make_facts(
                     "path": f"agreement.renewals[{i}]",
                     "date": to_day(renewal.date),
                     "until": _day(renewal.until),
-                    "evaluated": evaluated,
+                    "evaluated": evaluation is not None,
                     "under_policy": counting is None or renewal.date >= counting,
                     "label": f"renewal {renewal.date.isoformat()}",
                 }
             )
         )
-        window = renewal.date
     reviews = [
         ("follow-up", f.date, f.outcome, f"follow_ups[{index['follow_ups'][j]}]")
         for j, f in enumerate(partnership.follow_ups)

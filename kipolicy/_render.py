@@ -173,24 +173,29 @@ def _findings_markdown(findings: Sequence[Finding], lang: str) -> list[str]:
     return lines
 
 
-def _calendar_markdown(obligations: Sequence[Obligation], lang: str, *, with_partnership: bool) -> list[str]:
+def _calendar(obligations: Sequence[Obligation], lang: str, *, with_partnership: bool) -> tuple[list[str], list[tuple[Obligation, list[str]]]]:
+    """The calendar's column heads and, overdue first, each obligation with its cells."""
     t = _T[lang]
+    head = ["Due" if lang == "en" else "Senast"] + ([t["partnership"]] if with_partnership else [])
+    head += [t["duty"], t["status"], t["met_on"], "cites"]
+    rows = []
+    for o in _calendar_order(obligations):
+        cells = [str(o.due)] + ([o.partnership_name] if with_partnership else [])
+        cells += [o.title(lang), _STATUS_WORDS[o.status][0 if lang == "en" else 1], str(o.met_on or ""), ", ".join(o.cites)]
+        rows.append((o, cells))
+    return head, rows
+
+
+def _calendar_markdown(obligations: Sequence[Obligation], lang: str, *, with_partnership: bool) -> list[str]:
     if not obligations:
         return []
-    head = [t["due"].capitalize() if lang == "sv" else "Due"]
-    if with_partnership:
-        head.append(t["partnership"])
-    head += [t["duty"], t["status"], t["met_on"], "cites"]
-    lines = [f"## {t['calendar']}", "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for o in _calendar_order(obligations):
-        status = _STATUS_WORDS[o.status][0 if lang == "en" else 1]
-        if o.status == "overdue":
-            status = f"**{status}**"
-        row = [str(o.due)]
-        if with_partnership:
-            row.append(o.partnership_name)
-        row += [o.title(lang), status, str(o.met_on or ""), ", ".join(o.cites)]
-        lines.append("| " + " | ".join(row) + " |")
+    head, rows = _calendar(obligations, lang, with_partnership=with_partnership)
+    status = head.index(_T[lang]["status"])
+    lines = [f"## {_T[lang]['calendar']}", "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for obligation, cells in rows:
+        if obligation.status == "overdue":
+            cells[status] = f"**{cells[status]}**"
+        lines.append("| " + " | ".join(cells) + " |")
     return lines + [""]
 
 
@@ -351,20 +356,16 @@ def _findings_html(findings: Sequence[Finding], lang: str) -> str:
 
 
 def _calendar_html(obligations: Sequence[Obligation], lang: str, *, with_partnership: bool) -> str:
-    t = _T[lang]
     if not obligations:
         return ""
-    head = ["Due" if lang == "en" else "Senast"] + ([t["partnership"]] if with_partnership else [])
-    head += [t["duty"], t["status"], t["met_on"], "cites"]
-    rows = []
-    for o in _calendar_order(obligations):
-        status = _STATUS_WORDS[o.status][0 if lang == "en" else 1]
-        cells = [str(o.due)] + ([o.partnership_name] if with_partnership else [])
-        cells += [o.title(lang), status, str(o.met_on or ""), ", ".join(o.cites)]
-        css = ' class="overdue"' if o.status == "overdue" else ""
-        rows.append(f"<tr{css}>" + "".join(f"<td>{_e(c)}</td>" for c in cells) + "</tr>")
+    head, rows = _calendar(obligations, lang, with_partnership=with_partnership)
+    overdue = ' class="overdue"'
+    body = "".join(
+        f"<tr{overdue if o.status == 'overdue' else ''}>" + "".join(f"<td>{_e(c)}</td>" for c in cells) + "</tr>"
+        for o, cells in rows
+    )
     header = "".join(f"<th>{_e(h)}</th>" for h in head)
-    return f"<h3>{_e(t['calendar'])}</h3><table><tr>{header}</tr>{''.join(rows)}</table>"
+    return f"<h3>{_e(_T[lang]['calendar'])}</h3><table><tr>{header}</tr>{body}</table>"
 
 
 def report_html(report: Report, lang: str) -> str:

@@ -7,7 +7,7 @@ import pytest
 import kipolicy
 from kipolicy._reference import rule_reference
 
-from .conftest import ROOT
+from .conftest import ROOT, load_refresh
 
 
 def test_rule_reference_is_up_to_date() -> None:
@@ -26,7 +26,7 @@ def test_rule_reference_covers_every_rule_and_cited_unit() -> None:
 
 
 def test_pages_show_what_their_code_prints(monkeypatch: pytest.MonkeyPatch) -> None:
-    refresh = _refresh()
+    refresh = load_refresh()
     monkeypatch.chdir(ROOT)
     for page in refresh.PAGES_WITH_OUTPUT:
         text = (ROOT / page).read_text(encoding="utf-8")
@@ -34,19 +34,11 @@ def test_pages_show_what_their_code_prints(monkeypatch: pytest.MonkeyPatch) -> N
         assert text == refresh.refreshed(text), f"{page} is stale: run `python docs/refresh.py`"
 
 
-def _refresh():
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("refresh", ROOT / "docs" / "refresh.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_traceability_table_is_up_to_date() -> None:
     current = (ROOT / "docs" / "traceability.md").read_text(encoding="utf-8")
-    assert current == _refresh().traceability_page(), "docs/traceability.md is stale: run `python docs/refresh.py`"
+    assert current == load_refresh().traceability_page(), "docs/traceability.md is stale: run `python docs/refresh.py`"
 
 
 def test_interpretation_register_is_complete_and_up_to_date() -> None:

@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
-
-from .conftest import ROOT
+from .conftest import ROOT, load_refresh
 
 
-def _refresh():
-    spec = importlib.util.spec_from_file_location("refresh", ROOT / "docs" / "refresh.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_the_edge_case_notebook_runs_and_shows_current_outputs() -> None:
     import nbformat
 
-    refresh = _refresh()
+    refresh = load_refresh()
     for name in refresh.NOTEBOOKS:
         path = ROOT / name
         executed = refresh.execute_notebook(path)
