@@ -29,6 +29,7 @@ import attrs
 from ._calendar import add_days, add_months, from_day, to_day
 from ._duties import DUTIES, Duty, counting_from, renewals_with_evaluations, schedule
 from ._interpretations import INTERPRETATIONS, Interpretations
+from ._peers import normalise
 from ._model import (
     AddedValue,
     AdminSupport,
@@ -629,10 +630,6 @@ def _day(date: dt.date | None) -> int | None:
     return to_day(date) if date is not None else None
 
 
-def _norm(text: str) -> str:
-    return " ".join(text.casefold().split())
-
-
 def _has_later_records(partnership: Partnership, as_of: dt.date) -> bool:
     decision = partnership.establishment.decision
     termination = partnership.termination
@@ -857,7 +854,7 @@ def make_facts(
                 "focus_areas": sum(1 for a in partnership.strategy.focus_areas if a.strip()),
                 "added_values": len(partnership.added_value),
                 "steering_group": steering is not None,
-                "fora_levels": len({_norm(f.level) for f in partnership.fora if f.level.strip()}),
+                "fora_levels": len({normalise(f.level) for f in partnership.fora if f.level.strip()}),
                 "initiative": partnership.establishment.initiative._value_,
                 "decided": decision is not None,
                 "preparation_assessments": sum(
@@ -899,7 +896,7 @@ def make_facts(
                     "benefit_stated": bool(party.benefit and party.benefit.strip()),
                     "contacts": sum(1 for c in party.contact_persons if c.strip()),
                     "complementary_fields": sum(
-                        1 for f in party.fields if f.strip() and _norm(f) not in OWN_FIELDS
+                        1 for f in party.fields if f.strip() and normalise(f) not in OWN_FIELDS
                     ),
                     "new_category": party.kind in NEW_CATEGORIES,
                     "represented": party.id in represented,
@@ -909,7 +906,7 @@ def make_facts(
     facts.extend(trait_facts)
 
     listed = interp["focus-areas"]
-    listed_names = {_norm(n) for n in listed} if listed is not None else None
+    listed_names = {normalise(n) for n in listed} if listed is not None else None
     for i, area in enumerate(partnership.strategy.focus_areas):
         if not area.strip():
             continue
@@ -918,7 +915,7 @@ def make_facts(
                 "type": "focus_area",
                 "path": f"strategy.focus_areas[{i}]",
                 "name": area,
-                "listed": listed_names is None or _norm(area) in listed_names,
+                "listed": listed_names is None or normalise(area) in listed_names,
             }
         )
     for i, value in enumerate(partnership.added_value):
@@ -951,14 +948,14 @@ def make_facts(
             }
         )
     if decision is not None:
-        authorities = {_norm(a) for a in interp["decision-authorities"] or ()}
+        authorities = {normalise(a) for a in interp["decision-authorities"] or ()}
         facts.append(
             {
                 "type": "decision",
                 "path": "establishment.decision",
                 "date": to_day(decision.date),
                 "by": decision.by,
-                "authorised": _norm(decision.by) in authorities,
+                "authorised": normalise(decision.by) in authorities,
             }
         )
 
@@ -1068,7 +1065,7 @@ def _added_value(i: int, value: AddedValue) -> dict[str, Any]:
 def _peer_facts(partnership: Partnership, portfolio: Any) -> list[dict[str, Any]]:
     facts: list[dict[str, Any]] = []
     party_paths = {
-        _norm(p.name): f"parties[{i}]"
+        normalise(p.name): f"parties[{i}]"
         for i, p in enumerate(partnership.parties)
         if p.role is PartyRole.PARTNER
     }
@@ -1092,7 +1089,7 @@ def _peer_facts(partnership: Partnership, portfolio: Any) -> list[dict[str, Any]
             facts.append(
                 {
                     "type": "shared_partner",
-                    "path": party_paths.get(_norm(partner), "parties"),
+                    "path": party_paths.get(normalise(partner), "parties"),
                     "partner": partner,
                     "peer_id": peer.id,
                     "peer_name": peer.name,
