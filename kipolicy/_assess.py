@@ -62,10 +62,6 @@ class _Plan:
     it cites, the fields of each alias it looks at (for ``because``), and its effect under each
     interpretation setting."""
 
-    # Keyed by id(); the rule itself is kept beside the plan so that a rule book that was
-    # collected (and whose ids are reused) can never hand its plan to another rule.
-    _cache: dict[tuple[int, int], tuple[Rule, _Plan]] = {}
-
     def __init__(self, rule: Rule, index: int) -> None:
         self.citations = tuple(Citation.of(u) for u in rule.cites_for(index))
         self.cites = rule.cites_for(index)
@@ -85,12 +81,14 @@ class _Plan:
         return found
 
     @classmethod
-    def of(cls, rule: Rule, index: int) -> _Plan:
-        key = (id(rule), index)
-        found = cls._cache.get(key)
-        if found is None or found[0] is not rule:
-            found = cls._cache[key] = (rule, cls(rule, index))
-        return found[1]
+    def of(cls, program: Any, rule: Rule, index: int) -> _Plan:
+        """The plan of one alternative, kept in the compiled program (so it is released with
+        the program's rule book)."""
+        key = ("plan", rule.id, index)
+        found = program.cache.get(key)
+        if found is None:
+            found = program.cache[key] = cls(rule, index)
+        return found
 
 
 def _uses(rule: Rule, index: int) -> dict[str, set[str]]:
@@ -245,7 +243,7 @@ def _run(
 
     def react(firing: Firing) -> list[dict[str, Any]]:
         rule = firing.rule
-        plan = _Plan.of(rule, firing.alternative)
+        plan = _Plan.of(program, rule, firing.alternative)
         effect = plan.effect(interp)
         subject_fact = firing.facts[plan.subject]
         subject = Subject(

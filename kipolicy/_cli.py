@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -169,17 +170,16 @@ def _parse_setting(text: str) -> tuple[str, Any]:
     kind = interpretation.kind
     if raw.lower() == "none" and kind in ("optional-int", "names"):
         return interpretation.name, None
-    if kind in ("int", "optional-int"):
-        try:
+    shown = raw if len(raw) <= 40 else raw[:37] + "..."
+    if kind in ("int", "optional-int", "number"):
+        pattern = r"-?\d{1,18}" if kind != "number" else r"-?\d{1,18}(\.\d{1,18})?"
+        if not re.fullmatch(pattern, raw):
+            what = "a whole number" if kind != "number" else "a number (digits, with a decimal point if needed)"
+            bound = f" from 0 to {interpretation.maximum}" if interpretation.maximum is not None else ""
+            raise InputError([Problem("--set", name, f"expected {what}{bound}, got {shown!r}")])
+        if kind != "number" or "." not in raw:
             return interpretation.name, int(raw)
-        except ValueError:
-            raise InputError([Problem("--set", name, f"expected a whole number, got {raw!r}")]) from None
-    if kind == "number":
-        try:
-            number = float(raw)
-        except ValueError:
-            raise InputError([Problem("--set", name, f"expected a number, got {raw!r}")]) from None
-        return interpretation.name, int(number) if number.is_integer() else number
+        return interpretation.name, float(raw)
     if kind == "names":
         return interpretation.name, [n.strip() for n in raw.split(",") if n.strip()]
     return interpretation.name, raw

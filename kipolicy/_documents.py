@@ -8,14 +8,18 @@ ISO ``YYYY-MM-DD`` strings. Every problem of a document is reported at once as a
 
 from __future__ import annotations
 
+import codecs
+import copy
 import datetime as dt
 import enum
 import json
 import os
 import re
+import stat
 import tomllib
 import types
 import typing
+import weakref
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -31,7 +35,8 @@ from cattrs.errors import (
 )
 
 from ._errors import InputError, Problem, did_you_mean
-from ._model import Choice, FieldValueError, Partnership
+from ._limits import MAX_DOCUMENT_BYTES, MAX_LIST_ITEMS, number_problem, text_problem
+from ._model import Area, Choice, FieldValueError, Partnership, TraitStatus
 
 __all__ = ["converter", "load_partnership", "read_document", "structure", "apply_overrides"]
 
@@ -44,13 +49,22 @@ def _strict(kind: type, label: str):
         if kind is float:
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 raise ValueError(f"expected {label}, got {_describe(value)}")
-            if value != value or value in (float("inf"), float("-inf")):
-                raise ValueError(f"expected a finite number, got {value!r}")
+            wrong = number_problem(value)
+            if wrong:
+                raise ValueError(wrong)
             return float(value)
         if isinstance(value, bool) and kind is not bool:
             raise ValueError(f"expected {label}, got {_describe(value)}")
         if not isinstance(value, kind):
             raise ValueError(f"expected {label}, got {_describe(value)}")
+        if kind is str:
+            wrong = text_problem(value)
+            if wrong:
+                raise ValueError(wrong)
+        elif kind is int:
+            wrong = number_problem(value)
+            if wrong:
+                raise ValueError(wrong)
         return value
 
     return hook
@@ -59,9 +73,11 @@ def _strict(kind: type, label: str):
 def _describe(value: Any) -> str:
     if isinstance(value, str):
         shown = value if len(value) <= 40 else value[:37] + "..."
-        return f"the text {shown!r}"
+        return f"the text {shown.encode('utf-8', 'backslashreplace').decode('utf-8')!r}"
     if isinstance(value, bool):
         return f"the boolean {str(value).lower()}"
+    if isinstance(value, int) and value.bit_length() > 64:
+        return f"a whole number of about {int(value.bit_length() * 0.30103) + 1:,} digits"
     if isinstance(value, (int, float)):
         return f"the number {value!r}"
     if isinstance(value, dict):
@@ -124,6 +140,8 @@ def _make_converter() -> cattrs.Converter:
         def hook(value: Any, _type: Any) -> tuple:
             if not isinstance(value, (list, tuple)):
                 raise ValueError(f"expected a list, got {_describe(value)}")
+            if len(value) > MAX_LIST_ITEMS:
+                raise ValueError(f"expected a list of at most {MAX_LIST_ITEMS:,} items, got {len(value):,}")
             out, errors = [], []
             for index, item in enumerate(value):
                 try:
@@ -144,6 +162,8 @@ def _make_converter() -> cattrs.Converter:
         def hook(value: Any, _type: Any) -> dict:
             if not isinstance(value, Mapping):
                 raise ValueError(f"expected a table, got {_describe(value)}")
+            if len(value) > MAX_LIST_ITEMS:
+                raise ValueError(f"expected a table of at most {MAX_LIST_ITEMS:,} entries, got {len(value):,}")
             out, errors = {}, []
             for key, item in value.items():
                 try:
@@ -300,25 +320,54 @@ def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
+def _read_regular_file(file: str, limit: int = MAX_DOCUMENT_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes.
+
+    Anything else is refused before it is opened: a device (``/dev/zero`` would be read until
+    memory runs out), a FIFO (opening it waits for a writer), a socket or a directory.
+    """
+    try:
+        info = os.stat(file)
+    except FileNotFoundError:
+        raise InputError([Problem(file, "", "no such file")]) from None
+    except OSError as exc:
+        raise InputError([Problem(file, "", f"cannot be read: {exc.strerror or exc}")]) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError([Problem(file, "", "expected a file, found a directory")])
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError([Problem(file, "", "expected a regular file, found a device, FIFO or socket")])
+    if info.st_size > limit:
+        raise InputError(
+            [Problem(file, "", f"expected a document of at most {limit:,} bytes, got {info.st_size:,}")]
+        )
+    try:
+        with open(file, "rb") as handle:
+            raw = handle.read(limit + 1)
+    except OSError as exc:
+        raise InputError([Problem(file, "", f"cannot be read: {exc.strerror or exc}")]) from None
+    if len(raw) > limit:  # it grew while being read
+        raise InputError([Problem(file, "", f"expected a document of at most {limit:,} bytes")])
+    return raw
+
+
 def read_document(path: str | os.PathLike[str]) -> dict[str, Any]:
     """Read a TOML (``.toml``) or JSON (``.json``) file into a mapping.
 
+    A UTF-8 byte order mark at the start is skipped.
+
     Raises:
-        InputError: The file is missing, unreadable, not UTF-8 or not valid TOML/JSON.
+        InputError: The file is missing, not a regular file, larger than
+            :data:`~kipolicy._limits.MAX_DOCUMENT_BYTES`, unreadable, not UTF-8 or not valid
+            TOML/JSON.
     """
     file = os.fspath(path)
     p = Path(file)
     suffix = p.suffix.lower()
     if suffix not in (".toml", ".json"):
         raise InputError([Problem(file, "", "expected a .toml or .json file")])
-    try:
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise InputError([Problem(file, "", "no such file")]) from None
-    except IsADirectoryError:
-        raise InputError([Problem(file, "", "expected a file, found a directory")]) from None
-    except OSError as exc:
-        raise InputError([Problem(file, "", f"cannot be read: {exc.strerror or exc}")]) from None
+    raw = _read_regular_file(file)
+    if raw.startswith(codecs.BOM_UTF8):  # written by some Windows editors; not part of the text
+        raw = raw[len(codecs.BOM_UTF8):]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -362,8 +411,7 @@ def apply_overrides(data: Mapping[str, Any], overrides: Mapping[str, Any]) -> di
         ValueError: A path that cannot be read or that goes through something not a table or a
             list, or a list index past the end (one past the end appends).
     """
-    result = json.loads(json.dumps(data, default=_json_default))
-    result = _restore_dates(result)
+    result = _copy(data)
     for path, value in overrides.items():
         parts = _parse_path(path)
         target: Any = result
@@ -490,21 +538,13 @@ def remove_paths(data: Mapping[str, Any], paths: Sequence[str]) -> dict[str, Any
     return result
 
 
-def _json_default(value: Any) -> Any:
-    if isinstance(value, (dt.date, dt.datetime, dt.time)):
-        return {"__kipolicy_date__": value.isoformat(), "__type__": type(value).__name__}
-    raise TypeError(f"cannot copy a {type(value).__name__}")
-
-
-def _restore_dates(copied: Any) -> Any:
-    if isinstance(copied, dict):
-        if "__kipolicy_date__" in copied:
-            kind = {"date": dt.date, "datetime": dt.datetime, "time": dt.time}[copied["__type__"]]
-            return kind.fromisoformat(copied["__kipolicy_date__"])
-        return {k: _restore_dates(v) for k, v in copied.items()}
-    if isinstance(copied, list):
-        return [_restore_dates(v) for v in copied]
-    return copied
+def _copy(data: Any) -> Any:
+    """A deep copy of document data: tables as dicts, lists as lists, values as they are."""
+    if isinstance(data, Mapping):
+        return {key: _copy(value) for key, value in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [_copy(value) for value in data]
+    return copy.copy(data)
 
 
 def _cross_check(partnership: Partnership, file: str) -> list[Problem]:
@@ -571,7 +611,61 @@ def structure(data: Mapping[str, Any], file: str = MAPPING_NAME) -> Partnership:
     problems = _cross_check(partnership, file)
     if problems:
         raise InputError(problems)
+    _remember(partnership, partnership)
     return partnership
+
+
+# Partnerships known to be valid, by identity: each made by structure(), or built in code and
+# checked once. The entry holds the object weakly, so an id reused after it is collected never
+# finds another object's entry.
+_CHECKED: dict[int, tuple[weakref.ref[Partnership], Partnership]] = {}
+PARTNERSHIP_NAME = "<Partnership>"
+
+
+def _remember(original: Partnership, valid: Partnership) -> None:
+    # No lock: single dict operations are atomic, and a weakref callback may run while any
+    # code (this function included) is running, where taking a lock could deadlock.
+    key, table = id(original), _CHECKED
+
+    def forget(ref: weakref.ref[Partnership]) -> None:
+        entry = table.get(key)
+        if entry is not None and entry[0] is ref:
+            table.pop(key, None)
+
+    table[key] = (weakref.ref(original, forget), valid)
+
+
+def _areas_intact(partnership: Partnership) -> bool:
+    """The one mutable part of a frozen partnership (a dict) still holds what it was checked to."""
+    areas = partnership.traits.areas
+    return isinstance(areas, dict) and all(
+        isinstance(k, Area) and isinstance(v, TraitStatus) for k, v in areas.items()
+    )
+
+
+def checked(partnership: Partnership) -> Partnership:
+    """``partnership`` checked as a document would be (the checked copy; itself if valid).
+
+    A :class:`~kipolicy.Partnership` built in code skips the document reader, so it is written
+    out as a document and read back with the same checks: wrong types, values outside the
+    vocabularies, out-of-range numbers, dangling references and the KI party are reported as
+    an :class:`~kipolicy.InputError` naming the field, as for a file. Values a document may
+    give as text (an ISO date, an enumeration's word) come back as their types. Each object is
+    checked once.
+
+    Raises:
+        InputError: Every problem, with ``<Partnership>`` as the file.
+    """
+    entry = _CHECKED.get(id(partnership))
+    if entry is not None and entry[0]() is partnership and _areas_intact(partnership):
+        return entry[1]
+    try:
+        data = to_document(partnership)
+    except RecursionError:
+        raise InputError([Problem(PARTNERSHIP_NAME, "", "expected a partnership, got a structure that contains itself")]) from None
+    valid = structure(data, PARTNERSHIP_NAME)
+    _remember(partnership, valid)
+    return valid
 
 
 def load_partnership(
@@ -598,7 +692,7 @@ def load_partnership(
         'ki-wide'
     """
     if isinstance(source, Partnership):
-        return source
+        return checked(source)
     if isinstance(source, Mapping):
         return structure(source, MAPPING_NAME)
     if isinstance(source, (str, os.PathLike)):

@@ -25,22 +25,35 @@ import contextlib
 import copy
 import itertools
 import json
+import math
+import signal
 import threading
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+import weakref
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
 
-from ._errors import EngineError, RuleFileError, Problem
-from ._rules import STAGES, Clause, Condition, Ref, Rule, RuleBook
+from ._errors import EngineError
+from ._limits import MAX_NUMBER
+from ._rules import STAGES, Clause, Condition, Ref, Rule, RuleBook, stratify
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     import durable_rules_engine as _native
     from durable import engine as _durable
 
-__all__ = ["Firing", "Program", "compile_rules"]
+__all__ = ["Firing", "Program", "compile_rules", "LEAKED_SESSION_LIMIT"]
+
+#: Sessions that could not be deleted (an engine error in mid-assessment) are counted; when a
+#: program has this many, its ruleset is deleted and compiled anew before the next assessment.
+#: durable-rules crashes at 1,024 live sessions of one ruleset (docs/engine.md).
+LEAKED_SESSION_LIMIT = 64
+# What the engine's parser can hold: fewer than 255 properties in a fact, text under 16 MiB
+# (a longer one is dropped without an error, with every fact after it in the batch).
+_MAX_PROPERTIES = 250
+_MAX_ENGINE_TEXT = 1 << 20
 
 _RESERVED = {"id": "id_", "sid": "sid_"}
 _BACK = {v: k for k, v in _RESERVED.items()}
@@ -49,6 +62,7 @@ _MARKER_ALIAS = "phase_marker"
 # the same content are one fact.
 _PROVENANCE = ("derived_by", "derivation")
 _END_RULE = "kipolicy:end-of-assessment"
+_INTERNAL_ALIASES = frozenset({_MARKER_ALIAS, "retroactivity_gate", "end"})
 _RETROACTIVITY_GATE = {
     "retroactivity_gate": {"$and": [{"type": "partnership"}, {"preparation_assessed": True}]}
 }
@@ -152,49 +166,6 @@ def _gate_retroactivity(positives: list[dict[str, Any]]) -> list[dict[str, Any]]
     return [*out, _RETROACTIVITY_GATE]
 
 
-def _strata(rules: Sequence[Rule]) -> dict[str, int]:
-    """Each rule's stratum within its stage: after every rule deriving what it negates."""
-    problems = []
-    stage_of = {r.id: STAGES.index(r.stage) for r in rules}
-    producers: dict[str, list[Rule]] = {}
-    for rule in rules:
-        for fact_type in rule.derivable():
-            producers.setdefault(fact_type, []).append(rule)
-    for rule in rules:
-        for fact_type in rule.fact_types(negated=False) | rule.fact_types(negated=True):
-            for producer in producers.get(fact_type, []):
-                if stage_of[producer.id] > stage_of[rule.id]:
-                    problems.append(
-                        Problem(
-                            rule.file, f"rule {rule.id}",
-                            f"uses {fact_type!r}, which {producer.id} derives only in the later "
-                            f"stage {producer.stage!r}",
-                        )
-                    )
-    if problems:
-        raise RuleFileError(problems)
-    stratum = {r.id: 0 for r in rules}
-    for _ in range(len(rules) + 1):
-        changed = False
-        for rule in rules:
-            need = 0
-            for negated in (False, True):
-                for fact_type in rule.fact_types(negated=negated):
-                    for producer in producers.get(fact_type, []):
-                        if stage_of[producer.id] != stage_of[rule.id]:
-                            continue
-                        need = max(need, stratum[producer.id] + (1 if negated else 0))
-            if need > stratum[rule.id]:
-                stratum[rule.id] = need
-                changed = True
-        if not changed:
-            return stratum
-    cyclic = sorted(r.id for r in rules if stratum[r.id] >= len(rules))
-    raise RuleFileError(
-        [Problem("rules", "", f"rules depend on each other through 'no' conditions in a cycle: {', '.join(cyclic)}")]
-    )
-
-
 def _user_fact(fact: dict[str, Any]) -> dict[str, Any]:
     """A fact as the engine gave it back, as kipolicy made it (engine fields dropped)."""
     fact.pop("sid", None)
@@ -224,16 +195,22 @@ class _Host(_durable.Host):
 class Program:
     """A rule book compiled into a durable-rules ruleset, ready to run assessments.
 
+    The program lives as long as its rule book: :func:`compile_rules` keeps it on the book
+    (weakly, from the engine's side), and when the book is collected the engine's ruleset is
+    deleted with it.
+
     Attributes:
-        rules: The rule book it was compiled from.
         phase_of: Each rule's phase; phases run in ascending order.
         stage_of_phase: The stage index of each phase.
         definition: The ruleset as given to the engine (for inspection and docs).
+        cache: Per-program data of the callers (e.g. what every firing of a rule shares), kept
+            as long as the program.
+        rebuilds: How often the engine's ruleset was compiled anew to drop leaked sessions.
     """
 
     def __init__(self, rules: RuleBook) -> None:
-        self.rules = rules
-        strata = _strata(list(rules))
+        self._rules_ref = weakref.ref(rules)
+        strata = stratify(list(rules))
         per_stage = {s: max([strata[r.id] for r in rules if r.stage == s], default=-1) + 1 for s in STAGES}
         offset, base = 0, {}
         for stage in STAGES:
@@ -260,33 +237,68 @@ class Program:
         # at the end of every assessment and does nothing.
         definition[_END_RULE] = {"all": [{"end": {"type": "end_of_assessment"}}], "run": _END_RULE}
         self.definition = copy.deepcopy(definition)
+        self.cache: dict[Any, Any] = {}
+        self.rebuilds = 0
         self._lock = threading.Lock()
         self._collected: list[tuple[str, dict[str, Any]]] = []
         self._errors: list[str] = []
         self._ended = False
-        self._name = f"kipolicy{next(_RULESET_NUMBERS)}"
+        self._leaked = 0
+        self._handle: list[int] = []  # the live ruleset's handle, shared with the finaliser
+        self._register()
+        weakref.finalize(self, _delete_rulesets, self._handle)
+
+    @property
+    def rules(self) -> RuleBook | None:
+        """The rule book it was compiled from (None once that was collected)."""
+        return self._rules_ref()
+
+    @property
+    def leaked_sessions(self) -> int:
+        """Sessions of the current ruleset that could not be deleted (see
+        :data:`LEAKED_SESSION_LIMIT`); 0 in every normal run."""
+        return self._leaked
+
+    def _register(self) -> None:
+        name = f"kipolicy{next(_RULESET_NUMBERS)}"
         try:
-            self._host = _Host()
+            host = _Host()
             # durable deletes "run" from the dict it is given: hand it a copy.
-            self._host.register_rulesets({self._name: copy.deepcopy(definition)})
-            self._ruleset = self._host.get_ruleset(self._name)
+            host.register_rulesets({name: copy.deepcopy(self.definition)})
+            ruleset = host.get_ruleset(name)
         except Exception as exc:  # noqa: BLE001 - the engine's own errors are untyped
             raise EngineError([f"the engine refused the compiled rules: {exc}"]) from exc
+        self._host, self._ruleset = host, ruleset
+        self._handle[:] = [ruleset._handle]  # noqa: SLF001
+
+    def _rebuild(self) -> None:
+        """Delete the ruleset (and every session left in it) and compile it anew."""
+        _delete_rulesets(self._handle)
+        self._register()
+        self._leaked = 0
+        self.rebuilds += 1
 
     # -- running ----------------------------------------------------------------------------
     def _assert(self, sid: str, facts: Sequence[Mapping[str, Any]]) -> int:
         payload = [_engine_fact(f, sid) for f in facts]
+        for fact in payload:
+            _guard(fact)
         try:
-            code, state = _native.assert_facts(
-                self._ruleset._handle, json.dumps(payload, ensure_ascii=False)  # noqa: SLF001
-            )
+            text = json.dumps(payload, ensure_ascii=False, allow_nan=False)
+        except ValueError as exc:  # a non-finite number: the engine would crash on it
+            raise EngineError([f"a fact holds a value the engine cannot take: {exc}"]) from None
+        try:
+            code, state = _native.assert_facts(self._ruleset._handle, text)  # noqa: SLF001
         except Exception as exc:  # noqa: BLE001 - the engine's own errors are untyped
             raise EngineError([f"the engine refused the facts: {exc}"]) from exc
         if code == 2:
             raise EngineError(["the engine saw the same fact twice (duplicate content or id)"])
-        # code 1 (a fact no rule tests) is expected and harmless: facts are still stored.
+        if code not in (0, 1):
+            raise EngineError([f"the engine answered an assertion with the unexpected code {code}"])
+        # 1 means a fact no rule tests (a fact used only in a negation, say): it is stored all
+        # the same. Facts the engine's parser could not read would be dropped under code 0 or
+        # 1 too; _guard keeps every such value out.
         return state
-
     def _drain(self, state: int) -> None:
         """Run every pending action of a session, in this thread, until none is left.
 
@@ -341,6 +353,10 @@ class Program:
     ) -> list[dict[str, Any]]:
         """Assess one set of base facts; return the facts the rules derived (each once).
 
+        The session is deleted however the assessment ends (an error, an exception in
+        ``react``, an interrupt): in the main thread a Ctrl-C that arrives meanwhile is held
+        until the session is gone, then raised.
+
         Args:
             facts: The base facts, each with ``type`` and ``path``.
             react: Called for every firing, in the order the engine fires; returns the facts
@@ -350,53 +366,74 @@ class Program:
         Raises:
             EngineError: The engine refused a fact, or an action failed.
         """
-        with self._lock:
+        with self._lock, _interrupts_held():
+            if self._leaked >= LEAKED_SESSION_LIMIT:
+                self._rebuild()
             sid = f"a{next(_SESSION_NUMBERS)}"
             self._collected.clear()
             self._errors.clear()
-            seen: set[str] = set()
-            asserted: list[dict[str, Any]] = []
-            numbered = itertools.count()
+            created = False
             try:
-                state = self._assert(sid, [{**f, "fid": f"b{next(numbered)}"} for f in facts])
+                try:
+                    state = self._assert(sid, [{**f, "fid": f"b{i}"} for i, f in enumerate(facts)])
+                except BaseException:
+                    # The engine may hold part of the session; it is never touched again
+                    # (asserting on it once more crashed the engine), only counted.
+                    self._leaked += 1
+                    raise
+                created = True
                 self._drain(state)
-                for phase in self.phases:
-                    stopped = halted_stage()
-                    if stopped is not None and self.stage_of_phase[phase] > stopped:
-                        break
-                    state = self._assert(sid, [{"type": "phase", "n": phase, "fid": f"p{phase}"}])
-                    self._drain(state)
-                    while self._collected:
-                        derived = []
-                        batch, self._collected[:] = list(self._collected), []
-                        for name, matched in batch:
-                            rule, index = self._action_rule[name]
-                            cleaned = {
-                                alias: _user_fact(fact)
-                                for alias, fact in matched.items()
-                                if alias not in (_MARKER_ALIAS, "retroactivity_gate")
-                            }
-                            for fact in react(Firing(rule, index, cleaned, phase)):
-                                signature = json.dumps(
-                                    {k: v for k, v in fact.items() if k not in _PROVENANCE}, sort_keys=True
-                                )
-                                if signature not in seen:
-                                    seen.add(signature)
-                                    asserted.append(dict(fact))
-                                    derived.append({**fact, "fid": f"d{next(numbered)}"})
-                        if self._errors:
-                            raise EngineError(list(self._errors))
-                        if derived:
-                            state = self._assert(sid, derived)
-                            self._drain(state)
-                    if self._errors:
-                        raise EngineError(list(self._errors))
+                return self._phases(sid, react, halted_stage, len(facts))
             finally:
                 self._collected.clear()
-                self._end_session(sid)
-            return asserted
+                if created:
+                    self._end_session(sid)
+
+    def _phases(
+        self,
+        sid: str,
+        react: Callable[[Firing], Sequence[Mapping[str, Any]]],
+        halted_stage: Callable[[], int | None],
+        numbered_from: int,
+    ) -> list[dict[str, Any]]:
+        seen: set[str] = set()
+        asserted: list[dict[str, Any]] = []
+        numbered = itertools.count(numbered_from)
+        for phase in self.phases:
+            stopped = halted_stage()
+            if stopped is not None and self.stage_of_phase[phase] > stopped:
+                break
+            state = self._assert(sid, [{"type": "phase", "n": phase, "fid": f"p{phase}"}])
+            self._drain(state)
+            while self._collected:
+                derived = []
+                batch, self._collected[:] = list(self._collected), []
+                for name, matched in batch:
+                    rule, index = self._action_rule[name]
+                    cleaned = {
+                        alias: _user_fact(fact)
+                        for alias, fact in matched.items()
+                        if alias not in _INTERNAL_ALIASES
+                    }
+                    for fact in react(Firing(rule, index, cleaned, phase)):
+                        signature = json.dumps(
+                            {k: v for k, v in fact.items() if k not in _PROVENANCE}, sort_keys=True
+                        )
+                        if signature not in seen:
+                            seen.add(signature)
+                            asserted.append(dict(fact))
+                            derived.append({**fact, "fid": f"d{next(numbered)}"})
+                if self._errors:
+                    raise EngineError(list(self._errors))
+                if derived:
+                    state = self._assert(sid, derived)
+                    self._drain(state)
+            if self._errors:
+                raise EngineError(list(self._errors))
+        return asserted
 
     def _end_session(self, sid: str) -> None:
+        """Delete a session the engine created; count it as leaked if that is not safe."""
         self._ended = False
         try:
             state = self._assert(sid, [{"type": "end_of_assessment", "fid": "end"}])
@@ -407,18 +444,84 @@ class Program:
         self._errors.clear()
         if self._ended:
             self._ruleset.delete_state(sid)
-        # else: the engine refused the session; deleting a session in which no action ran
-        # would crash it, so the (small) state is left rather than risk the process.
+        else:
+            # Deleting a session in which no action ran crashes the engine: the session is
+            # left, counted, and dropped with the ruleset when too many are left.
+            self._leaked += 1
 
 
-_PROGRAMS: dict[int, Program] = {}
-_PROGRAMS_LOCK = threading.Lock()
+def _guard(fact: Mapping[str, Any]) -> None:
+    """Refuse a fact value the engine's parser cannot hold (the last of kipolicy's guards)."""
+    if len(fact) > _MAX_PROPERTIES:
+        raise EngineError([f"a {fact.get('type')} fact has {len(fact)} fields; the engine takes at most {_MAX_PROPERTIES}"])
+    for key, value in fact.items():
+        kind = type(value)
+        if kind is str:
+            if len(value) > _MAX_ENGINE_TEXT:
+                raise EngineError([f"{fact.get('type')}.{key}: a text of {len(value):,} characters; the engine takes at most {_MAX_ENGINE_TEXT:,}"])
+        elif kind is int:
+            if not -MAX_NUMBER <= value <= MAX_NUMBER:
+                raise EngineError([f"{fact.get('type')}.{key}: the number is beyond what the engine holds exactly"])
+        elif kind is float:
+            if not math.isfinite(value) or "e" in repr(value):
+                raise EngineError([f"{fact.get('type')}.{key}: the number {value!r} cannot be given to the engine"])
+        elif kind is not bool and value is not None:
+            raise EngineError([f"{fact.get('type')}.{key}: a {kind.__name__} cannot be given to the engine"])
+
+
+def _delete_rulesets(handles: list[int]) -> None:
+    """Delete the engine's ruleset behind ``handles`` (once)."""
+    while handles:
+        handle = handles.pop()
+        with contextlib.suppress(Exception):
+            _native.delete_ruleset(handle)
+
+
+@contextlib.contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Hold a Ctrl-C (SIGINT) that arrives in the block until the block is done, then raise it.
+
+    Only the main thread receives signals, and only it can set their handlers; elsewhere this
+    does nothing. A handler that is not Python's (ignored, default) is left as it is.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    try:
+        previous = signal.getsignal(signal.SIGINT)
+    except (ValueError, OSError):  # pragma: no cover - no signals in this interpreter
+        yield
+        return
+    if not callable(previous):
+        yield
+        return
+    caught: list[tuple[int, Any]] = []
+    try:
+        signal.signal(signal.SIGINT, lambda signum, frame: caught.append((signum, frame)))
+    except (ValueError, OSError):  # pragma: no cover - e.g. a sub-interpreter
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if caught:
+            previous(*caught[0])
 
 
 def compile_rules(rules: RuleBook) -> Program:
-    """The compiled program for ``rules``, compiled once per process and rule book."""
+    """The compiled program for ``rules``, compiled once per rule book.
+
+    The program is kept on the rule book, so it is released (and the engine's ruleset deleted)
+    when no one holds the book any more.
+    """
     with _PROGRAMS_LOCK:
-        program = _PROGRAMS.get(id(rules))
-        if program is None or program.rules is not rules:
-            program = _PROGRAMS[id(rules)] = Program(rules)
+        program = _PROGRAMS.get(rules)
+        if program is None:
+            program = _PROGRAMS[rules] = Program(rules)
         return program
+
+
+# Keyed weakly by the rule book: a program lives exactly as long as its book.
+_PROGRAMS: weakref.WeakKeyDictionary[RuleBook, Program] = weakref.WeakKeyDictionary()
+_PROGRAMS_LOCK = threading.Lock()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Sequence
 
 __all__ = [
@@ -13,8 +14,24 @@ __all__ = [
     "Problem",
     "RuleFileError",
     "UnknownIdError",
+    "printable",
     "suggest",
 ]
+
+
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print anywhere: control characters and lone surrogates escaped.
+
+    Error messages quote what a user wrote; a terminal must not act on it (an escape sequence
+    can retitle or clear it) and an encoder must not fail on it.
+    """
+    text = str(text)
+    if not _UNPRINTABLE.search(text):
+        return text
+    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m[0]):04x}" if ord(m[0]) > 0xFF else f"\\x{ord(m[0]):02x}", text)
 
 
 def suggest(word: str, choices: Iterable[str]) -> str | None:
@@ -45,9 +62,9 @@ class Problem:
     __slots__ = ("file", "path", "message")
 
     def __init__(self, file: str, path: str, message: str) -> None:
-        self.file = file
-        self.path = path
-        self.message = message
+        self.file = printable(file)
+        self.path = printable(path)
+        self.message = printable(message)
 
     def __str__(self) -> str:
         where = f"{self.file}: {self.path}" if self.path else self.file

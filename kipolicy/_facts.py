@@ -599,10 +599,14 @@ _ETHICS_ASPECTS = ("academic_freedom", "democratic_values", "critical_reflection
 
 
 def _number(value: float) -> int | float:
-    """A number the engine's JSON parser accepts (no exponent form)."""
+    """A number as a fact holds it: whole numbers as integers, others exactly as given.
+
+    Every boundary keeps numbers within kipolicy._limits (finite, at most 10**15, and 0 or at
+    least 0.0001), where Python writes them without an exponent, as the engine's parser needs.
+    """
     if float(value).is_integer():
         return int(value)
-    return round(float(value), 4)
+    return float(value)
 
 
 def _status(value: TraitStatus) -> str:

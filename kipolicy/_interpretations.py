@@ -7,12 +7,14 @@ Each interpretation has a name (``traits-required``), a default and the values i
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 import attrs
 
 from ._errors import InterpretationError, Problem, did_you_mean
+from ._limits import number_problem, text_problem
 
 __all__ = ["INTERPRETATIONS", "Interpretation", "Interpretations"]
 
@@ -29,6 +31,8 @@ class Interpretation:
             (a whole number, or none) or ``names`` (a list of names, or none).
         question: The question of the policy it answers.
         cites: The policy units the question is about.
+        maximum: The largest value a number takes (numbers are bounded: a value past any
+            sensible reading is a mistake, and the engine cannot hold every number).
     """
 
     name: str
@@ -37,6 +41,7 @@ class Interpretation:
     question: str
     cites: tuple[str, ...]
     choices: tuple[str, ...] | None = None
+    maximum: int | None = None
 
     @property
     def field(self) -> str:
@@ -47,30 +52,51 @@ class Interpretation:
         """What is wrong with ``value`` for this interpretation, or None."""
         if self.kind == "choice":
             if not isinstance(value, str) or value not in (self.choices or ()):
-                hint = did_you_mean(value, self.choices or ()) if isinstance(value, str) else ""
-                return f"expected one of {', '.join(map(repr, self.choices or ()))}, got {value!r}{hint}"
-        elif self.kind in ("int", "optional-int"):
+                hint = did_you_mean(value[:100], self.choices or ()) if isinstance(value, str) else ""
+                return f"expected one of {', '.join(map(repr, self.choices or ()))}, got {_shown(value)}{hint}"
+        elif self.kind in ("int", "optional-int", "number"):
             if value is None and self.kind == "optional-int":
                 return None
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                none = " or none" if self.kind == "optional-int" else ""
-                return f"expected a whole number ≥ 0{none}, got {value!r}"
-        elif self.kind == "number":
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-                return f"expected a number ≥ 0, got {value!r}"
+            whole = self.kind != "number"
+            expected = (
+                f"a whole number from 0 to {self.maximum}" if whole else f"a number from 0 to {self.maximum}"
+            ) + (" or none" if self.kind == "optional-int" else "")
+            if isinstance(value, bool) or not isinstance(value, int if whole else (int, float)):
+                return f"expected {expected}, got {_shown(value)}"
+            if isinstance(value, float) and not math.isfinite(value):
+                return f"expected {expected}, got the non-finite number {value!r}"
+            if value < 0 or (self.maximum is not None and value > self.maximum):
+                return f"expected {expected}, got {_shown(value)}"
+            wrong = number_problem(value)
+            if wrong:
+                return wrong
         elif self.kind == "names":
             if value is None:
                 return None
             if not isinstance(value, (list, tuple)) or not all(
-                isinstance(v, str) and v for v in value
+                isinstance(v, str) and v.strip() for v in value
             ):
-                return f"expected a list of names, or none, got {value!r}"
+                return f"expected a list of names, or none, got {_shown(value)}"
+            if len(value) > 100:
+                return f"expected at most 100 names, got {len(value)}"
+            for name in value:
+                wrong = text_problem(name, 200)
+                if wrong:
+                    return wrong
         return None
 
     def normalise(self, value: Any) -> Any:
         if self.kind == "names" and value is not None:
             return tuple(value)
         return value
+
+
+def _shown(value: Any) -> str:
+    """A value as an error message shows it: short, whatever it is."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+        return f"a whole number of about {int(value.bit_length() * 0.30103) + 1:,} digits"
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 _ALL = (
@@ -97,12 +123,12 @@ _ALL = (
     Interpretation(
         "startup-months", 12, "int",
         "How long is the start-up phase of definition.9, in months after the start?",
-        ("definition.9",),
+        ("definition.9",), maximum=120,
     ),
     Interpretation(
         "long-term-years", 3, "number",
         "How many years of commitment are long-term (definition.6)?",
-        ("definition.6", "resurssattning.2"),
+        ("definition.6", "resurssattning.2"), maximum=100,
     ),
     Interpretation(
         "follow-up-cadence", "rolling", "choice",
@@ -112,7 +138,7 @@ _ALL = (
     Interpretation(
         "risk-interval-months", 12, "int",
         "How often is 'kontinuerligt' (risk.2), in months between assessments?",
-        ("risk.2",),
+        ("risk.2",), maximum=120,
     ),
     Interpretation(
         "decision-authorities", ("rektor",), "names",
@@ -122,17 +148,17 @@ _ALL = (
     Interpretation(
         "due-soon-days", 60, "int",
         "How many days ahead does a due date become an obligation finding?",
-        ("uppfoljning.2", "risk.2"),
+        ("uppfoljning.2", "risk.2"), maximum=3660,
     ),
     Interpretation(
         "renewal-lead-months", 6, "int",
         "How many months before the agreement ends must the renewal evaluation be planned?",
-        ("uppfoljning.2",),
+        ("uppfoljning.2",), maximum=120,
     ),
     Interpretation(
         "capacity", None, "optional-int",
         "How many active strategic partnerships can KI run at once (urval.1)?",
-        ("urval.1",),
+        ("urval.1",), maximum=100_000,
     ),
     Interpretation(
         "focus-areas", None, "names",
@@ -159,6 +185,10 @@ class Interpretations(Mapping[str, Any]):
     __slots__ = ("_values", "_settings")
 
     def __init__(self, values: Mapping[str, Any] | None = None, /, **kwargs: Any) -> None:
+        if values is not None and not isinstance(values, Mapping):
+            raise InterpretationError(
+                [Problem("<interpretations>", "", f"expected a table of name = value, got {_shown(values)}")]
+            )
         given = dict(values or {})
         given.update({k.replace("_", "-"): v for k, v in kwargs.items()})
         problems = []

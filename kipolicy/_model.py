@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Hashable
 
 import attrs
 
@@ -217,8 +218,12 @@ class FieldValueError(ValueError):
 def _unique(attribute_name: str):
     def check(instance: object, attribute: attrs.Attribute, value: tuple) -> None:  # noqa: ARG001
         seen: set[object] = set()
+        if not isinstance(value, (tuple, list)):
+            return  # a wrong type is reported when the partnership is checked
         for index, item in enumerate(value):
-            key = getattr(item, attribute_name) if attribute_name else item
+            key = getattr(item, attribute_name, None) if attribute_name else item
+            if key is None or not isinstance(key, Hashable):
+                continue
             if key in seen:
                 what = f"{attribute_name} " if attribute_name else ""
                 raise FieldValueError(
@@ -229,13 +234,18 @@ def _unique(attribute_name: str):
     return check
 
 
+# The validators below check what a value of the right type can get wrong; a value of a wrong
+# type (possible in code, never from a document) is reported, with its field path, when the
+# partnership is checked (kipolicy._documents.checked) before it is assessed.
+
+
 def _text(instance: object, attribute: attrs.Attribute, value: str) -> None:  # noqa: ARG001
-    if not value.strip():
+    if isinstance(value, str) and not value.strip():
         raise FieldValueError(attribute.name, "expected a non-empty text")
 
 
 def _non_negative(instance: object, attribute: attrs.Attribute, value: float | None) -> None:  # noqa: ARG001
-    if value is not None and value < 0:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
         raise FieldValueError(attribute.name, f"expected a number >= 0, got {value!r}")
 
 

@@ -60,6 +60,7 @@ __all__ = [
     "RuleBook",
     "load_rules",
     "default_rules",
+    "stratify",
 ]
 
 #: Finding kinds, from the most to the least serious.
@@ -908,6 +909,54 @@ class _Loader:
                     break
 
 
+def stratify(rules: Sequence[Rule]) -> dict[str, int]:
+    """Each rule's stratum within its stage: after every rule deriving what it negates.
+
+    Raises:
+        RuleFileError: A rule uses a fact type only a later stage derives, or rules depend on
+            each other through "no" conditions in a cycle (no order can run them).
+    """
+    problems = []
+    stage_of = {r.id: STAGES.index(r.stage) for r in rules}
+    producers: dict[str, list[Rule]] = {}
+    for rule in rules:
+        for fact_type in rule.derivable():
+            producers.setdefault(fact_type, []).append(rule)
+    for rule in rules:
+        for fact_type in rule.fact_types(negated=False) | rule.fact_types(negated=True):
+            for producer in producers.get(fact_type, []):
+                if stage_of[producer.id] > stage_of[rule.id]:
+                    problems.append(
+                        Problem(
+                            rule.file, f"rule {rule.id}",
+                            f"uses {fact_type!r}, which {producer.id} derives only in the later "
+                            f"stage {producer.stage!r}",
+                        )
+                    )
+    if problems:
+        raise RuleFileError(problems)
+    stratum = {r.id: 0 for r in rules}
+    for _ in range(len(rules) + 1):
+        changed = False
+        for rule in rules:
+            need = 0
+            for negated in (False, True):
+                for fact_type in rule.fact_types(negated=negated):
+                    for producer in producers.get(fact_type, []):
+                        if stage_of[producer.id] != stage_of[rule.id]:
+                            continue
+                        need = max(need, stratum[producer.id] + (1 if negated else 0))
+            if need > stratum[rule.id]:
+                stratum[rule.id] = need
+                changed = True
+        if not changed:
+            return stratum
+    cyclic = sorted(r.id for r in rules if stratum[r.id] >= len(rules))
+    raise RuleFileError(
+        [Problem("rules", "", f"rules depend on each other through 'no' conditions in a cycle: {', '.join(cyclic)}")]
+    )
+
+
 def _rule_files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.iterdir() if p.suffix == ".toml" and p.is_file())
 
@@ -975,6 +1024,7 @@ def load_rules(directory: str | os.PathLike[str] | None = None, *, policy_: Poli
     if c.problems:
         raise RuleFileError(c.problems)
     rules.sort(key=lambda r: pol.section_position(r.section))
+    stratify(rules)  # refuses a cycle through "no" conditions here, not at the first assess
     return RuleBook(rules, loader.fact_types, str(root))
 
 
