@@ -36,7 +36,7 @@ from typing import Any
 import attrs
 
 from ._assess import assess
-from ._documents import apply_overrides, read_document, remove_paths, structure
+from ._documents import apply_overrides, make_converter, problems_of, read_document, remove_paths, structure
 from ._errors import InputError, Problem, did_you_mean
 from ._interpretations import Interpretations
 from ._model import Partnership
@@ -54,16 +54,6 @@ __all__ = [
 ]
 
 CASE_SUFFIX = ".case.toml"
-_CASE_KEYS = {
-    "name", "description", "as_of", "interpretations", "document", "overrides", "partnership",
-    "portfolio", "remove", "expect",
-}
-_EXPECT_KEYS = {
-    "fires", "quiet", "is_strategic", "in_scope", "obligations", "portfolio_fires",
-    "portfolio_quiet",
-}
-_FIRE_KEYS = {"rule", "subject", "kind", "due"}
-_OBLIGATION_KEYS = {"duty", "due", "status", "met_on"}
 
 
 @attrs.frozen
@@ -174,219 +164,228 @@ class CaseResult:
         return "\n".join(lines)
 
 
-def _check_keys(problems: list[Problem], file: str, where: str, table: Mapping[str, Any], known: set[str]) -> None:
-    for key in table:
-        if key not in known:
-            problems.append(Problem(file, f"{where}.{key}" if where else key, f"unknown field{did_you_mean(key, known)}; expected one of: {', '.join(sorted(known))}"))
+# -- the case file's form, structured by the document converter ------------------------------
+
+
+@attrs.frozen
+class _FireSpec:
+    rule: str
+    subject: str | None = None
+    kind: str | None = None
+    due: dt.date | None = None
+
+
+@attrs.frozen
+class _ObligationSpec:
+    duty: str
+    due: dt.date | None = None
+    status: str | None = None
+    met_on: dt.date | None = None
+
+
+@attrs.frozen
+class _ExpectSpec:
+    fires: tuple[_FireSpec, ...] = ()
+    quiet: tuple[str, ...] = ()
+    obligations: tuple[_ObligationSpec, ...] = ()
+    portfolio_fires: tuple[str, ...] = ()
+    portfolio_quiet: tuple[str, ...] = ()
+    is_strategic: bool | None = None
+    in_scope: bool | None = None
+
+
+@attrs.frozen
+class _CaseSpec:
+    name: str
+    as_of: dt.date
+    expect: _ExpectSpec
+    description: str = ""
+    interpretations: dict[str, Any] = attrs.field(factory=dict)
+    document: str | None = None
+    partnership: dict[str, Any] | None = None
+    overrides: dict[str, Any] = attrs.field(factory=dict)
+    remove: tuple[str, ...] = ()
+    portfolio: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class _CaseFileSpec:
+    case: tuple[_CaseSpec, ...]
+
+
+def _make_case_converter() -> Any:
+    conv = make_converter()
+    attrs_hook = conv.get_structure_hook(_FireSpec)
+
+    def fire(value: Any, type_: Any) -> _FireSpec:
+        # A rule id alone is short for { rule = "..." }.
+        if isinstance(value, str):
+            value = {"rule": value}
+        return attrs_hook(value, type_)
+
+    conv.register_structure_hook(_FireSpec, fire)
+    return conv
+
+
+_CASE_CONVERTER = _make_case_converter()
+
+
+def _structure_file(data: Mapping[str, Any], file: str) -> _CaseFileSpec:
+    try:
+        return _CASE_CONVERTER.structure(data, _CaseFileSpec)
+    except Exception as exc:  # noqa: BLE001 - every structuring error becomes a problem list
+        raise InputError(problems_of(exc, file)) from None
+
+
+class _Checker:
+    """Checks what the form alone cannot: rule ids, kinds, duties, interpretations."""
+
+    def __init__(self, file: str, rulebook: RuleBook) -> None:
+        from ._duties import DUTIES
+        from ._report import OBLIGATION_STATUSES
+
+        self.file = file
+        self.rules = rulebook.ids()
+        self.duties = tuple(DUTIES)
+        self.statuses = tuple(OBLIGATION_STATUSES)
+        self.problems: list[Problem] = []
+
+    def add(self, where: str, message: str) -> None:
+        self.problems.append(Problem(self.file, where, message))
+
+    def rule(self, where: str, rule_id: str) -> bool:
+        if rule_id in self.rules:
+            return True
+        self.add(where, f"unknown rule {rule_id!r}{did_you_mean(rule_id, self.rules)}")
+        return False
+
+    def one_of(self, where: str, value: str | None, choices: Sequence[str]) -> bool:
+        if value is None or value in choices:
+            return True
+        self.add(where, f"expected one of {', '.join(choices)}, got {value!r}{did_you_mean(value, choices)}")
+        return False
+
+    def case(self, spec: _CaseSpec, index: int) -> Case | None:
+        where = f"case[{index}]"
+        expect = spec.expect
+        ok = True
+        for j, fire in enumerate(expect.fires):
+            ok &= self.rule(f"{where}.expect.fires[{j}]", fire.rule)
+            ok &= self.one_of(f"{where}.expect.fires[{j}].kind", fire.kind, KINDS)
+        for j, obligation in enumerate(expect.obligations):
+            ok &= self.one_of(f"{where}.expect.obligations[{j}].duty", obligation.duty, self.duties)
+            ok &= self.one_of(f"{where}.expect.obligations[{j}].status", obligation.status, self.statuses)
+        for key in ("quiet", "portfolio_fires", "portfolio_quiet"):
+            for j, rule_id in enumerate(getattr(expect, key)):
+                ok &= self.rule(f"{where}.expect.{key}[{j}]", rule_id)
+        if expect == _ExpectSpec():
+            self.add(f"{where}.expect", "expects nothing: name rules that fire or stay quiet")
+            ok = False
+        if not spec.name.strip():
+            self.add(f"{where}.name", "expected a non-empty text")
+            ok = False
+        try:
+            interpretations = Interpretations(spec.interpretations)
+        except InputError as exc:
+            for p in exc.problems:
+                self.add(f"{where}.interpretations" + (f".{p.path}" if p.path else ""), p.message)
+            return None
+        partnership = self.partnership(spec, where)
+        portfolio = self.portfolio(spec, where)
+        if not ok or partnership is None or portfolio is None:
+            return None
+        return Case(
+            name=spec.name.strip(),
+            file=self.file,
+            index=index,
+            description=spec.description,
+            as_of=spec.as_of,
+            interpretations=interpretations,
+            partnership=partnership,
+            fires=tuple(Expected(f.rule, f.subject, f.kind, f.due) for f in expect.fires),
+            quiet=expect.quiet,
+            obligations=tuple(
+                ExpectedObligation(o.duty, o.due, o.status, o.met_on) for o in expect.obligations
+            ),
+            portfolio=portfolio,
+            portfolio_fires=expect.portfolio_fires,
+            portfolio_quiet=expect.portfolio_quiet,
+            is_strategic=expect.is_strategic,
+            in_scope=expect.in_scope,
+            expects_strategic=expect.is_strategic is not None,
+            expects_scope=expect.in_scope is not None,
+        )
+
+    def partnership(self, spec: _CaseSpec, where: str) -> Partnership | None:
+        if (spec.document is None) == (spec.partnership is None):
+            self.add(where, "expected either 'document' (a path) or [case.partnership], not both or neither")
+            return None
+        if spec.document is not None:
+            try:
+                data: Mapping[str, Any] = read_document(Path(self.file).parent / spec.document)
+            except InputError as exc:
+                for p in exc.problems:
+                    self.add(f"{where}.document", str(p))
+                return None
+            source = f"{self.file} ({where}: {spec.document})"
+        else:
+            data = spec.partnership or {}
+            source = f"{self.file} ({where}.partnership)"
+        try:
+            data = remove_paths(data, list(spec.remove))
+        except ValueError as exc:
+            self.add(f"{where}.remove", str(exc))
+            return None
+        try:
+            data = apply_overrides(data, spec.overrides)
+        except ValueError as exc:
+            self.add(f"{where}.overrides", str(exc))
+            return None
+        try:
+            return structure(data, source)
+        except InputError as exc:
+            self.problems += exc.problems
+            return None
+
+    def portfolio(self, spec: _CaseSpec, where: str) -> tuple[Partnership, ...] | None:
+        out: list[Partnership] = []
+        ok = True
+        for j, item in enumerate(spec.portfolio):
+            path = Path(self.file).parent / item
+            try:
+                out.append(structure(read_document(path), f"{self.file} ({where}.portfolio[{j}]: {item})"))
+            except InputError as exc:
+                self.problems += exc.problems
+                ok = False
+        return tuple(out) if ok else None
 
 
 def load_cases(path: str | os.PathLike[str], rules: RuleBook | None = None) -> list[Case]:
     """Read every case of a case file.
 
+    The file is structured with the same strict converter as partnership documents: unknown
+    keys (with a did-you-mean), wrong types and bad dates are reported with the case's field
+    path (``case[1].expect.fires[0].kind``).
+
     Raises:
-        InputError: Every problem of the file, with the case's field path (``case[1].expect``),
-            including rule ids the rule book does not have and problems of the partnership.
+        InputError: Every problem of the file, with the case's field path, including rule ids
+            the rule book does not have and problems of the partnership.
     """
     file = os.fspath(path)
     data = read_document(file)
     rulebook = rules if rules is not None else default_rules()
-    known_rules = rulebook.ids()
-    problems: list[Problem] = []
-    _check_keys(problems, file, "", data, {"case"})
-    raw_cases = data.get("case")
-    if not isinstance(raw_cases, list) or not raw_cases:
-        problems.append(Problem(file, "case", "expected one or more [[case]] tables"))
-        raise InputError(problems)
-    cases: list[Case] = []
-    for index, raw in enumerate(raw_cases):
-        where = f"case[{index}]"
-        if not isinstance(raw, Mapping):
-            problems.append(Problem(file, where, "expected a table"))
-            continue
-        _check_keys(problems, file, where, raw, _CASE_KEYS)
-        name = raw.get("name")
-        if not isinstance(name, str) or not name.strip():
-            problems.append(Problem(file, f"{where}.name", "expected a non-empty text"))
-            name = f"case {index}"
-        as_of = raw.get("as_of")
-        if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
-            problems.append(Problem(file, f"{where}.as_of", f"expected a date (YYYY-MM-DD), got {as_of!r}"))
-            as_of = None
-        try:
-            interpretations = Interpretations(raw.get("interpretations") or {})
-        except InputError as exc:
-            problems += [Problem(file, f"{where}.interpretations.{p.path}", p.message) for p in exc.problems]
-            interpretations = Interpretations()
-        partnership = _partnership(problems, file, where, raw)
-        expect = raw.get("expect")
-        fires: list[Expected] = []
-        quiet: list[str] = []
-        if not isinstance(expect, Mapping):
-            problems.append(Problem(file, f"{where}.expect", "expected a table with 'fires' and/or 'quiet'"))
-            expect = {}
-        _check_keys(problems, file, f"{where}.expect", expect, _EXPECT_KEYS)
-        for j, item in enumerate(expect.get("fires", [])):
-            fwhere = f"{where}.expect.fires[{j}]"
-            if isinstance(item, str):
-                item = {"rule": item}
-            if not isinstance(item, Mapping) or not isinstance(item.get("rule"), str):
-                problems.append(Problem(file, fwhere, "expected a rule id, or { rule = ..., subject = ..., kind = ... }"))
-                continue
-            _check_keys(problems, file, fwhere, item, _FIRE_KEYS)
-            if item["rule"] not in known_rules:
-                problems.append(Problem(file, fwhere, f"unknown rule {item['rule']!r}{did_you_mean(item['rule'], known_rules)}"))
-                continue
-            if item.get("kind") is not None and item["kind"] not in KINDS:
-                problems.append(Problem(file, f"{fwhere}.kind", f"expected one of {', '.join(KINDS)}"))
-                continue
-            if item.get("due") is not None and not _is_date(item["due"]):
-                problems.append(Problem(file, f"{fwhere}.due", f"expected a date (YYYY-MM-DD), got {item['due']!r}"))
-                continue
-            fires.append(Expected(item["rule"], item.get("subject"), item.get("kind"), item.get("due")))
-        obligations = _obligations(problems, file, f"{where}.expect.obligations", expect.get("obligations", []))
-        portfolio = _portfolio(problems, file, f"{where}.portfolio", raw.get("portfolio", []))
-        for j, rule_id in enumerate(expect.get("quiet", [])):
-            if rule_id not in known_rules:
-                problems.append(Problem(file, f"{where}.expect.quiet[{j}]", f"unknown rule {rule_id!r}{did_you_mean(str(rule_id), known_rules)}"))
-                continue
-            quiet.append(rule_id)
-        portfolio_rules: dict[str, list[str]] = {"portfolio_fires": [], "portfolio_quiet": []}
-        for key, found in portfolio_rules.items():
-            for j, rule_id in enumerate(expect.get(key, [])):
-                if rule_id not in known_rules:
-                    problems.append(Problem(file, f"{where}.expect.{key}[{j}]", f"unknown rule {rule_id!r}{did_you_mean(str(rule_id), known_rules)}"))
-                    continue
-                found.append(rule_id)
-        for flag in ("is_strategic", "in_scope"):
-            if flag in expect and not isinstance(expect[flag], bool):
-                problems.append(Problem(file, f"{where}.expect.{flag}", "expected true or false"))
-        if not any(key in expect for key in _EXPECT_KEYS):
-            problems.append(Problem(file, f"{where}.expect", "expects nothing: name rules that fire or stay quiet"))
-        if partnership is None or as_of is None:
-            continue
-        cases.append(
-            Case(
-                name=name.strip(),
-                file=file,
-                index=index,
-                description=str(raw.get("description", "")),
-                as_of=as_of,
-                interpretations=interpretations,
-                partnership=partnership,
-                fires=tuple(fires),
-                quiet=tuple(quiet),
-                obligations=tuple(obligations),
-                portfolio=tuple(portfolio),
-                portfolio_fires=tuple(portfolio_rules["portfolio_fires"]),
-                portfolio_quiet=tuple(portfolio_rules["portfolio_quiet"]),
-                is_strategic=expect.get("is_strategic"),
-                in_scope=expect.get("in_scope"),
-                expects_strategic="is_strategic" in expect,
-                expects_scope="in_scope" in expect,
-            )
-        )
-    if problems:
-        raise InputError(problems)
+    if "case" not in data:
+        unknown = [k for k in data if k != "case"]
+        hint = f" (found {', '.join(map(repr, unknown[:5]))})" if unknown else ""
+        raise InputError([Problem(file, "case", f"expected one or more [[case]] tables{hint}")])
+    spec = _structure_file(data, file)
+    if not spec.case:
+        raise InputError([Problem(file, "case", "expected one or more [[case]] tables")])
+    checker = _Checker(file, rulebook)
+    cases = [case for index, item in enumerate(spec.case) if (case := checker.case(item, index)) is not None]
+    if checker.problems:
+        raise InputError(checker.problems)
     return cases
-
-
-def _is_date(value: Any) -> bool:
-    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
-
-
-def _obligations(problems: list[Problem], file: str, where: str, raw: Any) -> list[ExpectedObligation]:
-    from ._duties import DUTIES
-    from ._report import OBLIGATION_STATUSES
-
-    out: list[ExpectedObligation] = []
-    if not isinstance(raw, list):
-        problems.append(Problem(file, where, "expected a list of { duty = ..., due = ..., status = ... }"))
-        return out
-    for j, item in enumerate(raw):
-        owhere = f"{where}[{j}]"
-        if not isinstance(item, Mapping):
-            problems.append(Problem(file, owhere, "expected { duty = ..., due = ..., status = ... }"))
-            continue
-        _check_keys(problems, file, owhere, item, _OBLIGATION_KEYS)
-        ok = True
-        if item.get("duty") not in DUTIES:
-            problems.append(Problem(file, f"{owhere}.duty", f"expected one of {', '.join(DUTIES)}, got {item.get('duty')!r}"))
-            ok = False
-        if item.get("status") is not None and item["status"] not in OBLIGATION_STATUSES:
-            problems.append(Problem(file, f"{owhere}.status", f"expected one of {', '.join(OBLIGATION_STATUSES)}, got {item['status']!r}"))
-            ok = False
-        for key in ("due", "met_on"):
-            if item.get(key) is not None and not _is_date(item[key]):
-                problems.append(Problem(file, f"{owhere}.{key}", f"expected a date (YYYY-MM-DD), got {item[key]!r}"))
-                ok = False
-        if ok:
-            out.append(ExpectedObligation(item["duty"], item.get("due"), item.get("status"), item.get("met_on")))
-    return out
-
-
-def _portfolio(problems: list[Problem], file: str, where: str, raw: Any) -> list[Partnership]:
-    out: list[Partnership] = []
-    if not isinstance(raw, list):
-        problems.append(Problem(file, where, "expected a list of document paths relative to the case file"))
-        return out
-    for j, item in enumerate(raw):
-        if not isinstance(item, str):
-            problems.append(Problem(file, f"{where}[{j}]", "expected a document path relative to the case file"))
-            continue
-        path = Path(file).parent / item
-        try:
-            out.append(structure(read_document(path), f"{file} ({where}[{j}]: {item})"))
-        except InputError as exc:
-            problems += list(exc.problems)
-    return out
-
-
-def _partnership(problems: list[Problem], file: str, where: str, raw: Mapping[str, Any]) -> Partnership | None:
-    has_doc, has_inline = "document" in raw, "partnership" in raw
-    if has_doc == has_inline:
-        problems.append(Problem(file, where, "expected either 'document' (a path) or [case.partnership], not both or neither"))
-        return None
-    if has_doc:
-        document = raw["document"]
-        if not isinstance(document, str):
-            problems.append(Problem(file, f"{where}.document", "expected a path relative to the case file"))
-            return None
-        doc_path = Path(file).parent / document
-        try:
-            data = read_document(doc_path)
-        except InputError as exc:
-            problems += [Problem(file, f"{where}.document", str(p)) for p in exc.problems]
-            return None
-        source = f"{file} ({where}: {document})"
-    else:
-        data = raw["partnership"]
-        if not isinstance(data, Mapping):
-            problems.append(Problem(file, f"{where}.partnership", "expected a table"))
-            return None
-        source = f"{file} ({where}.partnership)"
-    remove = raw.get("remove", [])
-    if not isinstance(remove, list) or not all(isinstance(r, str) for r in remove):
-        problems.append(Problem(file, f"{where}.remove", "expected a list of field paths"))
-        return None
-    try:
-        data = remove_paths(data, remove)
-    except ValueError as exc:
-        problems.append(Problem(file, f"{where}.remove", str(exc)))
-        return None
-    overrides = raw.get("overrides", {})
-    if not isinstance(overrides, Mapping):
-        problems.append(Problem(file, f"{where}.overrides", "expected a table of 'field.path' = value"))
-        return None
-    try:
-        data = apply_overrides(data, overrides)
-    except ValueError as exc:
-        problems.append(Problem(file, f"{where}.overrides", str(exc)))
-        return None
-    try:
-        return structure(data, source)
-    except InputError as exc:
-        problems += list(exc.problems)
-        return None
 
 
 def run_case(case: Case, rules: RuleBook | None = None) -> CaseResult:

@@ -7,16 +7,22 @@ Exit codes (every command):
   ``cases``: a case failed;
 * 2 — bad input: a missing or unreadable file, an invalid document (every problem listed with
   file and field path), an unreadable date, an unknown interpretation, a wrong option;
-* 3 — the rule files or the rule engine failed.
+* 3 — the rule files or the rule engine failed;
+* 4 — the output could not be written (standard output closed, a full disk, a broken pipe, or
+  an output encoding that cannot hold a character of the report);
+* 130 — interrupted (Ctrl-C).
 
-Errors go to stderr, without a traceback.
+Errors go to stderr, one message without a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import io
 import json
+import os
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -34,7 +40,7 @@ from ._rules import KINDS, default_rules
 
 __all__ = ["JSON_SCHEMA_VERSION", "main"]
 
-EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL, EXIT_OUTPUT, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
 
 #: The version of the JSON that ``assess`` and ``portfolio`` print (docs/cli.md). It changes
 #: when a field is removed or changes meaning; new fields may be added within a version.
@@ -72,7 +78,8 @@ def _parser() -> argparse.ArgumentParser:
         prog="kipolicy",
         description="Assess partnerships against Karolinska Institutet's policy for strategic partnerships "
         "(Dnr 1-1005/2022), browse its rules and text, and run test cases.",
-        epilog="exit codes: 0 ok, 1 findings at --fail-on or a failed case, 2 bad input, 3 rule or engine failure\n"
+        epilog="exit codes: 0 ok, 1 findings at --fail-on or a failed case, 2 bad input, 3 rule or engine failure,\n"
+        "4 output could not be written, 130 interrupted\n"
         "run 'kipolicy COMMAND --help' for each command's options and examples",
         formatter_class=_Formatter,
     )
@@ -152,7 +159,7 @@ def _parser() -> argparse.ArgumentParser:
 def _as_of(value: str | None, err: TextIO) -> dt.date:
     if value is None:
         today = dt.date.today()
-        print(f"kipolicy: --as-of not given: assessed as of today, {today.isoformat()}", file=err)
+        _write_error(f"kipolicy: --as-of not given: assessed as of today, {today.isoformat()}", err)
         return today
     return coerce_date(value, "--as-of")
 
@@ -379,9 +386,13 @@ def _cases(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         from ._trace import coverage
 
         out.write(coverage(ran).to_text())
-    out.write(f"{passed} passed, {failed} failed\n")
     if problems:
+        # Not the usual summary: with files unread, "N passed, 0 failed" would look like success.
+        unread = len({p.file for p in problems})
+        out.write(f"{passed} passed, {failed} failed, and {unread} case file{'s' if unread != 1 else ''} "
+                  "could not be read (listed on stderr): not a successful run\n")
         raise InputError(problems)
+    out.write(f"{passed} passed, {failed} failed\n")
     return EXIT_FINDINGS if failed else EXIT_OK
 
 
@@ -411,23 +422,79 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
 
 
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: TextIO | None = None) -> int:
-    """Run the command line; returns the exit code."""
-    out = out or sys.stdout
-    err = err or sys.stderr
+    """Run the command line; returns the exit code.
+
+    A command writes its output into a buffer; the buffer is written to ``out`` once, so a
+    failure to write (a closed stream, a full disk, an encoding that cannot hold a name) is
+    one message and exit code 4, never a traceback or the code for findings.
+    """
+    out = out if out is not None else sys.stdout
+    err = err if err is not None else sys.stderr
     args = _parser().parse_args(argv)
+    buffer = io.StringIO()
+    message: str | None = None
     try:
-        return _COMMANDS[args.command](args, out, err)
+        code = _COMMANDS[args.command](args, buffer, err)
     except (InputError, UnknownIdError) as exc:
-        print(f"kipolicy: {exc}", file=err)
-        return EXIT_INPUT
+        code, message = EXIT_INPUT, f"kipolicy: {exc}"
     except (RuleFileError, EngineError) as exc:
-        print(f"kipolicy: {exc}", file=err)
-        return EXIT_INTERNAL
+        code, message = EXIT_INTERNAL, f"kipolicy: {exc}"
     except KipolicyError as exc:  # pragma: no cover - every error has a class above
-        print(f"kipolicy: {exc}", file=err)
-        return EXIT_INTERNAL
-    except BrokenPipeError:  # pragma: no cover - e.g. piped into head
-        return EXIT_OK
+        code, message = EXIT_INTERNAL, f"kipolicy: {exc}"
+    except KeyboardInterrupt:
+        code, message = EXIT_INTERRUPTED, "kipolicy: interrupted"
+    written = _write_output(buffer.getvalue(), out)
+    if message is not None:
+        _write_error(message, err)
+    if written is not None:
+        _write_error(f"kipolicy: cannot write the output: {written}", err)
+        return EXIT_OUTPUT
+    return code
+
+
+def _write_output(text: str, out: TextIO | None) -> str | None:
+    """Write ``text`` to ``out``; what went wrong, or None."""
+    if not text:
+        return None
+    if out is None:
+        return "standard output is closed"
+    try:
+        out.write(text)
+        out.flush()
+    except UnicodeEncodeError as exc:
+        bad = exc.object[exc.start]
+        return (
+            f"the output encoding ({getattr(out, 'encoding', None) or exc.encoding}) cannot hold "
+            f"the character U+{ord(bad):04X}; use a UTF-8 output (PYTHONIOENCODING=utf-8) or write to a file"
+        )
+    except BrokenPipeError:
+        _silence_stdout()
+        return "the pipe was closed by the reader"
+    except (OSError, ValueError) as exc:  # ValueError: a closed file
+        return getattr(exc, "strerror", None) or str(exc)
+    return None
+
+
+def _silence_stdout() -> None:
+    """After a broken pipe, point stdout at devnull so the interpreter's final flush is quiet."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # pragma: no cover - no real stdout
+        pass
+
+
+def _write_error(message: str, err: TextIO | None) -> None:
+    if err is None:
+        return
+    try:
+        err.write(message + "\n")
+        err.flush()
+    except UnicodeEncodeError:
+        with contextlib.suppress(OSError, ValueError):
+            err.write(message.encode("ascii", "backslashreplace").decode("ascii") + "\n")
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

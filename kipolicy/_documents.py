@@ -123,7 +123,8 @@ def _note(exc: BaseException, note: str) -> BaseException:
     return exc
 
 
-def _make_converter() -> cattrs.Converter:
+def make_converter() -> cattrs.Converter:
+    """A new strict converter (documents use :data:`converter`; case files add their own hooks)."""
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     for kind, label in ((str, "text"), (int, "a whole number"), (float, "a number"), (bool, "true or false")):
         conv.register_structure_hook(kind, _strict(kind, label))
@@ -233,7 +234,7 @@ def _make_converter() -> cattrs.Converter:
 
 
 #: The converter that turns documents into the fact model and back.
-converter = _make_converter()
+converter = make_converter()
 
 
 # -- problems -------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ import attrs
 
 from ._calendar import from_day
 from ._errors import UnknownIdError
+from ._escape import plain
 from ._facts import field_path
 from ._interpretations import INTERPRETATIONS
 from ._policy import policy
@@ -102,7 +103,7 @@ def explain_finding(finding: Finding, lang: str = "en") -> str:
     lines.append(f"{words['because']}:")
     for evidence in finding.because:
         lines += _evidence_lines(evidence, lang, 1)
-    return "\n".join(lines) + "\n"
+    return plain("\n".join(lines) + "\n")
 
 
 def explain(report: Report, target: str | Finding, lang: str = "en") -> str:
@@ -476,5 +477,5 @@ def why_not(report: Report, rule_id: str) -> WhyNot:
         if gate != "halted":
             for alternative in alternatives:
                 lines += _alternative_lines(alternative, lang, several)
-        texts[lang] = "\n".join(lines) + "\n"
+        texts[lang] = plain("\n".join(lines) + "\n")
     return WhyNot(rule_id, fired, holds_any, gate, halted_by, alternatives, texts)

@@ -22,6 +22,7 @@ from ._documents import load_partnership
 from ._engine import compile_rules
 from ._errors import InputError, Problem
 from ._facts import make_facts, portfolio_facts
+from ._escape import plain
 from ._interpretations import Interpretations
 from ._model import Partnership
 from ._peers import PortfolioIndex
@@ -127,7 +128,7 @@ class PortfolioReport:
             lines += ["", "== Calendar ==" if en else "== Kalender =="]
             ordered = sorted(self.calendar, key=lambda o: (o.status != "overdue", obligation_key(o)))
             lines += [_obligation_line(o, lang, with_partnership=True) for o in ordered]
-        return "\n".join(lines) + "\n"
+        return plain("\n".join(lines) + "\n")
 
 
 def _assess_one(

@@ -11,6 +11,7 @@ import html
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ._escape import md, plain
 from ._policy import policy
 from ._report import Finding, Obligation, Report, _STATUS_WORDS, obligation_key
 
@@ -122,8 +123,15 @@ def _status(report: Report, lang: str) -> tuple[str, str, str]:
     scope = t["in"] if report.in_scope else t["out"]
     strategic = t["strategic"][report.is_strategic]
     changed = report.interpretations.changed()
-    readings = ", ".join(f"{k} = {v}" for k, v in changed.items()) or t["defaults"]
+    readings = ", ".join(f"{k} = {_value(v)}" for k, v in changed.items()) or t["defaults"]
     return scope, strategic, readings
+
+
+def _value(value: Any) -> str:
+    """An interpretation's value as a report shows it (a list of names joined)."""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(map(str, value))
+    return str(value)
 
 
 def _sections(findings: Iterable[Finding]) -> list[tuple[str, list[Finding]]]:
@@ -152,11 +160,11 @@ def _finding_markdown(finding: Finding, lang: str, level: str = "###") -> list[s
     t = _T[lang]
     due = f" ({t['due']} {finding.due})" if finding.due else ""
     lines = [
-        f"{level} `{finding.kind}` {finding.rule_id}{due} — {finding.subject}",
+        f"{level} `{finding.kind}` {finding.rule_id}{due} — {md(finding.subject)}",
         "",
-        finding.message(lang),
+        md(finding.message(lang)),
         "",
-        f"*{t['remedy']}:* {finding.remedy(lang)}",
+        f"*{t['remedy']}:* {md(finding.remedy(lang))}",
         "",
     ]
     for citation in finding.citations:
@@ -193,6 +201,7 @@ def _calendar_markdown(obligations: Sequence[Obligation], lang: str, *, with_par
     status = head.index(_T[lang]["status"])
     lines = [f"## {_T[lang]['calendar']}", "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for obligation, cells in rows:
+        cells = [md(cell) for cell in cells]
         if obligation.status == "overdue":
             cells[status] = f"**{cells[status]}**"
         lines.append("| " + " | ".join(cells) + " |")
@@ -208,11 +217,11 @@ def report_markdown(report: Report, lang: str) -> str:
     t = _T[lang]
     scope, strategic, readings = _status(report, lang)
     lines = [
-        f"# {report.partnership_name} ({report.partnership_id})",
+        f"# {md(report.partnership_name)} ({md(report.partnership_id)})",
         "",
         f"- {t['as_of']} {report.as_of}",
         f"- {t['scope']}: {scope}; {t['definition'].lower()}: {strategic}",
-        f"- {t['interpretations']}: {readings}",
+        f"- {t['interpretations']}: {md(readings)}",
         f"- {t['findings']}: {_counts(report.counts(), lang)}",
         "",
     ]
@@ -232,7 +241,7 @@ def portfolio_markdown(portfolio: PortfolioReport, lang: str) -> str:
     lines += [f"## {t['partnerships']}", "", f"| {t['partnership']} | {t['scope']} | {t['definition']} | {t['findings']} |", "|---|---|---|---|"]
     for report in portfolio.reports:
         scope, strategic, _ = _status(report, lang)
-        lines.append(f"| {report.partnership_name} (`{report.partnership_id}`) | {scope} | {strategic} | {_counts(report.counts(), lang)} |")
+        lines.append(f"| {md(report.partnership_name)} ({md(report.partnership_id)}) | {scope} | {strategic} | {_counts(report.counts(), lang)} |")
     lines.append("")
     lines += _calendar_markdown(portfolio.calendar, lang, with_partnership=True)
     return "\n".join(lines)
@@ -254,8 +263,8 @@ def _diff_markdown_body(diff: ReportDiff, lang: str) -> list[str]:
         lines += [f"### {t['changed']}", ""]
         for change in diff.changed:
             lines.append(
-                f"- {change.after.rule_id} — {change.after.subject}: "
-                + "; ".join(_change_part(change, what, lang) for what in change.what)
+                f"- {change.after.rule_id} — {md(change.after.subject)}: "
+                + "; ".join(_change_part(change, what, lang, md) for what in change.what)
             )
         lines.append("")
     if diff.empty:
@@ -263,17 +272,17 @@ def _diff_markdown_body(diff: ReportDiff, lang: str) -> list[str]:
     return lines
 
 
-def _change_part(change: Any, what: str, lang: str) -> str:
+def _change_part(change: Any, what: str, lang: str, escape: Any = str) -> str:
     if what == "kind":
         return f"{change.before.kind} → {change.after.kind}"
     if what == "due":
         return f"{_T[lang]['due']} {change.before.due} → {change.after.due}"
-    return f"“{change.before.message(lang)}” → “{change.after.message(lang)}”"
+    return f"“{escape(change.before.message(lang))}” → “{escape(change.after.message(lang))}”"
 
 
 def diff_markdown(diff: ReportDiff, lang: str) -> str:
     t = _T[lang]
-    lines = [f"# {t['diff_title']}: {diff.after.partnership_name}", ""]
+    lines = [f"# {t['diff_title']}: {md(diff.after.partnership_name)}", ""]
     lines += _diff_markdown_body(diff, lang)
     return "\n".join(lines)
 
@@ -281,13 +290,13 @@ def diff_markdown(diff: ReportDiff, lang: str) -> str:
 def comparison_markdown(comparison: InterpretationComparison, lang: str) -> str:
     t = _T[lang]
     base = comparison.baseline
-    lines = [f"# {t['compare']}: {base.partnership_name}", "", f"{t['as_of']} {base.as_of}.", ""]
+    lines = [f"# {t['compare']}: {md(base.partnership_name)}", "", f"{t['as_of']} {base.as_of}.", ""]
     lines += [f"| {t['reading']} | {t['rules']} |", "|---|---|"]
     for reading in comparison.readings:
-        lines.append(f"| {reading.label} | {', '.join(f'`{r}`' for r in reading.diff.rule_ids()) or t['none']} |")
+        lines.append(f"| {md(reading.label)} | {', '.join(f'`{r}`' for r in reading.diff.rule_ids()) or t['none']} |")
     lines.append("")
     for reading in comparison.readings:
-        lines += [f"## {t['reading']}: {reading.label}", ""]
+        lines += [f"## {t['reading']}: {md(reading.label)}", ""]
         lines += _diff_markdown_body(reading.diff, lang)
     return "\n".join(lines)
 
@@ -317,7 +326,7 @@ def diff_text(diff: ReportDiff, lang: str) -> str:
     t = _T[lang]
     lines = [f"{t['diff_title']}: {diff.after.partnership_name} ({t['before']} → {t['after']})"]
     lines += _diff_text_body(diff, lang)
-    return "\n".join(lines) + "\n"
+    return plain("\n".join(lines) + "\n")
 
 
 def comparison_text(comparison: InterpretationComparison, lang: str) -> str:
@@ -327,7 +336,7 @@ def comparison_text(comparison: InterpretationComparison, lang: str) -> str:
     for reading in comparison.readings:
         lines += ["", f"{t['reading']}: {reading.label}"]
         lines += _diff_text_body(reading.diff, lang, "  ")
-    return "\n".join(lines) + "\n"
+    return plain("\n".join(lines) + "\n")
 
 
 # -- HTML ---------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from typing import Any
 
 import attrs
 
+from ._escape import plain
 from ._interpretations import Interpretations
 from ._policy import policy
 from ._rules import KINDS
@@ -464,7 +465,7 @@ class Report:
         if changed:
             lines.append(
                 ("Interpretations: " if en else "Tolkningar: ")
-                + ", ".join(f"{k} = {v}" for k, v in changed.items())
+                + ", ".join(f"{k} = {', '.join(v) if isinstance(v, tuple) else v}" for k, v in changed.items())
             )
         counts = ", ".join(f"{n} {k}" for k, n in self.counts().items() if n)
         lines.append(("Findings: " if en else "Iakttagelser: ") + (counts or ("none" if en else "inga")))
@@ -484,7 +485,7 @@ class Report:
             lines += [_obligation_line(o, lang) for o in self.obligations]
         binding = pol.unit(pol.document.binding_note_unit)
         lines += ["", f"{binding.id}: {binding.text(lang)}"]
-        return "\n".join(lines) + "\n"
+        return plain("\n".join(lines) + "\n")
 
 
 _STATUS_WORDS = {
