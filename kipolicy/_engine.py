@@ -35,9 +35,9 @@ from typing import Any
 
 import attrs
 
-from ._errors import EngineError
+from ._errors import EngineError, Problem, RuleFileError
 from ._limits import MAX_NUMBER
-from ._rules import STAGES, Clause, Condition, Ref, Rule, RuleBook, stratify
+from ._rules import STAGES, Clause, Condition, Ref, Rule, RuleBook, set_compile_check, stratify
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -245,7 +245,13 @@ class Program:
         self._ended = False
         self._leaked = 0
         self._handle: list[int] = []  # the live ruleset's handle, shared with the finaliser
-        self._register()
+        try:
+            self._register()
+        except EngineError:
+            problems = _culprits(self._action_rule, definition)
+            if problems:
+                raise RuleFileError(problems) from None
+            raise
         weakref.finalize(self, _delete_rulesets, self._handle)
 
     @property
@@ -435,19 +441,23 @@ class Program:
     def _end_session(self, sid: str) -> None:
         """Delete a session the engine created; count it as leaked if that is not safe."""
         self._ended = False
+        deleted = False
         try:
-            state = self._assert(sid, [{"type": "end_of_assessment", "fid": "end"}])
-            self._drain(state)
-        except EngineError:
-            pass
-        self._collected.clear()
-        self._errors.clear()
-        if self._ended:
-            self._ruleset.delete_state(sid)
-        else:
-            # Deleting a session in which no action ran crashes the engine: the session is
-            # left, counted, and dropped with the ruleset when too many are left.
-            self._leaked += 1
+            try:
+                state = self._assert(sid, [{"type": "end_of_assessment", "fid": "end"}])
+                self._drain(state)
+            except EngineError:
+                pass
+            if self._ended:
+                self._ruleset.delete_state(sid)
+                deleted = True
+        finally:
+            self._collected.clear()
+            self._errors.clear()
+            if not deleted:
+                # Deleting a session in which no action ran crashes the engine: the session
+                # is left, counted, and dropped with the ruleset when too many are left.
+                self._leaked += 1
 
 
 def _guard(fact: Mapping[str, Any]) -> None:
@@ -467,6 +477,26 @@ def _guard(fact: Mapping[str, Any]) -> None:
                 raise EngineError([f"{fact.get('type')}.{key}: the number {value!r} cannot be given to the engine"])
         elif kind is not bool and value is not None:
             raise EngineError([f"{fact.get('type')}.{key}: a {kind.__name__} cannot be given to the engine"])
+
+
+def _culprits(action_rule: Mapping[str, tuple[Rule, int]], definition: Mapping[str, Any]) -> list[Problem]:
+    """The rules the engine refuses to compile, each tried alone."""
+    by_rule: dict[str, tuple[Rule, dict[str, Any]]] = {}
+    for name, (rule, _index) in action_rule.items():
+        by_rule.setdefault(rule.id, (rule, {}))[1][name] = definition[name]
+    problems = []
+    for rule, entries in by_rule.values():
+        name = f"kipolicy-check{next(_RULESET_NUMBERS)}"
+        handles: list[int] = []
+        try:
+            host = _Host()
+            host.register_rulesets({name: copy.deepcopy(entries)})
+            handles.append(host.get_ruleset(name)._handle)  # noqa: SLF001
+        except Exception as exc:  # noqa: BLE001 - the engine's own errors are untyped
+            problems.append(Problem(rule.file, f"rule {rule.id}", f"the rule engine cannot compile it ({exc})"))
+        finally:
+            _delete_rulesets(handles)
+    return problems
 
 
 def _delete_rulesets(handles: list[int]) -> None:
@@ -525,3 +555,5 @@ def compile_rules(rules: RuleBook) -> Program:
 # Keyed weakly by the rule book: a program lives exactly as long as its book.
 _PROGRAMS: weakref.WeakKeyDictionary[RuleBook, Program] = weakref.WeakKeyDictionary()
 _PROGRAMS_LOCK = threading.Lock()
+
+set_compile_check(compile_rules)

@@ -144,10 +144,10 @@ def _assess_one(
 _WORKER: dict[str, Any] = {}
 
 
-def _worker_start(partnerships: list[Partnership], day: dt.date, interp: Interpretations, rules_dir: str | None) -> None:
-    from ._rules import load_rules
-
-    rulebook = load_rules(rules_dir) if rules_dir is not None else default_rules()
+def _worker_start(partnerships: list[Partnership], day: dt.date, interp: Interpretations, rulebook: RuleBook | None) -> None:
+    # The rule book itself comes from the parent (pickled), never re-read from its directory:
+    # rule files edited or removed since the parent loaded them change nothing.
+    rulebook = rulebook if rulebook is not None else default_rules()
     _WORKER.update(
         partnerships=partnerships, day=day, interp=interp, rulebook=rulebook,
         program=compile_rules(rulebook), index=PortfolioIndex(partnerships, day),
@@ -170,7 +170,7 @@ def _in_processes(
     import concurrent.futures
     import multiprocessing
 
-    rules_dir = None if rulebook is default_rules() else rulebook.source
+    sent = None if rulebook is default_rules() else rulebook
     size = max(1, len(partnerships) // (workers * 4))
     chunks = [range(i, min(i + size, len(partnerships))) for i in range(0, len(partnerships), size)]
     # spawn: a fresh interpreter per worker, with its own engine (forking a process that holds
@@ -178,7 +178,7 @@ def _in_processes(
     context = multiprocessing.get_context("spawn")
     with concurrent.futures.ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=_worker_start,
-        initargs=(partnerships, day, interp, rules_dir),
+        initargs=(partnerships, day, interp, sent),
     ) as pool:
         results = list(pool.map(_worker_assess, chunks))
     return [attrs.evolve(r, rules=rulebook) for chunk in results for r in chunk]

@@ -36,7 +36,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -46,6 +46,7 @@ import attrs
 from ._errors import Problem, RuleFileError, UnknownIdError, did_you_mean
 from ._facts import FACT_TYPES, FactType, Field
 from ._interpretations import INTERPRETATIONS
+from ._limits import number_problem, text_problem
 from ._policy import Policy, policy
 
 __all__ = [
@@ -72,6 +73,18 @@ STAGES: tuple[str, ...] = ("in-force", "scope", "definition", "policy")
 OPERATORS = ("==", "!=", "<", "<=", ">", ">=")
 FIELD_TYPES = ("text", "int", "number", "bool", "date")
 LANGS = ("sv", "en")
+
+#: Aliases the engine adapter uses in every compiled rule; a rule may not name a fact so.
+RESERVED_ALIASES = frozenset({"phase_marker", "retroactivity_gate", "end"})
+#: An alternative's ``any`` clauses multiply into separate engine rules (one per combination):
+#: at most this many per alternative (3 conditions of 10 clauses each would be 1,000).
+MAX_EXPANSION = 32
+#: Conditions of one engine rule (its facts, negations, the phase marker and the retroactivity
+#: gate), and clauses of one condition: durable-rules takes at most 32 expressions in a row.
+MAX_CONDITIONS = 28
+MAX_CLAUSES = 28
+#: Engine rules of a whole rule book: durable-rules fails from about 480 (error 303).
+MAX_ENGINE_RULES = 400
 
 _NAME = r"[a-z_][a-z0-9_]*"
 _CLAUSE = re.compile(
@@ -395,12 +408,22 @@ def _type_of_literal(value: Any) -> str:
         return "int"
     if isinstance(value, float):
         return "number"
-    return "text"
+    if isinstance(value, str):
+        return "text"
+    return type(value).__name__
 
 
 def _compatible(field: Field, value: Any) -> str | None:
     """What is wrong with comparing ``field`` to the literal ``value``, or None."""
     kind = _type_of_literal(value)
+    if kind in ("int", "number"):
+        wrong = number_problem(value)
+        if wrong:
+            return wrong
+    elif isinstance(value, str):
+        wrong = text_problem(value, 1000)
+        if wrong:
+            return wrong
     if field.is_choice:
         if kind != "text" or value not in field.type:
             return f"expected one of {', '.join(map(repr, field.type))}, got {value!r}{did_you_mean(str(value), field.type)}"
@@ -698,6 +721,10 @@ class _Loader:
                     c.add(file, cwhere, f"as: expected a lower_snake_case alias, got {alias!r}")
                     ok = False
                     continue
+                if alias in RESERVED_ALIASES:
+                    c.add(file, cwhere, f"as: {alias!r} is reserved for kipolicy's own use; choose another alias")
+                    ok = False
+                    continue
                 if alias in bound:
                     c.add(file, cwhere, f"as: alias {alias!r} is already used in this rule; give one an 'as'")
                     ok = False
@@ -732,10 +759,34 @@ class _Loader:
                     ok = False
                 bound[alias] = fact_type
             out.append(Condition(fact_type, alias, tuple(clauses["where"]), tuple(clauses["any"]), negated))
-        if not bound:
+        if not bound and ok:
             c.add(file, where, "when: expected at least one 'fact' condition (a rule with only 'no' conditions never fires)")
             ok = False
+        if ok and not self.within_engine_limits(file, where, out):
+            ok = False
         return out if ok else None
+
+    def within_engine_limits(self, file: str, where: str, conditions: Sequence[Condition]) -> bool:
+        """Whether the engine can compile these conditions (see MAX_EXPANSION and friends)."""
+        c = self.c
+        ok = True
+        for i, cond in enumerate(conditions):
+            if len(cond.where) + (1 if cond.any else 0) > MAX_CLAUSES:
+                c.add(file, f"{where}: when[{i}]", f"expected at most {MAX_CLAUSES} clauses in one condition, got {len(cond.where) + len(cond.any)}")
+                ok = False
+        expansion = engine_rules_of(conditions)
+        if expansion > MAX_EXPANSION:
+            c.add(
+                file, f"{where}: when",
+                f"the 'any' clauses combine into {expansion:,} engine rules; at most {MAX_EXPANSION} "
+                "(split the rule, or use 'either')",
+            )
+            return False
+        width = sum(len(cd.any) if cd.negated and cd.any else 1 for cd in conditions) + 2
+        if width > MAX_CONDITIONS:
+            c.add(file, f"{where}: when", f"expected at most {MAX_CONDITIONS - 2} conditions (each 'any' of a 'no' condition counts once per clause), got {width - 2}")
+            ok = False
+        return ok
 
     def check_clause(
         self, file: str, where: str, clause: Clause, fact_type: str,
@@ -957,6 +1008,15 @@ def stratify(rules: Sequence[Rule]) -> dict[str, int]:
     )
 
 
+def engine_rules_of(conditions: Sequence[Condition]) -> int:
+    """How many engine rules one alternative compiles into (its ``any`` clauses multiply)."""
+    count = 1
+    for condition in conditions:
+        if not condition.negated and condition.any:
+            count *= len(condition.any)
+    return count
+
+
 def _rule_files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.iterdir() if p.suffix == ".toml" and p.is_file())
 
@@ -1021,11 +1081,28 @@ def load_rules(directory: str | os.PathLike[str] | None = None, *, policy_: Poli
             declared = loader.fact_types[fact_type]
             if declared.derived and not any(fact_type in r.derivable() for r in rules):
                 c.add(rule.file, f"rule {rule.id}", f"uses fact type {fact_type!r}, which no rule derives")
+    total = sum(engine_rules_of(a.conditions) for r in rules for a in r.alternatives)
+    if total > MAX_ENGINE_RULES:
+        c.add(str(root), "", f"the rules compile into {total:,} engine rules; the engine takes at most {MAX_ENGINE_RULES}")
     if c.problems:
         raise RuleFileError(c.problems)
     rules.sort(key=lambda r: pol.section_position(r.section))
     stratify(rules)  # refuses a cycle through "no" conditions here, not at the first assess
-    return RuleBook(rules, loader.fact_types, str(root))
+    book = RuleBook(rules, loader.fact_types, str(root))
+    if _compile_check is not None:
+        _compile_check(book)  # what the engine cannot compile is refused here, by rule
+    return book
+
+
+# The engine adapter registers how a rule book is compiled (it imports this module, so this
+# module cannot import it): load_rules then refuses a book the engine would refuse.
+_compile_check: Callable[[RuleBook], object] | None = None
+
+
+def set_compile_check(check: Callable[[RuleBook], object]) -> None:
+    """Have :func:`load_rules` compile every book it loads with ``check`` (the engine's)."""
+    global _compile_check
+    _compile_check = check
 
 
 def bundled_rules_dir() -> Path:
