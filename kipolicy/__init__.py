@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import sys as _sys
 
-if not ((3, 11) <= _sys.version_info[:2] <= (3, 12)):  # pragma: no cover - checked on import
+if _sys.version_info[:2] < (3, 11):  # pragma: no cover - pip refuses older versions
     raise ImportError(
-        "kipolicy supports Python 3.11 and 3.12 only (this is Python "
-        f"{_sys.version_info.major}.{_sys.version_info.minor}): its rule engine, durable-rules "
-        "2.0.28, fails to import on Python 3.13 and later (undefined symbol PyEval_CallObject)."
+        "kipolicy needs Python 3.11 or later (this is Python "
+        f"{_sys.version_info.major}.{_sys.version_info.minor}): it reads TOML with tomllib."
     )
 
 from importlib.metadata import PackageNotFoundError as _NotFound

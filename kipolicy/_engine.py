@@ -26,7 +26,9 @@ import copy
 import itertools
 import json
 import math
+import os
 import signal
+import sys
 import threading
 import warnings
 import weakref
@@ -39,10 +41,35 @@ from ._errors import EngineError, Problem, RuleFileError
 from ._limits import MAX_NUMBER
 from ._rules import STAGES, Clause, Condition, Ref, Rule, RuleBook, set_compile_check, stratify
 
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")
-    import durable_rules_engine as _native
-    from durable import engine as _durable
+def _load_engine() -> tuple[Any, Any]:
+    """Import durable-rules' C extension and its Python host.
+
+    The extension references ``PyEval_CallObject``, which Python 3.13 removed, but calls it
+    only from storage and idle-state callbacks kipolicy never sets. With lazy symbol binding
+    the reference is resolved only if it is called (never), so the extension loads and runs on
+    3.13 too; the interpreter's flags are restored at once. Where it still cannot load, one
+    clear line says so.
+    """
+    flags = sys.getdlopenflags() if hasattr(sys, "getdlopenflags") else None
+    try:
+        if flags is not None and hasattr(os, "RTLD_LAZY"):
+            sys.setdlopenflags((flags & ~getattr(os, "RTLD_NOW", 0)) | os.RTLD_LAZY)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            import durable_rules_engine as native
+            from durable import engine as durable
+    except ImportError as exc:
+        raise ImportError(
+            f"kipolicy cannot load its rule engine, durable-rules 2.0.28, on Python "
+            f"{sys.version_info.major}.{sys.version_info.minor}: {exc}"
+        ) from exc
+    finally:
+        if flags is not None:
+            sys.setdlopenflags(flags)
+    return native, durable
+
+
+_native, _durable = _load_engine()
 
 __all__ = ["Firing", "Program", "compile_rules", "LEAKED_SESSION_LIMIT"]
 
