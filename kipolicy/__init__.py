@@ -21,8 +21,6 @@ if _sys.version_info[:2] < (3, 11):  # pragma: no cover - pip refuses older vers
         f"{_sys.version_info.major}.{_sys.version_info.minor}): it reads TOML with tomllib."
     )
 
-from importlib.metadata import PackageNotFoundError as _NotFound
-from importlib.metadata import version as _version
 
 from ._assess import assess
 from ._documents import load_partnership, to_document, variant
@@ -84,10 +82,15 @@ from ._portfolio import PortfolioReport, assess_portfolio
 from ._report import Citation, Evidence, Finding, Obligation, Report, Subject
 from ._rules import KINDS, Rule, RuleBook, load_rules
 
-try:
-    __version__ = _version("kipolicy")
-except _NotFound:  # pragma: no cover - running from a source tree that was never installed
-    __version__ = "0+unknown"
+
+
+def __getattr__(name: str) -> str:
+    # The version is read from the package metadata only when asked for (it is slow to read).
+    if name == "__version__":
+        from ._version import version
+
+        return version()
+    raise AttributeError(f"module 'kipolicy' has no attribute {name!r}")
 
 
 def rules() -> RuleBook:

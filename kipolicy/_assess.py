@@ -22,6 +22,8 @@ from ._peers import PortfolioIndex
 from ._interpretations import Interpretations
 from ._model import Partnership
 from ._policy import policy
+from ._provenance import ENGINE, Provenance, document_fingerprint
+from ._version import version
 from ._report import (
     Citation,
     Evidence,
@@ -32,7 +34,7 @@ from ._report import (
     sorted_findings,
     value_label,
 )
-from ._rules import _PLACEHOLDER, STAGES, Ref, Rule, RuleBook, default_rules
+from ._rules import _PLACEHOLDER, STAGES, Ref, Rule, RuleBook, bundled_rules_dir, default_rules
 
 __all__ = ["assess", "coerce_date"]
 
@@ -205,7 +207,35 @@ def assess(
     pol = policy()
     index = _index(portfolio, day)
     made = make_facts(subject_partnership, day, interp, pol.document.in_force_from, index)
-    return _run(program, rulebook, made.facts, made.duties, subject_partnership, day, interp)
+    return _run(
+        program, rulebook, made.facts, made.duties, subject_partnership, day, interp,
+        provenance=provenance_of(rulebook, subject_partnership, day, interp, index),
+    )
+
+
+def rules_source(rulebook: RuleBook) -> str:
+    """Where a rule book came from: ``bundled`` for kipolicy's own rules, else its directory."""
+    if rulebook is default_rules() or os.path.realpath(rulebook.source) == os.path.realpath(bundled_rules_dir()):
+        return "bundled"
+    return rulebook.source
+
+
+def provenance_of(
+    rulebook: RuleBook, partnership: Partnership, day: dt.date, interp: Interpretations,
+    index: PortfolioIndex | None,
+) -> Provenance:
+    """The provenance of a report on ``partnership``."""
+    return Provenance(
+        kipolicy_version=version(),
+        engine=ENGINE,
+        rules_fingerprint=rulebook.fingerprint,
+        rules_source=rules_source(rulebook),
+        policy_fingerprint=policy().fingerprint,
+        as_of=day,
+        interpretations=interp.to_dict(),
+        document_fingerprint=document_fingerprint(partnership),
+        portfolio_fingerprint=index.fingerprint if index is not None else None,
+    )
 
 
 def _index(portfolio: Iterable[Partnership] | PortfolioIndex | None, day: dt.date) -> PortfolioIndex | None:
@@ -233,6 +263,7 @@ def _run(
     interp: Interpretations,
     *,
     label: str = "",
+    provenance: Provenance | None = None,
 ) -> Report:
     """Run the engine on ``facts`` and build the report."""
 
@@ -340,6 +371,7 @@ def _run(
         obligations=obligations,
         facts=tuple(facts) + tuple(derived_facts),
         rules=rulebook,
+        provenance=provenance,
     )
 
 

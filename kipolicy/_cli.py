@@ -29,7 +29,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from . import __version__
+from ._version import version
 from ._assess import assess, coerce_date
 from ._documents import load_partnership
 from ._errors import EngineError, InputError, KipolicyError, Problem, RuleFileError, UnknownIdError
@@ -83,7 +83,7 @@ def _parser() -> argparse.ArgumentParser:
         "run 'kipolicy COMMAND --help' for each command's options and examples",
         formatter_class=_Formatter,
     )
-    parser.add_argument("--version", action="version", version=f"kipolicy {__version__}")
+    parser.add_argument("--version", action="version", version=f"kipolicy {version()}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     cmd = _command(
@@ -226,7 +226,7 @@ def _envelope(kind: str, as_of: dt.date, interpretations: Interpretations) -> di
     return {
         "schema_version": JSON_SCHEMA_VERSION,
         "kind": kind,
-        "kipolicy_version": __version__,
+        "kipolicy_version": version(),
         "policy": {"dnr": doc.dnr, "in_force_from": doc.in_force_from.isoformat(), "title": {"sv": doc.title_sv, "en": doc.title_en}},
         "as_of": as_of.isoformat(),
         "interpretations": interpretations.to_dict(),

@@ -109,6 +109,16 @@ class PortfolioIndex:
             for key in peer.partners:
                 self._by_partner[key].append(peer.id)
         self.active_strategic_ids = frozenset(p.id for p in self.peers.values() if p.active_strategic)
+        self._fingerprint: str | None = None
+
+    @property
+    def fingerprint(self) -> str | None:
+        """One fingerprint of the portfolio's documents (for a report's provenance)."""
+        if self._fingerprint is None:
+            from ._provenance import document_fingerprint, portfolio_fingerprint
+
+            self._fingerprint = portfolio_fingerprint(document_fingerprint(p) for p in self.partnerships)
+        return self._fingerprint
 
     def __len__(self) -> int:
         return len(self.peers)

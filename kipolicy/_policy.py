@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import re
 import tomllib
 from collections.abc import Iterator
@@ -116,6 +117,8 @@ class Policy:
     sections: tuple[Section, ...]
     _unit_index: dict[str, Unit] = attrs.field(repr=False, eq=False, hash=False)
     _section_index: dict[str, Section] = attrs.field(repr=False, eq=False, hash=False)
+    fingerprint: str = attrs.field(default="", repr=False, eq=False)
+    """A SHA-256 fingerprint of the policy text as kipolicy holds it (its data file)."""
 
     def unit(self, unit_id: str) -> Unit:
         """The unit with ``unit_id``, e.g. ``"risk.3"``."""
@@ -170,9 +173,8 @@ def policy() -> Policy:
         >>> kipolicy.policy().unit("risk.3").modality
         'shall'
     """
-    data = tomllib.loads(
-        resources.files("kipolicy").joinpath("data/policy.toml").read_text(encoding="utf-8")
-    )
+    raw_bytes = resources.files("kipolicy").joinpath("data/policy.toml").read_bytes()
+    data = tomllib.loads(raw_bytes.decode("utf-8"))
     sections = []
     for position, raw in enumerate(data["section"]):
         units = tuple(
@@ -198,4 +200,5 @@ def policy() -> Policy:
         sections=tuple(sections),
         unit_index={u.id: u for s in sections for u in s.units},
         section_index={s.id: s for s in sections},
+        fingerprint="sha256:" + hashlib.sha256(raw_bytes).hexdigest(),
     )

@@ -17,7 +17,7 @@ from typing import Any
 
 import attrs
 
-from ._assess import _run, coerce_date
+from ._assess import _run, coerce_date, provenance_of
 from ._documents import load_partnership
 from ._engine import compile_rules
 from ._errors import InputError, Problem
@@ -136,7 +136,10 @@ def _assess_one(
     day: dt.date, interp: Interpretations, in_force: dt.date,
 ) -> Report:
     made = make_facts(partnership, day, interp, in_force, index)
-    return _run(program, rulebook, made.facts, made.duties, partnership, day, interp)
+    return _run(
+        program, rulebook, made.facts, made.duties, partnership, day, interp,
+        provenance=provenance_of(rulebook, partnership, day, interp, index),
+    )
 
 
 # -- processes --------------------------------------------------------------------------------

@@ -358,6 +358,9 @@ class Report:
     """The facts the rules saw (base facts, then derived ones): what why_not() reasons over."""
     rules: Any = attrs.field(default=None, eq=False, repr=False)
     """The rule book the assessment ran."""
+    provenance: Any = attrs.field(default=None, eq=False, repr=False)
+    """What the report was made from (:class:`~kipolicy.Provenance`): versions, fingerprints of
+    the rule book, the policy text and the document, the interpretations and ``as_of``."""
 
     def overdue(self) -> tuple[Obligation, ...]:
         """The obligations not met and due before ``as_of``."""
@@ -436,6 +439,7 @@ class Report:
                 "binding_note": {"unit": binding.id, "sv": binding.text_sv, "en": binding.text_en},
             },
             "partnership": {"id": self.partnership_id, "name": self.partnership_name},
+            "provenance": self.provenance.to_dict() if self.provenance is not None else None,
             "as_of": self.as_of.isoformat(),
             "in_scope": self.in_scope,
             "is_strategic": self.is_strategic,

@@ -33,6 +33,7 @@ number, ``true``/``false`` or ``ALIAS.FIELD`` (a field of a fact matched earlier
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import tomllib
@@ -291,12 +292,15 @@ class RuleBook(Sequence[Rule]):
     """
 
     def __init__(
-        self, rules: Iterable[Rule], fact_types: Mapping[str, FactType], source: str
+        self, rules: Iterable[Rule], fact_types: Mapping[str, FactType], source: str, fingerprint: str = ""
     ) -> None:
         self._rules = tuple(rules)
         self._by_id = {r.id: r for r in self._rules}
         self.fact_types: Mapping[str, FactType] = dict(fact_types)
         self.source = source
+        #: A SHA-256 fingerprint of the rule files as loaded (their names and bytes): two books
+        #: with the same fingerprint were loaded from the same text.
+        self.fingerprint = fingerprint
 
     def __getitem__(self, index):  # type: ignore[override]
         return self._rules[index]
@@ -1039,11 +1043,14 @@ def load_rules(directory: str | os.PathLike[str] | None = None, *, policy_: Poli
     loader = _Loader(pol)
     c = loader.c
     documents: list[tuple[str, dict[str, Any]]] = []
+    digest = hashlib.sha256()
     for path in _rule_files(root):
         file = path.name
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raw = path.read_bytes()
+            digest.update(f"{file}\0{len(raw)}\0".encode() + raw)
+            data = tomllib.loads(raw.decode("utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
             c.add(file, "", f"is not valid TOML: {exc}")
             continue
         _unknown_keys(c, file, "", data, _FILE_KEYS)
@@ -1088,7 +1095,7 @@ def load_rules(directory: str | os.PathLike[str] | None = None, *, policy_: Poli
         raise RuleFileError(c.problems)
     rules.sort(key=lambda r: pol.section_position(r.section))
     stratify(rules)  # refuses a cycle through "no" conditions here, not at the first assess
-    book = RuleBook(rules, loader.fact_types, str(root))
+    book = RuleBook(rules, loader.fact_types, str(root), "sha256:" + digest.hexdigest())
     if _compile_check is not None:
         _compile_check(book)  # what the engine cannot compile is refused here, by rule
     return book
