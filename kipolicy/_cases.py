@@ -28,8 +28,9 @@ A case file (``*.case.toml``) holds one or more ``[[case]]`` tables::
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -38,8 +39,11 @@ import attrs
 from ._assess import assess
 from ._documents import apply_overrides, make_converter, problems_of, read_document, remove_paths, structure
 from ._errors import InputError, Problem, did_you_mean
+from ._escape import plain
+from ._explain import why_not
 from ._interpretations import Interpretations
 from ._model import Partnership
+from ._policy import policy
 from ._report import Report
 from ._rules import KINDS, RuleBook, default_rules
 
@@ -131,37 +135,170 @@ class Case:
     in_scope: bool | None = None
     expects_strategic: bool = False
     expects_scope: bool = False
+    document: str | None = None
+    """The case's document file, if it names one (not an inline partnership)."""
+
+
+def toml_value(value: Any) -> str:
+    """A value as a case file writes it: ``true``, ``false``, ``2025-01-01``, ``"text"``."""
+    if value is None:
+        return "(none)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dt.date, int, float)):
+        return str(value) if not isinstance(value, dt.date) else value.isoformat()
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+_WORDS = {
+    "en": {
+        "case": "case", "in": "in", "fire": "expected {rule} to fire; it did not",
+        "quiet": "expected {rule} to stay quiet; it fired for {subjects}",
+        "obligation": "expected {what} in the calendar; it is not there",
+        "portfolio-fire": "expected {rule} to fire for the portfolio; it did not",
+        "portfolio-quiet": "expected {rule} to stay quiet for the portfolio; it fired",
+        "flag": "expected {rule} = {expected}; got {actual}",
+        "cites": "cites", "why_not": "why it did not fire", "see": "for more: kipolicy why-not {file} {rule} --as-of {as_of}",
+        "actual": "actual findings", "none": "(none)", "obligations": "actual obligations",
+        "partnership": "(the partnership)",
+    },
+    "sv": {
+        "case": "fall", "in": "i", "fire": "väntade att {rule} skulle ge en iakttagelse; det gjorde den inte",
+        "quiet": "väntade att {rule} skulle vara tyst; den gav en iakttagelse för {subjects}",
+        "obligation": "väntade {what} i kalendern; det finns inte där",
+        "portfolio-fire": "väntade att {rule} skulle ge en iakttagelse för portföljen; det gjorde den inte",
+        "portfolio-quiet": "väntade att {rule} skulle vara tyst för portföljen; den gav en iakttagelse",
+        "flag": "väntade {rule} = {expected}; blev {actual}",
+        "cites": "hänvisar till", "why_not": "varför den inte gav någon iakttagelse",
+        "see": "mer: kipolicy why-not {file} {rule} --as-of {as_of}",
+        "actual": "faktiska iakttagelser", "none": "(inga)", "obligations": "faktiska åligganden",
+        "partnership": "(partnerskapet)",
+    },
+}
+
+
+@attrs.frozen
+class Failure:
+    """One thing a case expected that the report does not show.
+
+    Attributes:
+        what: ``fire``, ``quiet``, ``obligation``, ``portfolio-fire``, ``portfolio-quiet`` or
+            ``flag`` (``is_strategic``, ``in_scope``).
+        rule: The rule id (or the flag's name).
+        expected: What the case expected (an :class:`Expected`, an obligation, a value).
+        actual: What the report gave instead (a flag's value).
+        subjects: The document paths a rule fired for, when it should have stayed quiet.
+    """
+
+    what: str
+    rule: str
+    expected: Any = None
+    actual: Any = None
+    subjects: tuple[str, ...] = ()
+
+    def text(self, lang: str = "en", labels: Mapping[str, str] | None = None) -> str:
+        words = _WORDS[lang]
+        labels = labels or {}
+
+        def subject(path: str) -> str:
+            if not path:
+                return words["partnership"]
+            return f"{path} ({labels[path]})" if labels.get(path) else path
+
+        if self.what == "fire":
+            return words["fire"].format(rule=_expected_text(self.expected, subject))
+        if self.what == "quiet":
+            return words["quiet"].format(rule=self.rule, subjects=", ".join(subject(s) for s in self.subjects))
+        if self.what == "obligation":
+            return words["obligation"].format(what=self.expected)
+        if self.what == "flag":
+            return words["flag"].format(rule=self.rule, expected=toml_value(self.expected), actual=toml_value(self.actual))
+        return words[self.what].format(rule=self.rule)
+
+
+def _expected_text(expected: Expected, subject: Callable[[str], str]) -> str:
+    parts = [expected.rule]
+    if expected.subject is not None:
+        parts.append(f"subject = {subject(expected.subject)}")
+    if expected.kind is not None:
+        parts.append(f"kind = {toml_value(expected.kind)}")
+    if expected.due is not None:
+        parts.append(f"due = {toml_value(expected.due)}")
+    return " ".join(parts)
 
 
 @attrs.frozen
 class CaseResult:
-    """The outcome of running a case: the report, and what did not match (empty: passed)."""
+    """The outcome of running a case: the report, and what did not match (empty: passed).
+
+    Attributes:
+        case: The case.
+        report: The report its partnership got.
+        details: Each thing that did not match, as data.
+        failures: The same in English, one line each.
+    """
 
     case: Case
     report: Report
-    failures: tuple[str, ...]
+    details: tuple[Failure, ...] = ()
+    failures: tuple[str, ...] = attrs.field()
+
+    @failures.default
+    def _failures(self) -> tuple[str, ...]:
+        return tuple(d.text("en") for d in self.details)
 
     @property
     def passed(self) -> bool:
-        return not self.failures
+        return not self.details
 
-    def explain(self) -> str:
-        """Expected vs actual, for a person."""
-        lines = [f"case {self.case.name!r} in {self.case.file}"]
-        lines += [f"  - {f}" for f in self.failures]
-        lines.append(f"  as_of: {self.report.as_of}; in_scope: {self.report.in_scope}; is_strategic: {self.report.is_strategic}")
-        lines.append("  actual findings:")
-        if not self.report.findings:
-            lines.append("    (none)")
-        for f in self.report.findings:
-            due = f"  due={f.due}" if f.due else ""
-            lines.append(f"    {f.kind:<14} {f.rule_id}  subject={f.subject.path or '(partnership)'}{due}")
-        if self.report.obligations:
-            lines.append("  actual obligations:")
-            for o in self.report.obligations:
-                met = f" met_on={o.met_on}" if o.met_on else ""
-                lines.append(f"    {o.duty:<20} due={o.due} status={o.status}{met}")
-        return "\n".join(lines)
+    def _labels(self) -> dict[str, str]:
+        """Document paths with the names a reader knows them by (``parties[1]`` → its name)."""
+        labels = {f"parties[{i}]": p.name for i, p in enumerate(self.case.partnership.parties)}
+        labels.update({f.subject.path: f.subject.label for f in self.report.findings if f.subject.path})
+        return labels
+
+    def explain(self, lang: str = "en") -> str:
+        """Expected against actual, for a person: each failure with the rule's title and the
+        policy text it cites, why a rule that should have fired did not, party names beside
+        document paths, values written as in a case file."""
+        words = _WORDS[lang]
+        labels = self._labels()
+        rules = self.report.rules
+        lines = [f"{words['case']} {self.case.name!r} {words['in']} {self.case.file}"]
+        for detail in self.details:
+            lines.append(f"  - {detail.text(lang, labels)}")
+            rule = rules.rule(detail.rule) if rules is not None and detail.rule in rules else None
+            if rule is None:
+                continue
+            lines.append(f"      {rule.id}: {rule.title[lang]}")
+            for unit_id in rule.cites[:1]:
+                unit = policy().unit(unit_id)
+                lines.append(f"      {words['cites']} {unit.id}: \"{unit.text(lang)}\"")
+            if detail.what == "fire":
+                answer = why_not(self.report, rule.id).text(lang).strip().splitlines()
+                lines.append(f"      {words['why_not']}:")
+                lines += [f"        {line}" for line in answer[:6]]
+                document = self.case.document or "FILE"
+                lines.append("      " + words["see"].format(file=document, rule=rule.id, as_of=self.case.as_of))
+        report = self.report
+        lines.append(
+            f"  as_of = {report.as_of}; in_scope = {toml_value(report.in_scope)}; "
+            f"is_strategic = {toml_value(report.is_strategic)}"
+        )
+        lines.append(f"  {words['actual']}:")
+        if not report.findings:
+            lines.append(f"    {words['none']}")
+        for f in report.findings:
+            due = f"  due = {f.due}" if f.due else ""
+            where = f.subject.path or words["partnership"]
+            name = f" ({f.subject.label})" if f.subject.path and f.subject.label not in ("", f.subject.path) else ""
+            lines.append(f"    {f.kind:<14} {f.rule_id}  subject = {where}{name}{due}")
+        if report.obligations:
+            lines.append(f"  {words['obligations']}:")
+            for o in report.obligations:
+                met = f" met_on = {o.met_on}" if o.met_on else ""
+                lines.append(f"    {o.duty:<20} due = {o.due} status = {toml_value(o.status)}{met}")
+        return plain("\n".join(lines))
 
 
 # -- the case file's form, structured by the document converter ------------------------------
@@ -314,6 +451,7 @@ class _Checker:
             in_scope=expect.in_scope,
             expects_strategic=expect.is_strategic is not None,
             expects_scope=expect.in_scope is not None,
+            document=str(Path(self.file).parent / spec.document) if spec.document is not None else None,
         )
 
     def partnership(self, spec: _CaseSpec, where: str) -> Partnership | None:
@@ -394,18 +532,17 @@ def run_case(case: Case, rules: RuleBook | None = None) -> CaseResult:
         case.partnership, as_of=case.as_of, interpretations=case.interpretations,
         portfolio=case.portfolio, rules=rules,
     )
-    failures = []
+    failures: list[Failure] = []
     for expected in case.fires:
         if not expected.matches(report):
-            failures.append(f"expected {expected} to fire, it did not")
+            failures.append(Failure("fire", expected.rule, expected))
     for obligation in case.obligations:
         if not obligation.matches(report):
-            failures.append(f"expected {obligation} in the calendar, it is not")
+            failures.append(Failure("obligation", obligation.duty, obligation))
     for rule_id in case.quiet:
         fired = report.by_rule(rule_id)
         if fired:
-            subjects = ", ".join(f.subject.path or "(partnership)" for f in fired)
-            failures.append(f"expected {rule_id} to stay quiet, it fired ({subjects})")
+            failures.append(Failure("quiet", rule_id, subjects=tuple(f.subject.path for f in fired)))
     if case.portfolio_fires or case.portfolio_quiet:
         from ._portfolio import assess_portfolio
 
@@ -413,13 +550,13 @@ def run_case(case: Case, rules: RuleBook | None = None) -> CaseResult:
             [case.partnership, *case.portfolio], as_of=case.as_of,
             interpretations=case.interpretations, rules=rules,
         )
-        fired = {f.rule_id for f in whole.findings}
-        failures += [f"expected {r} to fire for the portfolio, it did not" for r in case.portfolio_fires if r not in fired]
-        failures += [f"expected {r} to stay quiet for the portfolio, it fired" for r in case.portfolio_quiet if r in fired]
+        fired_ids = {f.rule_id for f in whole.findings}
+        failures += [Failure("portfolio-fire", r) for r in case.portfolio_fires if r not in fired_ids]
+        failures += [Failure("portfolio-quiet", r) for r in case.portfolio_quiet if r in fired_ids]
     if case.expects_strategic and report.is_strategic != case.is_strategic:
-        failures.append(f"expected is_strategic = {case.is_strategic}, got {report.is_strategic}")
+        failures.append(Failure("flag", "is_strategic", case.is_strategic, report.is_strategic))
     if case.expects_scope and report.in_scope != case.in_scope:
-        failures.append(f"expected in_scope = {case.in_scope}, got {report.in_scope}")
+        failures.append(Failure("flag", "in_scope", case.in_scope, report.in_scope))
     return CaseResult(case, report, tuple(failures))
 
 

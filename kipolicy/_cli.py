@@ -25,18 +25,22 @@ import json
 import os
 import re
 import sys
+import tomllib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 from ._version import version
 from ._assess import assess, coerce_date
-from ._documents import load_partnership
+from ._documents import load_partnership, variant
+from ._escape import md, md_block
+from ._explain import why_not
+from ._model import Partnership
 from ._errors import EngineError, InputError, KipolicyError, Problem, RuleFileError, UnknownIdError
 from ._interpretations import INTERPRETATIONS, Interpretations
 from ._policy import policy
 from ._report import Report
-from ._rules import KINDS, default_rules
+from ._rules import KINDS, RuleBook, default_rules, load_rules
 
 __all__ = ["JSON_SCHEMA_VERSION", "main"]
 
@@ -58,15 +62,26 @@ def _command(commands: Any, name: str, help_: str, description: str, examples: S
     return commands.add_parser(name, help=help_, description=description, epilog=epilog, formatter_class=_Formatter)
 
 
-def _add_assessment_options(parser: argparse.ArgumentParser) -> None:
+def _add_rules_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--rules", metavar="DIR",
+        help="a directory of rule files to assess with instead of the bundled rules (see docs/rule-files.md)",
+    )
+
+
+def _add_assessment_options(parser: argparse.ArgumentParser, formats: Sequence[str] = ("text", "json", "markdown", "html")) -> None:
+    _add_rules_option(parser)
     parser.add_argument("--as-of", metavar="DATE", help="the date to assess as of (YYYY-MM-DD); default: today, stated on stderr")
     parser.add_argument(
         "--set", metavar="NAME=VALUE", action="append", default=[], dest="settings",
         help="an interpretation, e.g. --set scope-on-definition=strict --set capacity=10 "
         "--set focus-areas='Life science,Public health' (repeatable; 'none' clears capacity or a list)",
     )
-    parser.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
+    parser.add_argument("--format", choices=formats, default="text", help="output format (default: text)")
     parser.add_argument("--lang", choices=("sv", "en"), default="en", help="language of the report (default: en)")
+
+
+def _add_fail_on(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--fail-on", choices=KINDS, metavar="KIND",
         help=f"exit 1 when a finding of this kind or a more serious one exists ({' > '.join(KINDS)})",
@@ -97,7 +112,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     cmd.add_argument("files", nargs="+", metavar="FILE", help="partnership documents (.toml or .json)")
     cmd.add_argument("--portfolio", metavar="DIR", help="a directory of the partnerships KI already has, to compare with")
+    cmd.add_argument(
+        "--change", metavar="PATH=VALUE", action="append", default=[], dest="changes",
+        help="what if: set a document field by its path before assessing, e.g. "
+        "--change 'parties[1].management_engagement=absent' (repeatable; VALUE is read as a TOML value, "
+        "else as text)",
+    )
+    cmd.add_argument("--diff", action="store_true", help="with --change: show what changes against the unchanged document")
     _add_assessment_options(cmd)
+    _add_fail_on(cmd)
 
     cmd = _command(
         commands, "portfolio", "assess every partnership of a directory against the others",
@@ -110,6 +133,44 @@ def _parser() -> argparse.ArgumentParser:
     )
     cmd.add_argument("directory", metavar="DIR", help="a directory of partnership documents")
     _add_assessment_options(cmd)
+    _add_fail_on(cmd)
+
+    cmd = _command(
+        commands, "explain", "why the findings of a document were concluded (the 'because' tree)",
+        "Assess a document and explain its findings: each with the facts it rests on, down to the document's "
+        "fields. With RULE_ID, only that rule's findings (a rule that did not fire is answered as why-not).",
+        [
+            "kipolicy explain examples/active-with-gaps.toml definition.management-not-engaged --as-of 2026-01-01",
+            "kipolicy explain proposal.toml --as-of 2025-06-01 --lang sv --format markdown",
+        ],
+    )
+    cmd.add_argument("file", metavar="FILE", help="a partnership document")
+    cmd.add_argument("rule", nargs="?", metavar="RULE_ID", help="only this rule's findings")
+    _add_assessment_options(cmd, ("text", "markdown", "json"))
+
+    cmd = _command(
+        commands, "why-not", "why a rule did not fire for a document",
+        "Assess a document and say why RULE_ID did not fire: which condition failed, on which document field.",
+        ["kipolicy why-not examples/strategic-proposal.toml risk.preparation-missing --as-of 2025-06-01"],
+    )
+    cmd.add_argument("file", metavar="FILE", help="a partnership document")
+    cmd.add_argument("rule", metavar="RULE_ID", help="the rule that did not fire")
+    _add_assessment_options(cmd, ("text", "markdown", "json"))
+
+    cmd = _command(
+        commands, "verify", "assess a document again and compare with a saved JSON report",
+        "Re-assess DOCUMENT as the saved report was made (its as_of and interpretations, from its provenance) "
+        "and say whether the same findings result; if not, what differs and which fingerprint changed "
+        "(the document, the rule book, the policy text, the kipolicy version, the portfolio). "
+        "Exit 0: the same; 1: different.",
+        ["kipolicy assess p.toml --as-of 2026-01-01 --format json > report.json && kipolicy verify report.json p.toml"],
+    )
+    cmd.add_argument("report", metavar="REPORT.json", help="a report saved with 'kipolicy assess --format json'")
+    cmd.add_argument("document", metavar="DOCUMENT", help="the partnership document it is about")
+    cmd.add_argument("--portfolio", metavar="DIR", help="the portfolio the report was compared with")
+    _add_rules_option(cmd)
+    cmd.add_argument("--format", choices=("text", "json"), default="text")
+    cmd.add_argument("--lang", choices=("sv", "en"), default="en")
 
     cmd = _command(
         commands, "rules", "list the rules with their ids, kinds and cited units",
@@ -117,6 +178,10 @@ def _parser() -> argparse.ArgumentParser:
         ["kipolicy rules", "kipolicy rules --section risk --lang sv", "kipolicy rules --format json"],
     )
     cmd.add_argument("--section", metavar="ID", help="only the rules of one policy section (e.g. risk)")
+    cmd.add_argument(
+        "--check", metavar="DIR",
+        help="check a directory of rule files (as --rules would load it) and list every problem; exit 0 if it loads",
+    )
     cmd.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     cmd.add_argument("--lang", choices=("sv", "en"), default="en")
 
@@ -135,7 +200,13 @@ def _parser() -> argparse.ArgumentParser:
         ["kipolicy cases tests/cases", "kipolicy cases my-cases/risk.case.toml --coverage"],
     )
     cmd.add_argument("paths", nargs="+", metavar="PATH", help="case files, or directories searched for *.case.toml")
+    _add_rules_option(cmd)
     cmd.add_argument("--coverage", action="store_true", help="also list rules no passing case makes fire or keeps quiet")
+    cmd.add_argument(
+        "--fail-under", metavar="PERCENT", type=float,
+        help="with --coverage: exit 1 when less than PERCENT of the rules' expectations (fire, stay quiet) are covered",
+    )
+    cmd.add_argument("--lang", choices=("sv", "en"), default="en", help="language of the failure reports (default: en)")
 
     _command(
         commands, "schema", "print the JSON Schema of a partnership document",
@@ -190,6 +261,25 @@ def _parse_setting(text: str) -> tuple[str, Any]:
     if kind == "names":
         return interpretation.name, [n.strip() for n in raw.split(",") if n.strip()]
     return interpretation.name, raw
+
+
+def _rulebook(args: argparse.Namespace) -> RuleBook:
+    """The rule book a command assesses with: ``--rules DIR``, else the bundled rules."""
+    directory = getattr(args, "rules", None)
+    return load_rules(directory) if directory else default_rules()
+
+
+def _parse_change(text: str) -> tuple[str, Any]:
+    """``PATH=VALUE`` of ``--change``: VALUE as a TOML value (5, true, 2025-01-01, "x", [..]),
+    else as the text it is."""
+    path, sep, raw = text.partition("=")
+    path, raw = path.strip(), raw.strip()
+    if not sep or not path:
+        raise InputError([Problem("--change", text, "expected PATH=VALUE, e.g. 'parties[1].management_engagement=absent'")])
+    try:
+        return path, tomllib.loads(f"value = {raw}")["value"]
+    except tomllib.TOMLDecodeError:
+        return path, raw
 
 
 def _interpretations(settings: Sequence[str]) -> Interpretations:
@@ -250,11 +340,34 @@ def _dump(data: Any) -> str:
 def _assess(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     interpretations = _interpretations(args.settings)
     as_of = _as_of(args.as_of, err)
+    book = _rulebook(args)
     portfolio = _load_all(_documents(args.portfolio)) if args.portfolio else []
     partnerships = _load_all(args.files)
-    reports: list[Report] = [
-        assess(p, as_of=as_of, portfolio=portfolio, interpretations=interpretations) for p in partnerships
-    ]
+    changes = dict(_parse_change(c) for c in args.changes)
+    if args.diff and not changes:
+        raise InputError([Problem("--diff", "", "expected one or more --change PATH=VALUE to compare with")])
+
+    def run(p: Partnership) -> Report:
+        return assess(p, as_of=as_of, portfolio=portfolio, interpretations=interpretations, rules=book)
+
+    originals = partnerships
+    if changes:
+        partnerships = [_variant(p, changes) for p in partnerships]
+    reports: list[Report] = [run(p) for p in partnerships]
+    kinds = [f.kind for r in reports for f in r.findings]
+    if args.diff:
+        diffs = [run(original).diff(report) for original, report in zip(originals, reports)]
+        if args.format == "json":
+            out.write(_dump({**_envelope("what-if", as_of, interpretations),
+                             "changes": {k: _plain(v) for k, v in changes.items()},
+                             "diffs": [d.to_dict() for d in diffs]}))
+        else:
+            render_diff: Callable[[Any], str] = {
+                "text": lambda d: d.to_text(args.lang), "markdown": lambda d: d.to_markdown(args.lang),
+                "html": lambda d: d.to_html(args.lang),
+            }[args.format]
+            out.write("\n".join(render_diff(d) for d in diffs))
+        return EXIT_FINDINGS if _fails(kinds, args.fail_on) else EXIT_OK
     if args.format == "json":
         out.write(_dump({**_envelope("assessment", as_of, interpretations), "reports": [r.to_dict() for r in reports]}))
     else:
@@ -265,8 +378,80 @@ def _assess(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         }[args.format]
         separator = {"text": "\n", "markdown": "\n---\n\n", "html": "\n"}[args.format]
         out.write(separator.join(render(r) for r in reports))
-    kinds = [f.kind for r in reports for f in r.findings]
     return EXIT_FINDINGS if _fails(kinds, args.fail_on) else EXIT_OK
+
+
+def _variant(partnership: Partnership, changes: dict[str, Any]) -> Partnership:
+    try:
+        return variant(partnership, changes)
+    except InputError as exc:
+        raise InputError([Problem("--change", p.path, p.message) for p in exc.problems]) from None
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else value
+
+
+def _one_report(args: argparse.Namespace, err: TextIO) -> tuple[Report, Interpretations, dt.date]:
+    interpretations = _interpretations(args.settings)
+    as_of = _as_of(args.as_of, err)
+    report = assess(load_partnership(args.file), as_of=as_of, interpretations=interpretations, rules=_rulebook(args))
+    return report, interpretations, as_of
+
+
+def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    report, interpretations, as_of = _one_report(args, err)
+    if args.rule is not None:
+        report.rules.rule(args.rule)  # an unknown rule id names the nearest one
+        findings = list(report.by_rule(args.rule))
+        if not findings:
+            return _show_why_not(report, args, out, interpretations, as_of)
+    else:
+        findings = list(report.findings)
+    none = "No findings.\n" if args.lang == "en" else "Inga iakttagelser.\n"
+    text = "\n".join(report.explain(f, args.lang) for f in findings) if findings else none
+    if args.format == "json":
+        out.write(_dump({**_envelope("explanation", as_of, interpretations),
+                         "partnership": {"id": report.partnership_id, "name": report.partnership_name},
+                         "findings": [f.to_dict() for f in findings], "text": text}))
+    elif args.format == "markdown":
+        title = "Why" if args.lang == "en" else "Varför"
+        out.write(f"# {title}: {md(report.partnership_name)} ({md(report.partnership_id)})\n\n" + md_block(text))
+    else:
+        out.write(text)
+    return EXIT_OK
+
+
+def _why_not(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    report, interpretations, as_of = _one_report(args, err)
+    report.rules.rule(args.rule)  # an unknown rule id names the nearest one
+    return _show_why_not(report, args, out, interpretations, as_of)
+
+
+def _show_why_not(report: Report, args: argparse.Namespace, out: TextIO, interpretations: Interpretations, as_of: dt.date) -> int:
+    answer = why_not(report, args.rule)
+    if args.format == "json":
+        out.write(_dump({**_envelope("why-not", as_of, interpretations),
+                         "partnership": {"id": report.partnership_id, "name": report.partnership_name},
+                         "why_not": answer.to_dict()}))
+    elif args.format == "markdown":
+        title = "Why not" if args.lang == "en" else "Varför inte"
+        out.write(f"# {title} {args.rule}: {md(report.partnership_name)}\n\n" + md_block(answer.text(args.lang)))
+    else:
+        out.write(answer.text(args.lang))
+    return EXIT_OK
+
+
+def _verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:  # noqa: ARG001
+    from ._verify import verify_file
+
+    portfolio = _load_all(_documents(args.portfolio)) if args.portfolio else []
+    result = verify_file(args.report, args.document, portfolio=portfolio, rules=_rulebook(args))
+    if args.format == "json":
+        out.write(_dump(result.to_dict()))
+    else:
+        out.write(result.to_text(args.lang))
+    return EXIT_OK if result.same else EXIT_FINDINGS
 
 
 def _portfolio(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -274,7 +459,7 @@ def _portfolio(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     interpretations = _interpretations(args.settings)
     as_of = _as_of(args.as_of, err)
-    result = assess_portfolio(_documents(args.directory), as_of=as_of, interpretations=interpretations)
+    result = assess_portfolio(_documents(args.directory), as_of=as_of, interpretations=interpretations, rules=_rulebook(args))
     if args.format == "json":
         data = result.to_dict()
         data.pop("as_of"), data.pop("interpretations")
@@ -286,6 +471,15 @@ def _portfolio(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _rules(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:  # noqa: ARG001
+    if args.check is not None:
+        try:
+            checked = load_rules(args.check)
+        except RuleFileError as exc:
+            out.write(f"{args.check}: {len(exc.problems)} problem{'s' if len(exc.problems) != 1 else ''}\n")
+            out.write("".join(f"  {p}\n" for p in exc.problems))
+            return EXIT_FINDINGS
+        out.write(f"{args.check}: {len(checked)} rules load and compile ({checked.fingerprint})\n")
+        return EXIT_OK
     book = default_rules()
     pol = policy()
     rules = list(book)
@@ -367,25 +561,33 @@ def _cases(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             files.append(p)
         else:
             problems.append(Problem(path, "", "no such file or directory"))
+    if args.fail_under is not None and not args.coverage:
+        raise InputError([Problem("--fail-under", "", "goes with --coverage")])
+    book = _rulebook(args)
     passed, failed, ran = 0, 0, []
     for file in files:
         try:
-            cases = load_cases(file)
+            cases = load_cases(file, book)
         except InputError as exc:
             problems += exc.problems
             continue
         for case in cases:
-            result = run_case(case)
+            result = run_case(case, book)
             if result.passed:
                 passed += 1
                 ran.append(case)
             else:
                 failed += 1
-                out.write("FAILED " + result.explain() + "\n\n")
+                out.write("FAILED " + result.explain(args.lang) + "\n\n")
+    under = False
     if args.coverage:
         from ._trace import coverage
 
-        out.write(coverage(ran).to_text())
+        measured = coverage(ran, rules=book)
+        out.write(measured.to_text())
+        if args.fail_under is not None and measured.percent < args.fail_under:
+            under = True
+            out.write(f"coverage {measured.percent:.1f}% is under --fail-under {args.fail_under:g}%\n")
     if problems:
         # Not the usual summary: with files unread, "N passed, 0 failed" would look like success.
         unread = len({p.file for p in problems})
@@ -393,7 +595,7 @@ def _cases(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                   "could not be read (listed on stderr): not a successful run\n")
         raise InputError(problems)
     out.write(f"{passed} passed, {failed} failed\n")
-    return EXIT_FINDINGS if failed else EXIT_OK
+    return EXIT_FINDINGS if failed or under else EXIT_OK
 
 
 def _schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:  # noqa: ARG001
@@ -413,6 +615,9 @@ def _new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:  # noqa: AR
 _COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
     "assess": _assess,
     "portfolio": _portfolio,
+    "explain": _explain,
+    "why-not": _why_not,
+    "verify": _verify,
     "rules": _rules,
     "policy": _policy,
     "cases": _cases,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["md", "plain"]
+__all__ = ["md", "md_block", "plain"]
 
 # C0 and C1 control characters but tab and line feed, and DEL.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -47,3 +47,11 @@ def md(value: Any) -> str:
         else:
             text = "\\" + text
     return text
+
+
+def md_block(text: str) -> str:
+    """``text`` as a Markdown code block shown exactly as it is (its fence longer than any run
+    of backticks inside, so no value can close it)."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}text\n{plain(text).rstrip()}\n{fence}\n"

@@ -78,26 +78,45 @@ class Coverage:
         rules_never_firing: Rules no case expects to fire.
         rules_never_quiet: Rules no case expects to stay quiet.
         units_uncited: Normative units no rule cites.
-        cases: How many cases were read.
+        cases: How many cases were counted (the passing ones, from ``kipolicy cases`` and the
+            pytest plugin).
+        rules_total: How many rules the rule book has.
     """
 
     rules_never_firing: tuple[str, ...]
     rules_never_quiet: tuple[str, ...]
     units_uncited: tuple[str, ...]
     cases: int
+    rules_total: int = 0
 
     @property
     def complete(self) -> bool:
         return not (self.rules_never_firing or self.rules_never_quiet or self.units_uncited)
 
+    @property
+    def percent(self) -> float:
+        """The share of the rules' two expectations (a case that makes the rule fire, a case
+        that keeps it quiet) some case states, in percent."""
+        if not self.rules_total:
+            return 100.0
+        met = 2 * self.rules_total - len(self.rules_never_firing) - len(self.rules_never_quiet)
+        return 100.0 * met / (2 * self.rules_total)
+
     def to_text(self) -> str:
-        lines = [f"kipolicy coverage over {self.cases} cases:"]
+        total = self.rules_total
+        lines = [f"kipolicy coverage over {self.cases} passing case{'s' if self.cases != 1 else ''}:"]
+        lines.append(f"  rules a case makes fire: {total - len(self.rules_never_firing)} of {total}")
+        lines.append(f"  rules a case keeps quiet: {total - len(self.rules_never_quiet)} of {total}")
         for title, items in (
             ("rules no case makes fire", self.rules_never_firing),
             ("rules no case keeps quiet", self.rules_never_quiet),
             ("normative units no rule cites", self.units_uncited),
         ):
             lines.append(f"  {title}: {', '.join(items) if items else 'none'}")
+        lines.append(
+            f"  coverage: {self.percent:.1f}% of the {2 * total} expectations "
+            "(each rule made to fire by a case, and kept quiet by a case)"
+        )
         lines.append("  complete" if self.complete else "  incomplete")
         return "\n".join(lines) + "\n"
 
@@ -107,6 +126,8 @@ class Coverage:
             "rules_never_quiet": list(self.rules_never_quiet),
             "units_uncited": list(self.units_uncited),
             "cases": self.cases,
+            "rules_total": self.rules_total,
+            "percent": round(self.percent, 2),
             "complete": self.complete,
         }
 
@@ -246,6 +267,7 @@ def traceability(
         rules_never_quiet=tuple(r.id for r in book if r.id not in quiet),
         units_uncited=tuple(u.unit.id for u in units if u.unit.normative and not u.rules),
         cases=len(read),
+        rules_total=len(book),
     )
     return Traceability(tuple(units), result)
 

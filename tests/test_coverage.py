@@ -88,4 +88,7 @@ fires = ["definition.no-partner"]
     )
     result = pytester.runpytest("--kipolicy-coverage", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)
-    result.stdout.fnmatch_lines(["*kipolicy coverage over 1 cases*", "*rules no case keeps quiet: *definition.no-partner*"])
+    result.stdout.fnmatch_lines([
+        "*kipolicy coverage over 1 passing case:*", "*rules a case makes fire: 1 of 51*",
+        "*rules no case keeps quiet: *definition.no-partner*", "*coverage: 1.0% of the 102 expectations*",
+    ])
