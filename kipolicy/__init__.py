@@ -79,7 +79,9 @@ from ._explain import WhyNot, why_not
 from ._whatif import InterpretationComparison, ReportDiff, compare_interpretations
 from ._trace import Coverage, Traceability, coverage, traceability
 from ._portfolio import PortfolioReport, assess_portfolio
+from ._provenance import Provenance
 from ._report import Citation, Evidence, Finding, Obligation, Report, Subject
+from ._tables import RECORD_COLUMNS
 from ._rules import KINDS, Rule, RuleBook, load_rules
 
 
@@ -151,6 +153,8 @@ __all__ = [
     "Reach",
     "Renewal",
     "Report",
+    "Provenance",
+    "RECORD_COLUMNS",
     "ReportDiff",
     "Resourcing",
     "Risk",

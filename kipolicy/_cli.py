@@ -39,7 +39,7 @@ from ._model import Partnership
 from ._errors import EngineError, InputError, KipolicyError, Problem, RuleFileError, UnknownIdError
 from ._interpretations import INTERPRETATIONS, Interpretations
 from ._policy import policy
-from ._report import Report
+from ._report import Report, obligation_key
 from ._rules import KINDS, RuleBook, default_rules, load_rules
 
 __all__ = ["JSON_SCHEMA_VERSION", "main"]
@@ -119,7 +119,7 @@ def _parser() -> argparse.ArgumentParser:
         "else as text)",
     )
     cmd.add_argument("--diff", action="store_true", help="with --change: show what changes against the unchanged document")
-    _add_assessment_options(cmd)
+    _add_assessment_options(cmd, ("text", "json", "markdown", "html", "csv", "ics"))
     _add_fail_on(cmd)
 
     cmd = _command(
@@ -132,7 +132,7 @@ def _parser() -> argparse.ArgumentParser:
         ],
     )
     cmd.add_argument("directory", metavar="DIR", help="a directory of partnership documents")
-    _add_assessment_options(cmd)
+    _add_assessment_options(cmd, ("text", "json", "markdown", "html", "csv", "ics"))
     _add_fail_on(cmd)
 
     cmd = _command(
@@ -346,6 +346,8 @@ def _assess(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     changes = dict(_parse_change(c) for c in args.changes)
     if args.diff and not changes:
         raise InputError([Problem("--diff", "", "expected one or more --change PATH=VALUE to compare with")])
+    if args.diff and args.format in ("csv", "ics"):
+        raise InputError([Problem("--diff", "", "a difference is shown as text, markdown, html or json, not csv or ics")])
 
     def run(p: Partnership) -> Report:
         return assess(p, as_of=as_of, portfolio=portfolio, interpretations=interpretations, rules=book)
@@ -370,6 +372,15 @@ def _assess(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_FINDINGS if _fails(kinds, args.fail_on) else EXIT_OK
     if args.format == "json":
         out.write(_dump({**_envelope("assessment", as_of, interpretations), "reports": [r.to_dict() for r in reports]}))
+    elif args.format == "csv":
+        from ._tables import records_csv
+
+        out.write(records_csv(row for r in reports for row in r.to_records(args.lang)))
+    elif args.format == "ics":
+        from ._tables import calendar_ics
+
+        obligations = sorted((o for r in reports for o in r.obligations), key=obligation_key)
+        out.write(calendar_ics(obligations, as_of, args.lang).decode("utf-8"))
     else:
         render: Callable[[Report], str] = {
             "text": lambda r: r.to_text(args.lang),
@@ -464,6 +475,10 @@ def _portfolio(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         data = result.to_dict()
         data.pop("as_of"), data.pop("interpretations")
         out.write(_dump({**_envelope("portfolio", as_of, interpretations), **data}))
+    elif args.format == "csv":
+        out.write(result.to_csv(args.lang))
+    elif args.format == "ics":
+        out.write(result.to_ics(args.lang).decode("utf-8"))
     else:
         out.write({"text": result.to_text, "markdown": result.to_markdown, "html": result.to_html}[args.format](args.lang))
     kinds = [f.kind for f in result.findings] + [f.kind for r in result.reports for f in r.findings]

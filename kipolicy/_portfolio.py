@@ -91,6 +91,33 @@ class PortfolioReport:
             "reports": [r.to_dict() for r in self.reports],
         }
 
+    def to_records(self, lang: str = "en") -> list[dict[str, Any]]:
+        """The portfolio-wide findings (without a partnership id), then every report's rows:
+        one per finding and one per obligation (:meth:`Report.to_records`)."""
+        from ._tables import portfolio_records
+
+        return portfolio_records(self, _check_lang(lang))
+
+    def to_pandas(self, lang: str = "en") -> Any:
+        """:meth:`to_records` as a pandas DataFrame (``pip install 'kipolicy[tables]'``)."""
+        from ._tables import records_frame
+
+        return records_frame(self.to_records(lang))
+
+    def to_csv(self, lang: str = "en") -> str:
+        """:meth:`to_records` as CSV, with a header row."""
+        from ._tables import records_csv
+
+        return records_csv(self.to_records(lang))
+
+    def to_ics(self, lang: str = "en") -> bytes:
+        """The portfolio's calendar as an iCalendar file: one event per obligation, on its due
+        date, with the partnership, the duty, its status and the cited units; subscribe to it
+        to see the deadlines."""
+        from ._tables import calendar_ics
+
+        return calendar_ics(self.calendar, self.as_of, _check_lang(lang))
+
     def to_markdown(self, lang: str = "en") -> str:
         """The portfolio as Markdown: portfolio-wide findings, a line per partnership, and the
         calendar with overdue obligations first."""

@@ -373,6 +373,31 @@ class Report:
 
         return diff_reports(self, other)
 
+    def to_records(self, lang: str = "en") -> list[dict[str, Any]]:
+        """One row per finding, then one per obligation, with plain values (texts, ISO dates,
+        None); the columns are :data:`kipolicy.RECORD_COLUMNS`."""
+        from ._tables import report_records
+
+        return report_records(self, _check_lang(lang))
+
+    def to_pandas(self, lang: str = "en") -> Any:
+        """:meth:`to_records` as a pandas DataFrame (``pip install 'kipolicy[tables]'``)."""
+        from ._tables import records_frame
+
+        return records_frame(self.to_records(lang))
+
+    def to_csv(self, lang: str = "en") -> str:
+        """:meth:`to_records` as CSV, with a header row."""
+        from ._tables import records_csv
+
+        return records_csv(self.to_records(lang))
+
+    def to_ics(self, lang: str = "en") -> bytes:
+        """The obligations as an iCalendar file, one event per obligation on its due date."""
+        from ._tables import calendar_ics
+
+        return calendar_ics(self.obligations, self.as_of, _check_lang(lang), self.partnership_name)
+
     def to_markdown(self, lang: str = "en") -> str:
         """The report as Markdown: findings by section in policy order with their cited text,
         and the calendar."""
