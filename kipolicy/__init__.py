@@ -81,6 +81,7 @@ from ._trace import Coverage, Traceability, coverage, traceability
 from ._portfolio import PortfolioReport, assess_portfolio
 from ._provenance import Provenance
 from ._report import Citation, Evidence, Finding, Obligation, Report, Subject
+from ._schema import schema
 from ._tables import RECORD_COLUMNS
 from ._rules import KINDS, Rule, RuleBook, load_rules
 
@@ -155,6 +156,7 @@ __all__ = [
     "Report",
     "Provenance",
     "RECORD_COLUMNS",
+    "schema",
     "ReportDiff",
     "Resourcing",
     "Risk",

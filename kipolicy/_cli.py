@@ -208,11 +208,25 @@ def _parser() -> argparse.ArgumentParser:
     )
     cmd.add_argument("--lang", choices=("sv", "en"), default="en", help="language of the failure reports (default: en)")
 
-    _command(
-        commands, "schema", "print the JSON Schema of a partnership document",
-        "Print the JSON Schema (draft 2020-12) of a partnership document, generated from the fact model.",
-        ["kipolicy schema > partnership.schema.json"],
+    cmd = _command(
+        commands, "schema", "print a JSON Schema: of a document, a case file, a rule file or the report output",
+        "Print a JSON Schema (draft 2020-12): of a partnership document (generated from the fact model; "
+        "the default), of a case file, of a rule file, or of the JSON report output. Editors validate and "
+        "complete with it; 'kipolicy check' checks what a schema cannot say.",
+        ["kipolicy schema > partnership.schema.json", "kipolicy schema cases > cases.schema.json",
+         "kipolicy schema report > report.schema.json"],
     )
+    cmd.add_argument("which", nargs="?", choices=("document", "cases", "rules", "report"), default="document")
+
+    cmd = _command(
+        commands, "check", "check partnership documents and case files with kipolicy itself",
+        "Check TOML or JSON partnership documents, and case files (*.case.toml), as kipolicy reads them: every "
+        "problem with its field path, including what a JSON Schema cannot say (one KI party, unique ids, "
+        "references). Exit 0 when every file is valid, 2 otherwise.",
+        ["kipolicy check partnerships/*.toml", "kipolicy check tests/cases/risk.case.toml"],
+    )
+    cmd.add_argument("files", nargs="+", metavar="FILE", help="documents (.toml, .json) or case files (.case.toml)")
+    _add_rules_option(cmd)
 
     cmd = _command(
         commands, "new", "print a commented template of a partnership document",
@@ -221,6 +235,11 @@ def _parser() -> argparse.ArgumentParser:
         ["kipolicy new proposal > my-proposal.toml", "kipolicy new active > my-partnership.toml"],
     )
     cmd.add_argument("kind", nargs="?", choices=("proposal", "active"), default="proposal")
+    cmd.add_argument(
+        "--schema", metavar="PATH", default="partnership.schema.json",
+        help="the schema the template's first line points editors to (default: partnership.schema.json, "
+        "written with 'kipolicy schema > partnership.schema.json'); 'none' leaves the line out",
+    )
     return parser
 
 
@@ -613,17 +632,37 @@ def _cases(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_FINDINGS if failed or under else EXIT_OK
 
 
-def _schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:  # noqa: ARG001
-    from ._schema import partnership_schema
+def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:  # noqa: ARG001
+    from ._cases import CASE_SUFFIX, load_cases
 
-    out.write(_dump(partnership_schema()))
+    problems: list[Problem] = []
+    book = _rulebook(args)
+    for file in args.files:
+        try:
+            if str(file).endswith(CASE_SUFFIX):
+                count = len(load_cases(file, book))
+                out.write(f"{file}: {count} case{'s' if count != 1 else ''}, valid\n")
+            else:
+                partnership = load_partnership(file)
+                out.write(f"{file}: valid ({partnership.id})\n")
+        except InputError as exc:
+            problems += exc.problems
+    if problems:
+        raise InputError(problems)
+    return EXIT_OK
+
+
+def _schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:  # noqa: ARG001
+    from ._schema import schema
+
+    out.write(_dump(schema(args.which)))
     return EXIT_OK
 
 
 def _new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:  # noqa: ARG001
     from ._template import template
 
-    out.write(template(args.kind))
+    out.write(template(args.kind, None if args.schema == "none" else args.schema))
     return EXIT_OK
 
 
@@ -637,6 +676,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
     "policy": _policy,
     "cases": _cases,
     "schema": _schema,
+    "check": _check,
     "new": _new,
 }
 

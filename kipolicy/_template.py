@@ -160,8 +160,27 @@ def _emit(cls: type, values: dict[str, Any], path: str, header: str | None, comm
     return head + scalars + tables
 
 
-def template(kind: str = "proposal") -> str:
+# What the template gives as it is (tests/test_schemas.py checks each statement).
+_EXPECTED = {
+    "proposal": [
+        "# As it is, assessed as of 2025-06-01, it gives only notes: definition.strategic,",
+        "# mervarde.value-stated and urval.complementary.",
+    ],
+    "active": [
+        "# As it is, assessed as of a day between its start (2025-06-01) and 2026-04-01, it gives only",
+        "# notes: definition.strategic and mervarde.value-stated. From 2026-04-02 the yearly follow-up",
+        "# and risk assessments are due soon (obligations due 2026-06-01); from 2026-06-01 the start-up",
+        "# phase is over (definition.intentions-after-startup).",
+    ],
+}
+
+
+def template(kind: str = "proposal", schema: str | None = "partnership.schema.json") -> str:
     """A commented TOML template of a partnership document (``proposal`` or ``active``).
+
+    Its first line, ``#:schema PATH``, points TOML editors (Taplo, the Even Better TOML
+    extension of VS Code) to the document's JSON Schema, so they validate and complete while
+    one types; ``schema=None`` leaves it out.
 
     Raises:
         ValueError: ``kind`` is not ``proposal`` or ``active``.
@@ -174,12 +193,15 @@ def template(kind: str = "proposal") -> str:
     else:
         values.update({k: v for k, v in _ACTIVE.items() if k not in ("stage",)})
         values["establishment"] = {**_ACTIVE["establishment"], "initiative": "external-request"}
-    intro = [
+    directive = [f"#:schema {schema}"] if schema else []
+    intro = directive + [
         f"# A partnership document ({kind}) for kipolicy. Every field is explained above it; the",
         "# values are examples: change them to describe your partnership. Lines starting with '# x ='",
         "# are fields you can fill in (remove the '# '). Check it with: kipolicy assess THIS-FILE",
-        "# The full description: docs/documents.md; the JSON Schema: kipolicy schema.",
+        "# The full description: docs/documents.md. The first line points your editor to the JSON",
+        "# Schema: write it beside this file with: kipolicy schema > partnership.schema.json",
         "",
     ]
+    intro[-1:-1] = _EXPECTED[kind]
     body = _emit(Partnership, values, "", None, _COMMENTED[kind], False)
     return "\n".join(intro + body).rstrip() + "\n"
