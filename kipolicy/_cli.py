@@ -34,6 +34,7 @@ from ._version import version
 from ._assess import assess, coerce_date
 from ._documents import load_partnership, variant
 from ._escape import md, md_block
+from ._render import html_document
 from ._explain import why_not
 from ._model import Partnership
 from ._errors import EngineError, InputError, KipolicyError, Problem, RuleFileError, UnknownIdError
@@ -387,7 +388,10 @@ def _assess(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 "text": lambda d: d.to_text(args.lang), "markdown": lambda d: d.to_markdown(args.lang),
                 "html": lambda d: d.to_html(args.lang),
             }[args.format]
-            out.write("\n".join(render_diff(d) for d in diffs))
+            text = "\n".join(render_diff(d) for d in diffs)
+            if args.format == "html":
+                text = html_document(text, args.lang, f"kipolicy: {diffs[0].after.partnership_name}")
+            out.write(text)
         return EXIT_FINDINGS if _fails(kinds, args.fail_on) else EXIT_OK
     if args.format == "json":
         out.write(_dump({**_envelope("assessment", as_of, interpretations), "reports": [r.to_dict() for r in reports]}))
@@ -407,7 +411,11 @@ def _assess(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             "html": lambda r: r.to_html(args.lang),
         }[args.format]
         separator = {"text": "\n", "markdown": "\n---\n\n", "html": "\n"}[args.format]
-        out.write(separator.join(render(r) for r in reports))
+        text = separator.join(render(r) for r in reports)
+        if args.format == "html":
+            title = reports[0].partnership_name if len(reports) == 1 else f"kipolicy: {len(reports)}"
+            text = html_document(text, args.lang, title)
+        out.write(text)
     return EXIT_FINDINGS if _fails(kinds, args.fail_on) else EXIT_OK
 
 
@@ -498,8 +506,11 @@ def _portfolio(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         out.write(result.to_csv(args.lang))
     elif args.format == "ics":
         out.write(result.to_ics(args.lang).decode("utf-8"))
+    elif args.format == "html":
+        title = ("Portfölj" if args.lang == "sv" else "Portfolio") + f" {as_of.isoformat()}"
+        out.write(html_document(result.to_html(args.lang), args.lang, title))
     else:
-        out.write({"text": result.to_text, "markdown": result.to_markdown, "html": result.to_html}[args.format](args.lang))
+        out.write({"text": result.to_text, "markdown": result.to_markdown}[args.format](args.lang))
     kinds = [f.kind for f in result.findings] + [f.kind for r in result.reports for f in r.findings]
     return EXIT_FINDINGS if _fails(kinds, args.fail_on) else EXIT_OK
 

@@ -256,6 +256,11 @@ class WhyNot:
     def __str__(self) -> str:
         return self.text("en")
 
+    def _repr_html_(self) -> str:
+        from ._render import preformatted_html
+
+        return preformatted_html(self.text("en"))
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "rule_id": self.rule_id,

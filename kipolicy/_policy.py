@@ -142,6 +142,11 @@ class Policy:
     def __contains__(self, unit_or_section_id: object) -> bool:
         return unit_or_section_id in self._unit_index or unit_or_section_id in self._section_index
 
+    def _repr_html_(self) -> str:
+        from ._render import policy_html
+
+        return policy_html(self, "sv")
+
     def section_position(self, section_id: str) -> int:
         """The section's position in the document (0 for the first)."""
         return self.section(section_id).position

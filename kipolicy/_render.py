@@ -114,6 +114,69 @@ _CSS = (
 )
 
 
+# For a page of its own (the command line's --format html): readable printed, on A4 or Letter.
+_PAGE_CSS = (
+    "<style>body{margin:2em auto;padding:0 1em;max-width:62em;color:#111;background:#fff}"
+    "@page{margin:2cm}"
+    "@media print{body{margin:0;max-width:none;font-size:10.5pt}"
+    ".kipolicy .finding,.kipolicy blockquote,.kipolicy tr{break-inside:avoid}"
+    ".kipolicy h2,.kipolicy h3{break-after:avoid}"
+    ".kipolicy .kind{color:#000;background:none!important;border:1px solid #000}"
+    "a{color:inherit;text-decoration:none}}</style>"
+)
+
+
+def html_document(fragment: str, lang: str, title: str) -> str:
+    """A complete HTML page around ``fragment``: doctype, language, charset, title and styles for
+    the screen and for print. Jupyter shows the fragment; the command line writes the page."""
+    return (
+        f'<!DOCTYPE html>\n<html lang="{_e(lang)}">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<meta name="generator" content="kipolicy">\n<title>{_e(title)}</title>\n{_PAGE_CSS}\n</head>\n'
+        f"<body>\n{fragment}\n</body>\n</html>\n"
+    )
+
+
+def finding_html(finding: Finding, lang: str) -> str:
+    """One finding as an HTML fragment (what Jupyter shows for a :class:`~kipolicy.Finding`)."""
+    return f'{_CSS}<div class="kipolicy">{_finding_html(finding, lang)}</div>'
+
+
+def preformatted_html(text: str, title: str = "") -> str:
+    """A text answer (an explanation, a why-not) as an HTML fragment."""
+    head = f"<h3>{_e(title)}</h3>" if title else ""
+    return f'{_CSS}<div class="kipolicy">{head}<pre style="white-space:pre-wrap">{_e(text)}</pre></div>'
+
+
+def policy_html(pol: Any, lang: str) -> str:
+    """The policy text as an HTML fragment: sections, units with their ids and modality."""
+    doc = pol.document
+    parts = [f"<h2>{_e(doc.title_sv if lang == 'sv' else doc.title_en)} <small>({_e(doc.dnr)})</small></h2>"]
+    for section in pol.sections:
+        rows = "".join(
+            f"<tr><td><code>{_e(u.id)}</code></td><td>{_e(u.modality)}</td><td>{_e(u.text_sv)}</td>"
+            f"<td>{_e(u.text_en)}</td></tr>"
+            for u in section.units
+        )
+        parts.append(f"<h3>{_e(section.heading(lang))} <code>{_e(section.id)}</code></h3>"
+                     f"<table><tr><th>id</th><th>modality</th><th>sv</th><th>en</th></tr>{rows}</table>")
+    return f'{_CSS}<div class="kipolicy">{"".join(parts)}</div>'
+
+
+def traceability_html(trace: Any) -> str:
+    """Policy units with the rules citing them and the cases exercising those rules."""
+    rows = "".join(
+        f"<tr><td><code>{_e(t.unit.id)}</code></td><td>{_e(t.unit.modality)}</td>"
+        f"<td>{_e(', '.join(t.rules) or '—')}</td><td>{len(t.firing)}</td><td>{len(t.quiet)}</td>"
+        f"<td>{'✓' if t.covered else '✗'}</td></tr>"
+        for t in trace.units
+    )
+    return (
+        f'{_CSS}<div class="kipolicy"><h3>Traceability</h3><table><tr><th>unit</th><th>modality</th>'
+        f"<th>rules</th><th>cases firing</th><th>cases quiet</th><th>covered</th></tr>{rows}</table></div>"
+    )
+
+
 def _e(value: Any) -> str:
     return html.escape(str(value))
 

@@ -222,6 +222,17 @@ class Finding:
         """The ids of the cited units."""
         return tuple(c.unit for c in self.citations)
 
+    def _repr_html_(self) -> str:
+        from ._render import finding_html
+
+        return finding_html(self, "en")
+
+    def explain(self, lang: str = "en") -> Explanation:
+        """Why this finding was concluded: its cited text and the facts behind it."""
+        from ._explain import explain_finding
+
+        return Explanation(explain_finding(self, _check_lang(lang)))
+
     def to_dict(self) -> dict[str, Any]:
         """The finding as JSON-serialisable data, in a stable shape."""
         return {
@@ -311,11 +322,23 @@ def obligation_key(obligation: Obligation) -> tuple:
     return (obligation.due, obligation.partnership_id, obligation.duty, obligation.path)
 
 
+class Explanation(str):
+    """An explanation as text (a ``str``) that Jupyter shows as a formatted block."""
+
+    __slots__ = ()
+
+    def _repr_html_(self) -> str:
+        from ._render import preformatted_html
+
+        return preformatted_html(str(self))
+
+
 def sort_key(finding: Finding) -> tuple:
-    """Section order, then rule id, then subject: the order of every report (a rule gives one
-    finding per subject, so the order is total)."""
+    """Section order, then severity (violation first, note last), then rule id, then subject:
+    the order of every report (a rule gives one finding per subject, so the order is total)."""
     return (
         policy().section_position(finding.section),
+        _SEVERITY.get(finding.kind, len(KINDS)),
         finding.rule_id,
         finding.subject.path,
         finding.subject.label,
@@ -414,22 +437,22 @@ class Report:
     def _repr_html_(self) -> str:
         return self.to_html()
 
-    def explain(self, target: str | Finding, lang: str = "en") -> str:
+    def explain(self, target: str | Finding, lang: str = "en") -> Explanation:
         """Why a finding (or every finding of a rule id) was concluded: its cited text and the
         facts behind it, down to the document's fields. A rule that did not fire is answered
         as :meth:`why_not` answers."""
         from ._explain import explain
 
-        return explain(self, target, lang)
+        return Explanation(explain(self, target, lang))
 
-    def why_not(self, rule_id: str, lang: str = "en") -> str:
+    def why_not(self, rule_id: str, lang: str = "en") -> Explanation:
         """Why a rule did not fire: the condition no fact met (with each fact's failing
         values and document paths), the fact that blocked a "no such fact" condition, or the
         gate or interpretation that switched it off. :func:`kipolicy.why_not` gives the same
         answer as data."""
         from ._explain import why_not
 
-        return why_not(self, rule_id).text(lang)
+        return Explanation(why_not(self, rule_id).text(lang))
 
     def by_kind(self, *kinds: str) -> tuple[Finding, ...]:
         """The findings of the given kinds (e.g. ``report.by_kind("violation", "warning")``)."""
@@ -531,6 +554,9 @@ def _obligation_line(obligation: Obligation, lang: str, *, with_partnership: boo
     met = f" ({obligation.met_on})" if obligation.met_on else ""
     who = f"{obligation.partnership_name}: " if with_partnership else ""
     return f"{obligation.due}  {status}{met}  {who}{obligation.title(lang)} [{', '.join(obligation.cites)}]"
+
+
+_SEVERITY = {kind: rank for rank, kind in enumerate(KINDS)}
 
 
 def sorted_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:

@@ -177,6 +177,11 @@ class Traceability:
     def to_dict(self) -> dict[str, Any]:
         return {"units": [t.to_dict() for t in self.units], "coverage": self.coverage.to_dict()}
 
+    def _repr_html_(self) -> str:
+        from ._render import traceability_html
+
+        return traceability_html(self)
+
     def to_markdown(self) -> str:
         """The traceability table as Markdown (docs/traceability.md)."""
         pol = policy()

@@ -50,8 +50,11 @@ def test_example_outcomes() -> None:
 def test_findings_are_sorted_and_carry_because() -> None:
     report = kipolicy.assess(EXAMPLES / "active-with-gaps.toml", as_of=AS_OF)
     position = kipolicy.policy().section_position
-    keys = [(position(f.section), f.rule_id, f.subject.path) for f in report.findings]
+    # Section order, then severity (violation first), then rule id, then subject.
+    keys = [(position(f.section), kipolicy.KINDS.index(f.kind), f.rule_id, f.subject.path) for f in report.findings]
     assert keys == sorted(keys)
+    definition = [f.kind for f in report.findings if f.section == "definition"]
+    assert definition.index("violation") < definition.index("warning") < definition.index("note")
     assert len({f.section for f in report.findings}) > 3
     (finding,) = report.by_rule("definition.management-not-engaged")
     assert finding.subject.path == "parties[1]" and finding.subject.label == "Acme Health Analytics Ltd"
