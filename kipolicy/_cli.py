@@ -135,6 +135,12 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("directory", metavar="DIR", help="a directory of partnership documents")
     _add_assessment_options(cmd, ("text", "json", "markdown", "html", "csv", "ics"))
     _add_fail_on(cmd)
+    cmd.add_argument(
+        "--plot", choices=("timeline", "profile"),
+        help="draw a picture instead of a report: the calendar as a timeline, or the profile as a map of "
+        "focus areas x partner countries (needs: pip install 'kipolicy[plots]')",
+    )
+    cmd.add_argument("-o", "--output", metavar="FILE", help="with --plot: the file to write (.svg or .png)")
 
     cmd = _command(
         commands, "explain", "why the findings of a document were concluded (the 'because' tree)",
@@ -497,7 +503,23 @@ def _portfolio(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     interpretations = _interpretations(args.settings)
     as_of = _as_of(args.as_of, err)
+    if (args.plot is None) != (args.output is None):
+        raise InputError([Problem("--plot", "", "expected --plot KIND together with -o FILE.svg or FILE.png")])
+    if args.output is not None and not args.output.lower().endswith((".svg", ".png")):
+        raise InputError([Problem(args.output, "", "expected a .svg or .png file to write the picture to")])
     result = assess_portfolio(_documents(args.directory), as_of=as_of, interpretations=interpretations, rules=_rulebook(args))
+    if args.plot is not None:
+        from ._plots import available, plot, save
+
+        if not available():
+            raise InputError([Problem("--plot", "", "pictures need matplotlib: pip install 'kipolicy[plots]'")])
+        try:
+            save(plot(result, args.plot, args.lang), args.output)
+        except OSError as exc:
+            raise InputError([Problem(args.output, "", f"cannot be written: {exc.strerror or exc}")]) from None
+        out.write(f"{args.output}: the {args.plot} of {len(result.reports)} partnerships as of {as_of.isoformat()}\n")
+        kinds = [f.kind for f in result.findings] + [f.kind for r in result.reports for f in r.findings]
+        return EXIT_FINDINGS if _fails(kinds, args.fail_on) else EXIT_OK
     if args.format == "json":
         data = result.to_dict()
         data.pop("as_of"), data.pop("interpretations")

@@ -39,7 +39,21 @@ from ._report import (
 )
 from ._rules import RuleBook, default_rules
 
-__all__ = ["PortfolioReport", "assess_portfolio"]
+__all__ = ["PortfolioReport", "ProfileEntry", "assess_portfolio"]
+
+
+@attrs.frozen
+class ProfileEntry:
+    """What the portfolio's profile (its map of focus areas × partner countries) shows of one
+    partnership: its stage, whether it is an active strategic one, its focus areas and its
+    partners' countries, as the document writes them."""
+
+    id: str
+    name: str
+    stage: str
+    active_strategic: bool
+    focus_areas: tuple[str, ...]
+    countries: tuple[str, ...]
 
 
 @attrs.frozen
@@ -52,6 +66,7 @@ class PortfolioReport:
         findings: The portfolio-wide findings (about the portfolio as a whole).
         interpretations: The interpretations in force.
         calendar: Every obligation of every partnership, met or not, by due date.
+        profile: Each partnership's focus areas and partner countries (for the profile map).
     """
 
     as_of: dt.date
@@ -59,6 +74,16 @@ class PortfolioReport:
     findings: tuple[Finding, ...]
     interpretations: Interpretations = attrs.field(eq=False)
     calendar: tuple[Obligation, ...] = ()
+    profile: tuple[ProfileEntry, ...] = attrs.field(default=(), eq=False, repr=False)
+
+    def plot(self, kind: str = "timeline", lang: str = "en") -> Any:
+        """A picture of the portfolio as a matplotlib Figure (``pip install 'kipolicy[plots]'``):
+        ``timeline`` (each partnership's duties on a date axis: met, open, due soon, overdue,
+        and a line at ``as_of``) or ``profile`` (focus areas × partner countries, each cell the
+        active strategic partnerships there, cells a proposal overlaps outlined, the capacity)."""
+        from ._plots import plot
+
+        return plot(self, kind, _check_lang(lang))
 
     def report(self, partnership_id: str) -> Report:
         """The report of one partnership, by id."""
@@ -288,4 +313,11 @@ def assess_portfolio(
         findings=sorted_findings(f for f in whole.findings if f.subject.fact_type == "portfolio"),
         interpretations=interp,
         calendar=calendar,
+        profile=tuple(
+            ProfileEntry(
+                p.id, p.name, p.stage.value, index.peers[p.id].active_strategic,
+                tuple(index.peers[p.id].focus_areas.values()), tuple(index.peers[p.id].countries.values()),
+            )
+            for p in loaded
+        ),
     )

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ._escape import md, plain
+from ._plots import inline_svgs
 from ._policy import policy
 from ._report import Finding, Obligation, Report, _STATUS_WORDS, obligation_key
 
@@ -109,6 +110,7 @@ _CSS = (
     ".kipolicy .obligation{background:#1b5e9f}.kipolicy .recommendation{background:#2e7d32}"
     ".kipolicy .note{background:#666}.kipolicy .overdue{color:#b3261e;font-weight:600}"
     ".kipolicy blockquote{margin:.3em 0 .3em 1em;padding-left:.6em;border-left:3px solid #ccc;color:#333}"
+    ".kipolicy figure.plot{margin:1em 0}.kipolicy figure.plot svg{max-width:100%;height:auto}"
     ".kipolicy table{border-collapse:collapse}.kipolicy td,.kipolicy th{border:1px solid #ddd;"
     "padding:.2em .5em;text-align:left}</style>"
 )
@@ -474,6 +476,7 @@ def portfolio_html(portfolio: PortfolioReport, lang: str) -> str:
         f'{_CSS}<div class="kipolicy"><h2>{_e(t["portfolio"])}: {len(portfolio.reports)} '
         f"{_e(t['partnerships'].lower())}, {_e(t['as_of'].lower())} {_e(portfolio.as_of)}</h2>{wide}"
         f"<h3>{_e(t['partnerships'])}</h3><table><tr>{head}</tr>{''.join(rows)}</table>"
+        f"{inline_svgs(portfolio, lang)}"
         f"{_calendar_html(portfolio.calendar, lang, with_partnership=True)}</div>"
     )
 
