@@ -30,6 +30,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from . import _contract as contract
 from ._version import version
 from ._assess import assess, coerce_date
 from ._documents import load_partnership, variant
@@ -47,9 +48,7 @@ __all__ = ["JSON_SCHEMA_VERSION", "main"]
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL, EXIT_OUTPUT, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
 
-#: The version of the JSON that ``assess`` and ``portfolio`` print (docs/cli.md). It changes
-#: when a field is removed or changes meaning; new fields may be added within a version.
-JSON_SCHEMA_VERSION = "1.0"
+JSON_SCHEMA_VERSION = contract.JSON_SCHEMA_VERSION
 
 FORMATS = ("text", "json", "markdown", "html")
 
@@ -236,6 +235,24 @@ def _parser() -> argparse.ArgumentParser:
     _add_rules_option(cmd)
 
     cmd = _command(
+        commands, "serve", "run kipolicy as a web service with a workbench page",
+        "Serve the JSON API under /v1 (the same answers as --format json), its OpenAPI document at /openapi.json "
+        "and the workbench page at /. Needs: pip install 'kipolicy[serve]'. Binds 127.0.0.1 unless --host says "
+        "otherwise; see docs/service.md.",
+        ["kipolicy serve", "kipolicy serve --port 8080 --workers 4 --decision-log decisions.jsonl"],
+    )
+    cmd.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1, this machine only)")
+    cmd.add_argument("--port", type=int, default=8000, help="the port (default: 8000)")
+    cmd.add_argument("--workers", type=int, metavar="N", help="worker processes (default: the number of cores)")
+    _add_rules_option(cmd)
+    cmd.add_argument("--decision-log", metavar="FILE", help="append one JSON line per assessment to FILE")
+    cmd.add_argument("--log-documents", action="store_true", help="with --decision-log: log the documents too (they can be confidential)")
+    cmd.add_argument("--cors-origin", metavar="ORIGIN", action="append", default=[], dest="cors_origins",
+                     help="allow browser calls from ORIGIN (repeatable; default: no CORS headers)")
+    cmd.add_argument("--max-body", type=int, metavar="BYTES", default=4 * 1024 * 1024, help="the largest request body (default: 4 MiB)")
+    cmd.add_argument("--timeout", type=float, metavar="SECONDS", default=30.0, help="the longest an assessment may take (default: 30)")
+
+    cmd = _command(
         commands, "new", "print a commented template of a partnership document",
         "Print a commented TOML template of a partnership document: every field explained, example values "
         "that load as they are.",
@@ -337,18 +354,6 @@ def _load_all(paths: Sequence[str | Path]) -> list[Any]:
     return loaded
 
 
-def _envelope(kind: str, as_of: dt.date, interpretations: Interpretations) -> dict[str, Any]:
-    doc = policy().document
-    return {
-        "schema_version": JSON_SCHEMA_VERSION,
-        "kind": kind,
-        "kipolicy_version": version(),
-        "policy": {"dnr": doc.dnr, "in_force_from": doc.in_force_from.isoformat(), "title": {"sv": doc.title_sv, "en": doc.title_en}},
-        "as_of": as_of.isoformat(),
-        "interpretations": interpretations.to_dict(),
-    }
-
-
 def _fails(kinds: Sequence[str], fail_on: str | None) -> bool:
     if fail_on is None:
         return False
@@ -356,8 +361,7 @@ def _fails(kinds: Sequence[str], fail_on: str | None) -> bool:
     return any(KINDS.index(k) <= worst for k in kinds)
 
 
-def _dump(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+_dump = contract.dump
 
 
 # -- commands ----------------------------------------------------------------------------------
@@ -386,9 +390,7 @@ def _assess(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.diff:
         diffs = [run(original).diff(report) for original, report in zip(originals, reports)]
         if args.format == "json":
-            out.write(_dump({**_envelope("what-if", as_of, interpretations),
-                             "changes": {k: _plain(v) for k, v in changes.items()},
-                             "diffs": [d.to_dict() for d in diffs]}))
+            out.write(_dump(contract.what_if(diffs, {k: _plain(v) for k, v in changes.items()}, as_of, interpretations)))
         else:
             render_diff: Callable[[Any], str] = {
                 "text": lambda d: d.to_text(args.lang), "markdown": lambda d: d.to_markdown(args.lang),
@@ -400,7 +402,7 @@ def _assess(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             out.write(text)
         return EXIT_FINDINGS if _fails(kinds, args.fail_on) else EXIT_OK
     if args.format == "json":
-        out.write(_dump({**_envelope("assessment", as_of, interpretations), "reports": [r.to_dict() for r in reports]}))
+        out.write(_dump(contract.assessment(reports, as_of, interpretations)))
     elif args.format == "csv":
         from ._tables import records_csv
 
@@ -455,9 +457,7 @@ def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     none = "No findings.\n" if args.lang == "en" else "Inga iakttagelser.\n"
     text = "\n".join(report.explain(f, args.lang) for f in findings) if findings else none
     if args.format == "json":
-        out.write(_dump({**_envelope("explanation", as_of, interpretations),
-                         "partnership": {"id": report.partnership_id, "name": report.partnership_name},
-                         "findings": [f.to_dict() for f in findings], "text": text}))
+        out.write(_dump(contract.explanation(report, findings, text, interpretations)))
     elif args.format == "markdown":
         title = "Why" if args.lang == "en" else "Varför"
         out.write(f"# {title}: {md(report.partnership_name)} ({md(report.partnership_id)})\n\n" + md_block(text))
@@ -475,9 +475,7 @@ def _why_not(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _show_why_not(report: Report, args: argparse.Namespace, out: TextIO, interpretations: Interpretations, as_of: dt.date) -> int:
     answer = why_not(report, args.rule)
     if args.format == "json":
-        out.write(_dump({**_envelope("why-not", as_of, interpretations),
-                         "partnership": {"id": report.partnership_id, "name": report.partnership_name},
-                         "why_not": answer.to_dict()}))
+        out.write(_dump(contract.why_not_answer(report, answer, interpretations)))
     elif args.format == "markdown":
         title = "Why not" if args.lang == "en" else "Varför inte"
         out.write(f"# {title} {args.rule}: {md(report.partnership_name)}\n\n" + md_block(answer.text(args.lang)))
@@ -521,9 +519,7 @@ def _portfolio(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         kinds = [f.kind for f in result.findings] + [f.kind for r in result.reports for f in r.findings]
         return EXIT_FINDINGS if _fails(kinds, args.fail_on) else EXIT_OK
     if args.format == "json":
-        data = result.to_dict()
-        data.pop("as_of"), data.pop("interpretations")
-        out.write(_dump({**_envelope("portfolio", as_of, interpretations), **data}))
+        out.write(_dump(contract.portfolio(result, as_of, interpretations)))
     elif args.format == "csv":
         out.write(result.to_csv(args.lang))
     elif args.format == "ics":
@@ -685,6 +681,26 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:  # noqa: 
     return EXIT_OK
 
 
+def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:  # noqa: ARG001
+    from ._serve import ServeSettings, serve
+
+    if args.log_documents and not args.decision_log:
+        raise InputError([Problem("--log-documents", "", "goes with --decision-log FILE")])
+    if args.workers is not None and args.workers < 1:
+        raise InputError([Problem("--workers", "", f"expected a whole number >= 1, got {args.workers}")])
+    if not 0 < args.port < 65536:
+        raise InputError([Problem("--port", "", f"expected a port from 1 to 65535, got {args.port}")])
+    settings = ServeSettings(
+        rules=args.rules, decision_log=args.decision_log, log_documents=args.log_documents,
+        cors_origins=tuple(args.cors_origins), max_body=args.max_body, timeout=args.timeout,
+    )
+    try:
+        serve(args.host, args.port, args.workers, settings)
+    except ImportError as exc:
+        raise InputError([Problem("serve", "", str(exc))]) from None
+    return EXIT_OK
+
+
 def _schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:  # noqa: ARG001
     from ._schema import schema
 
@@ -708,6 +724,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
     "rules": _rules,
     "policy": _policy,
     "cases": _cases,
+    "serve": _serve,
     "schema": _schema,
     "check": _check,
     "new": _new,
