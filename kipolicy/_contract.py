@@ -17,7 +17,7 @@ from ._policy import policy
 from ._version import version
 
 __all__ = [
-    "JSON_SCHEMA_VERSION", "assessment", "dump", "envelope", "explanation", "portfolio", "what_if", "why_not_answer",
+    "JSON_SCHEMA_VERSION", "assessment", "dump", "dump_compact", "envelope", "explanation", "portfolio", "what_if", "why_not_answer",
 ]
 
 #: The version of the JSON answers (docs/cli.md). It changes when a field is removed or changes
@@ -74,3 +74,8 @@ def why_not_answer(report: Any, answer: Any, interpretations: Interpretations) -
 def dump(data: Any) -> str:
     """JSON as kipolicy prints it: UTF-8 text, indented, in a stable order."""
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False, allow_nan=False) + "\n"
+
+
+def dump_compact(data: Any) -> str:
+    """The same JSON without indentation (the service's answers: the same data, fewer bytes)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False, allow_nan=False)

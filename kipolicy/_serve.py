@@ -14,10 +14,14 @@ configured. An optional decision log records one JSON line per assessment.
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
+import contextlib
 import datetime as dt
 import json
 import logging
 import os
+import socket
 import threading
 import tomllib
 import uuid
@@ -399,14 +403,21 @@ def create_app(settings: ServeSettings | None = None) -> Any:
     except ImportError as exc:  # pragma: no cover - the serve extra is installed in tests
         raise ImportError("kipolicy serve needs the serve extra: pip install 'kipolicy[serve]'") from exc
     import anyio
-    import anyio.to_thread
 
     settings = settings or ServeSettings.from_env()
     service = _Service(settings)
+    executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="kipolicy-assess")
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Any) -> Any:  # noqa: ARG001
+        try:
+            yield
+        finally:
+            executor.shutdown(wait=False, cancel_futures=True)
 
     class _JSON(JSONResponse):
         def render(self, content: Any) -> bytes:
-            return contract.dump(content).encode("utf-8")
+            return contract.dump_compact(content).encode("utf-8")
 
     async def read_json(request: Request) -> Any:
         declared = request.headers.get("content-length")
@@ -431,9 +442,12 @@ def create_app(settings: ServeSettings | None = None) -> Any:
             try:
                 body = await read_json(request)
                 with anyio.fail_after(settings.timeout):
-                    # Abandoned at the time-out: the thread still finishes its assessment (an
-                    # engine call cannot be stopped), but the client is answered at once.
-                    answer = await anyio.to_thread.run_sync(question, body, abandon_on_cancel=True)
+                    # One assessing thread per process: the engine runs one assessment at a time
+                    # anyway, and a single thread spares the interpreter's lock the hand-overs
+                    # between many (measured: 2.8 instead of 3.5 ms of CPU a request). At the
+                    # time-out the client is answered at once; a request still queued is dropped,
+                    # one already running finishes (an engine call cannot be stopped).
+                    answer = await asyncio.get_running_loop().run_in_executor(executor, question, body)
                 return _JSON(answer)
             except _HTTPProblem as exc:
                 return _JSON(exc.body, status_code=exc.status)
@@ -455,7 +469,7 @@ def create_app(settings: ServeSettings | None = None) -> Any:
 
         async def endpoint(request: Request) -> Response:  # noqa: ARG001
             if not cached:
-                cached.append(contract.dump(make()).encode("utf-8"))
+                cached.append(contract.dump_compact(make()).encode("utf-8"))
             return Response(cached[0], media_type="application/json")
 
         return endpoint
@@ -491,7 +505,7 @@ def create_app(settings: ServeSettings | None = None) -> Any:
     if settings.cors_origins:
         middleware.append(Middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                                      allow_methods=["GET", "POST"], allow_headers=["content-type"]))
-    return Starlette(routes=routes, middleware=middleware)
+    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
 
 
 def app_from_env() -> Any:
@@ -510,5 +524,20 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int | None = None,
     create_app(settings)  # fail here, in one line, on a bad rule directory or a missing extra
     os.environ[SETTINGS_ENV] = settings.to_env()
     count = workers if workers is not None else (os.cpu_count() or 1)
-    uvicorn.run("kipolicy._serve:app_from_env", factory=True, host=host, port=port, workers=count,
-                log_level="info", access_log=False, timeout_keep_alive=5, limit_concurrency=1024)
+    config = uvicorn.Config("kipolicy._serve:app_from_env", factory=True, host=host, port=port, workers=count,
+                            log_level="info", access_log=False, timeout_keep_alive=5, limit_concurrency=1024)
+    if count == 1:
+        uvicorn.Server(config).run()
+        return
+    from uvicorn.supervisors import Multiprocess
+
+    sock = config.bind_socket()
+    # uvicorn creates the shared socket without naming TCP as its protocol, so asyncio does not
+    # switch Nagle's algorithm off on the connections it accepts, and each answer waits for a
+    # delayed acknowledgement (about 40 ms on loopback). Connections inherit this option from
+    # the listening socket.
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    try:
+        Multiprocess(config, sockets=[sock]).run()
+    except KeyboardInterrupt:  # pragma: no cover - the supervisor stops its workers first
+        pass

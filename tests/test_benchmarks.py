@@ -17,6 +17,8 @@ from .conftest import ROOT
         ("bench_portfolio.py", ["--sizes", "5", "20"], "grows as n^"),
         ("bench_memory.py", ["--n", "50"], "growth from"),
         ("bench_engines.py", ["--n", "20", "--seconds", "0.1"], "agreement (kipolicy == reference == CLIPS): "),
+        ("bench_serve.py", ["--rounds", "1", "--requests", "30", "--clients", "2", "--workers", "1", "--seconds", "0.1"],
+         "every answer equal to the library's"),
     ],
 )
 def test_benchmark_script_runs(script: str, args: list[str], expected: str) -> None:

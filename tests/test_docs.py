@@ -51,3 +51,8 @@ def test_interpretation_register_is_complete_and_up_to_date() -> None:
             kipolicy.policy().unit(unit)
     current = (ROOT / "docs" / "interpretations.md").read_text(encoding="utf-8")
     assert current == interpretation_register(), "docs/interpretations.md is stale: run `python docs/refresh.py`"
+
+
+def test_the_service_api_page_is_current() -> None:
+    current = (ROOT / "docs" / "service-api.md").read_text(encoding="utf-8")
+    assert current == load_refresh().openapi_page(), "docs/service-api.md is stale: run `python docs/refresh.py`"
