@@ -146,17 +146,29 @@ def test_an_engine_failure_is_500_with_an_id_that_is_logged(monkeypatch: pytest.
     assert any(incident in r.getMessage() for r in caplog.records)
 
 
-def test_a_slow_assessment_is_answered_503(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_slow_portfolio_is_answered_503(monkeypatch: pytest.MonkeyPatch) -> None:
     client = TestClient(create_app(ServeSettings(timeout=0.2)))
-    real = _serve.assess
+    real = _serve.assess_portfolio
 
     def slow(*args: object, **kwargs: object) -> object:
         time.sleep(0.6)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(_serve, "assess", slow)
-    response = client.post("/v1/assess", json={"document": _document(PROPOSAL), "as_of": "2025-06-01"})
+    monkeypatch.setattr(_serve, "assess_portfolio", slow)
+    response = client.post("/v1/portfolio", json={"documents": [_document(PROPOSAL)], "as_of": "2025-06-01"})
     assert response.status_code == 503 and "longer than 0.2 s" in response.json()["error"]
+
+
+def test_the_largest_document_the_limits_allow_is_answered() -> None:
+    # Questions about one document run in the event loop, bounded by the document's limits.
+    import datetime as dt
+
+    doc = kipolicy.to_document(kipolicy.load_partnership(ACTIVE))
+    doc["follow_ups"] = [{"date": dt.date(2024, 1, 1) + dt.timedelta(days=i)} for i in range(1000)]
+    doc["parties"] = doc["parties"] + [{"id": f"p{i}", "name": f"Partner {i}", "reach": "international"} for i in range(998)]
+    body = json.loads(json.dumps({"document": doc, "as_of": "2026-01-01"}, default=str))
+    response = TestClient(create_app(ServeSettings())).post("/v1/assess", json=body)
+    assert response.status_code == 200 and len(response.json()["reports"][0]["findings"]) > 1000
 
 
 def test_cors_is_off_unless_configured() -> None:
