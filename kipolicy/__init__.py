@@ -13,7 +13,9 @@ cite the policy's own words::
 
 from __future__ import annotations
 
+import importlib
 import sys as _sys
+from typing import TYPE_CHECKING, Any
 
 if _sys.version_info[:2] < (3, 11):  # pragma: no cover - pip refuses older versions
     raise ImportError(
@@ -22,78 +24,127 @@ if _sys.version_info[:2] < (3, 11):  # pragma: no cover - pip refuses older vers
     )
 
 
-from ._assess import assess
-from ._documents import load_partnership, to_document, variant
-from ._errors import (
-    EngineError,
-    InputError,
-    InterpretationError,
-    KipolicyError,
-    Problem,
-    RuleFileError,
-    UnknownIdError,
-)
-from ._interpretations import INTERPRETATIONS, Interpretation, Interpretations
-from ._model import (
-    AddedValue,
-    AdminSupport,
-    Agreement,
-    Area,
-    AssessedBy,
-    ContributionKind,
-    Decision,
-    Establishment,
-    Ethics,
-    EthicsStatus,
-    Evaluation,
-    EvaluationPurpose,
-    FollowUp,
-    Forum,
-    Initiative,
-    Level,
-    Outcome,
-    Party,
-    PartyKind,
-    PartyRole,
-    Partnership,
-    Reach,
-    Renewal,
-    Resourcing,
-    Risk,
-    RiskAssessment,
-    RiskLevel,
-    RiskPurpose,
-    Stage,
-    SteeringGroup,
-    SteeringMember,
-    Strategy,
-    Termination,
-    TerminationKind,
-    TraitStatus,
-    Traits,
-    ValueDimension,
-)
-from ._policy import Document, Policy, Section, Unit, policy
-from ._calendar import add_months
-from ._explain import WhyNot, why_not
-from ._whatif import InterpretationComparison, ReportDiff, compare_interpretations
-from ._trace import Coverage, Traceability, coverage, traceability
-from ._portfolio import PortfolioReport, assess_portfolio
-from ._provenance import Provenance
-from ._report import Citation, Evidence, Finding, Obligation, Report, Subject
-from ._schema import schema
-from ._tables import RECORD_COLUMNS
-from ._rules import KINDS, Rule, RuleBook, load_rules
+if TYPE_CHECKING:  # the same names, for type checkers and editors
+    from ._assess import assess
+    from ._documents import load_partnership, to_document, variant
+    from ._errors import EngineError, InputError, InterpretationError, KipolicyError, Problem, RuleFileError, UnknownIdError
+    from ._interpretations import INTERPRETATIONS, Interpretation, Interpretations
+    from ._model import AddedValue, AdminSupport, Agreement, Area, AssessedBy, ContributionKind, Decision, Establishment, Ethics, EthicsStatus, Evaluation, EvaluationPurpose, FollowUp, Forum, Initiative, Level, Outcome, Party, PartyKind, PartyRole, Partnership, Reach, Renewal, Resourcing, Risk, RiskAssessment, RiskLevel, RiskPurpose, Stage, SteeringGroup, SteeringMember, Strategy, Termination, TerminationKind, TraitStatus, Traits, ValueDimension
+    from ._policy import Document, Policy, Section, Unit, policy
+    from ._calendar import add_months
+    from ._explain import WhyNot, why_not
+    from ._whatif import InterpretationComparison, ReportDiff, compare_interpretations
+    from ._trace import Coverage, Traceability, coverage, traceability
+    from ._portfolio import PortfolioReport, assess_portfolio
+    from ._provenance import Provenance
+    from ._report import Citation, Evidence, Finding, Obligation, Report, Subject
+    from ._schema import schema
+    from ._tables import RECORD_COLUMNS
+    from ._rules import KINDS, Rule, RuleBook, load_rules
+
+# What the package exports, by the module that defines it. Each name is imported when it is first
+# used (PEP 562), so `import kipolicy` loads neither the rule engine nor the version metadata:
+# the engine is loaded by the first assessment.
+_EXPORTS: dict[str, str] = {
+    "assess": "._assess",
+    "load_partnership": "._documents",
+    "to_document": "._documents",
+    "variant": "._documents",
+    "EngineError": "._errors",
+    "InputError": "._errors",
+    "InterpretationError": "._errors",
+    "KipolicyError": "._errors",
+    "Problem": "._errors",
+    "RuleFileError": "._errors",
+    "UnknownIdError": "._errors",
+    "INTERPRETATIONS": "._interpretations",
+    "Interpretation": "._interpretations",
+    "Interpretations": "._interpretations",
+    "AddedValue": "._model",
+    "AdminSupport": "._model",
+    "Agreement": "._model",
+    "Area": "._model",
+    "AssessedBy": "._model",
+    "ContributionKind": "._model",
+    "Decision": "._model",
+    "Establishment": "._model",
+    "Ethics": "._model",
+    "EthicsStatus": "._model",
+    "Evaluation": "._model",
+    "EvaluationPurpose": "._model",
+    "FollowUp": "._model",
+    "Forum": "._model",
+    "Initiative": "._model",
+    "Level": "._model",
+    "Outcome": "._model",
+    "Party": "._model",
+    "PartyKind": "._model",
+    "PartyRole": "._model",
+    "Partnership": "._model",
+    "Reach": "._model",
+    "Renewal": "._model",
+    "Resourcing": "._model",
+    "Risk": "._model",
+    "RiskAssessment": "._model",
+    "RiskLevel": "._model",
+    "RiskPurpose": "._model",
+    "Stage": "._model",
+    "SteeringGroup": "._model",
+    "SteeringMember": "._model",
+    "Strategy": "._model",
+    "Termination": "._model",
+    "TerminationKind": "._model",
+    "TraitStatus": "._model",
+    "Traits": "._model",
+    "ValueDimension": "._model",
+    "Document": "._policy",
+    "Policy": "._policy",
+    "Section": "._policy",
+    "Unit": "._policy",
+    "policy": "._policy",
+    "add_months": "._calendar",
+    "WhyNot": "._explain",
+    "why_not": "._explain",
+    "InterpretationComparison": "._whatif",
+    "ReportDiff": "._whatif",
+    "compare_interpretations": "._whatif",
+    "Coverage": "._trace",
+    "Traceability": "._trace",
+    "coverage": "._trace",
+    "traceability": "._trace",
+    "PortfolioReport": "._portfolio",
+    "assess_portfolio": "._portfolio",
+    "Provenance": "._provenance",
+    "Citation": "._report",
+    "Evidence": "._report",
+    "Finding": "._report",
+    "Obligation": "._report",
+    "Report": "._report",
+    "Subject": "._report",
+    "schema": "._schema",
+    "RECORD_COLUMNS": "._tables",
+    "KINDS": "._rules",
+    "Rule": "._rules",
+    "RuleBook": "._rules",
+    "load_rules": "._rules",
+}
 
 
-
-def __getattr__(name: str) -> str:
-    # The version is read from the package metadata only when asked for (it is slow to read).
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is not None:
+        value = getattr(importlib.import_module(module, __name__), name)
+        globals()[name] = value  # found directly from now on
+        return value
     if name == "__version__":
         from ._version import version
 
         return version()
     raise AttributeError(f"module 'kipolicy' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
 
 
 def rules() -> RuleBook:

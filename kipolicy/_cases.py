@@ -43,6 +43,7 @@ from ._escape import plain
 from ._explain import why_not
 from ._interpretations import Interpretations
 from ._model import Partnership
+from ._names import CASE_SUFFIX
 from ._policy import policy
 from ._report import Report
 from ._rules import KINDS, RuleBook, default_rules
@@ -57,7 +58,6 @@ __all__ = [
     "run_case_files",
 ]
 
-CASE_SUFFIX = ".case.toml"
 
 
 @attrs.frozen

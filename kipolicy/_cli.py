@@ -753,6 +753,8 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: T
         code, message = EXIT_INTERNAL, f"kipolicy: {exc}"
     except KeyboardInterrupt:
         code, message = EXIT_INTERRUPTED, "kipolicy: interrupted"
+    except ImportError as exc:  # the rule engine (or an optional extra) cannot be loaded
+        code, message = EXIT_INTERNAL, f"kipolicy: {exc}"
     written = _write_output(buffer.getvalue(), out)
     if message is not None:
         _write_error(message, err)

