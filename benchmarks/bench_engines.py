@@ -1,28 +1,40 @@
-"""The same subset of rules four ways, on the same generated inputs, in one run.
+"""The same subset of 14 rules five ways, on the same generated partnerships, compared at equal
+levels, with each tool used as its experts would use it.
 
-(a) kipolicy's full path: ``assess`` with a rule book of the subset (document to report);
-(b) the engine call alone: the compiled subset run on facts made beforehand;
-(c) the plain-Python reference implementation (tests/reference.py): the lower bound;
-(d) the same subset in CLIPS through clipspy, on the same facts as (b).
+Engine level (facts made beforehand, the same facts for both):
+  (b) durable-rules through kipolicy's adapter: ``Program.run`` on kipolicy's facts;
+  (d) CLIPS through clipspy: the same facts as one ``load-facts`` string per assessment, into
+      templates holding the slots the rules read, clipspy's Python error router off, the
+      findings read back with one call.
+Full path (a partnership document in, findings out):
+  (a) kipolicy: ``assess`` with a rule book of the subset (findings with citations, evidence and
+      messages);
+  (e) CLIPS: kipolicy's fact builder, then the facts written as one ``load-facts`` string, run,
+      and read back (findings as tuples: less than (a) gives).
+Lower bound:
+  (c) the plain-Python reference implementation of the subset (tests/reference.py).
 
-Prints assessments per second and the ratios, and checks that (a), (c) and (d) agree.
-Run: ``python benchmarks/bench_engines.py [--n 400] [--seconds 3]``. Needs ``pip install clipspy``.
+Before anything is timed, (a), (c) and (d) must agree on every input. Each of ``--processes``
+fresh processes runs ``--rounds`` rounds; each round measures every variant once, in turn, for
+``--seconds`` of thread CPU time. The figures are the median and the spread (min–max) over all
+rounds of all processes. ``--json`` also prints them as JSON.
+
+Run: ``python benchmarks/bench_engines.py [--n 400] [--processes 3] [--rounds 5] [--seconds 1]``.
+Needs clipspy (in the test extra).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
 
-from common import machine, rate
-
-import kipolicy
-from kipolicy._engine import Program
-from kipolicy._facts import FACT_TYPES, make_facts
-from kipolicy._interpretations import Interpretations
-from kipolicy._rules import RuleBook
-from tests.generate import portfolio
-from tests.reference import SUBSET, reference
+from common import ROOT, machine
 
 AS_OF = dt.date(2026, 12, 1)
 IN_FORCE = dt.date(2023, 2, 21)
@@ -65,42 +77,69 @@ CLIPS_RULES = r"""
   => (assert (finding (rule "uppfoljning.annual-overdue") (path ?p) (kind "violation") (due ?d))))
 (defrule agreement-expired (partnership (stage "active") (continues TRUE) (agreement_expired TRUE))
   => (assert (finding (rule "uppfoljning.agreement-expired") (path "") (kind "warning"))))
+(deffunction findings-out ()
+  (bind ?out (create$))
+  (do-for-all-facts ((?f finding)) TRUE
+    (bind ?out (create$ ?out (str-cat ?f:rule "|" ?f:path "|" ?f:kind "|" ?f:due))))
+  ?out)
 """
 
-_CLIPS_TYPES = ("assessment", "partnership", "party", "risk_assessment", "duty")
+#: The slots each template holds: those the rules read, as a CLIPS programmer would declare them.
+SLOTS = {
+    "assessment": ("as_of",),
+    "partnership": ("formalised", "stage", "partners", "preparation_assessed", "continues", "ki_funding",
+                    "steering_group", "fora_levels", "agreement_expired"),
+    "party": ("path", "role", "management_engagement", "complementary_fields", "new_category", "contacts"),
+    "risk_assessment": ("path", "risks", "weighed", "under_policy", "high_risks", "external_support"),
+    "duty": ("name", "met", "path", "due"),
+}
+
+
+def _value(value: object) -> str:
+    if value is True:
+        return "TRUE"
+    if value is False:
+        return "FALSE"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return str(value)
+
+
+def clips_text(facts: list[dict]) -> str:
+    """kipolicy's facts as one CLIPS ``load-facts`` text, with the slots the rules read."""
+    parts = []
+    for fact in facts:
+        slots = SLOTS.get(fact["type"])
+        if slots is None:
+            continue
+        body = " ".join(f"({name} {_value(fact[name])})" for name in slots if name in fact and fact[name] is not None)
+        parts.append(f"({fact['type']} {body})")
+    return "\n".join(parts)
 
 
 class Clips:
-    """The subset in a CLIPS environment, fed kipolicy's facts."""
+    """The subset in one CLIPS environment."""
 
     def __init__(self) -> None:
         import clips
 
-        self.clips = clips
         self.env = clips.Environment()
-        for name in _CLIPS_TYPES:
-            slots = " ".join(f"(slot {f})" for f in ("path", *FACT_TYPES[name].fields))
-            self.env.build(f"(deftemplate {name} {slots})")
+        for router in list(self.env.routers()):  # clipspy's Python error router reads every character
+            router.deactivate()
+        for name, slots in SLOTS.items():
+            self.env.build(f"(deftemplate {name} {' '.join(f'(slot {s})' for s in slots)})")
         for construct in _constructs(CLIPS_RULES):
             self.env.build(construct)
-        self.templates = {name: self.env.find_template(name) for name in _CLIPS_TYPES}
-        self.true, self.false = clips.Symbol("TRUE"), clips.Symbol("FALSE")
 
-    def run(self, facts: list[dict]) -> set[tuple]:
+    def run(self, text: str) -> set[tuple]:
         env = self.env
         env.reset()
-        for fact in facts:
-            template = self.templates.get(fact["type"])
-            if template is None:
-                continue
-            slots = {k: (self.true if v is True else self.false if v is False else v) for k, v in fact.items() if k != "type"}
-            template.assert_fact(**slots)
+        env.load_facts(text)
         env.run()
         out = set()
-        for fact in env.facts():
-            if fact.template.name == "finding":
-                due = fact["due"]
-                out.add((fact["rule"], fact["path"], fact["kind"], dt.date.fromordinal(due) if isinstance(due, int) else None))
+        for item in env.eval("(findings-out)"):
+            rule, path, kind, due = str(item).split("|")
+            out.add((rule, path, kind, dt.date.fromordinal(int(due)) if due != "nil" else None))
         return out
 
 
@@ -120,18 +159,36 @@ def _constructs(text: str) -> list[str]:
     return out
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--n", type=int, default=400, help="generated partnerships (default 400)")
-    parser.add_argument("--seconds", type=float, default=3.0, help="seconds per measurement")
-    args = parser.parse_args()
+VARIANTS = ("(a) kipolicy full path", "(e) CLIPS full path", "(b) durable-rules engine alone",
+            "(d) CLIPS engine alone", "(c) plain Python reference")
+
+
+def _cpu_rate(call: Callable[[], object], items: int, seconds: float) -> float:
+    done, start = 0, time.thread_time()
+    while time.thread_time() - start < seconds:
+        call()
+        done += items
+    return done / (time.thread_time() - start)
+
+
+def worker(n: int, rounds: int, seconds: float) -> dict:
+    """One process: agreement, then ``rounds`` interleaved rounds of every variant."""
+    sys.path.insert(0, str(ROOT))
+    import kipolicy
+    from kipolicy._engine import Program
+    from kipolicy._facts import make_facts
+    from kipolicy._interpretations import Interpretations
+    from kipolicy._rules import RuleBook
+    from tests.generate import portfolio
+    from tests.reference import SUBSET, reference
 
     book = kipolicy.rules()
     subset = RuleBook([r for r in book if r.id in SUBSET], book.fact_types, "subset")
-    partnerships = [kipolicy.load_partnership(d) for d in portfolio(args.n, seed=42)]
+    partnerships = [kipolicy.load_partnership(d) for d in portfolio(n, seed=42)]
     partnerships = [p for p in partnerships if p.level.value == "ki-wide"]  # in scope: no gates in the subset
     interp = Interpretations()
     facts = [make_facts(p, AS_OF, interp, IN_FORCE).facts for p in partnerships]
+    texts = [clips_text(f) for f in facts]
     program = Program(subset)
     clips_engine = Clips()
 
@@ -139,42 +196,82 @@ def main() -> None:
         for p in partnerships:
             kipolicy.assess(p, as_of=AS_OF, rules=subset)
 
+    def clips_full() -> None:
+        for p in partnerships:
+            clips_engine.run(clips_text(make_facts(p, AS_OF, interp, IN_FORCE).facts))
+
     def engine() -> None:
         for f in facts:
             program.run(f, lambda firing: [], lambda: None)
+
+    def in_clips() -> None:
+        for t in texts:
+            clips_engine.run(t)
 
     def plain() -> None:
         for p in partnerships:
             reference(p, AS_OF)
 
-    def in_clips() -> None:
-        for f in facts:
-            clips_engine.run(f)
-
-    # The four agree before anything is timed.
     agree = 0
-    for p, f in zip(partnerships, facts, strict=True):
+    for p, t in zip(partnerships, texts, strict=True):
         expected = reference(p, AS_OF)
         got = {(x.rule_id, x.subject.path, x.kind, x.due) for x in kipolicy.assess(p, as_of=AS_OF, rules=subset).findings}
-        agree += got == expected == clips_engine.run(f)
+        agree += got == expected == clips_engine.run(t)
+    calls = dict(zip(VARIANTS, (full, clips_full, engine, in_clips, plain)))
+    for call in calls.values():
+        call()  # warm up
+    measured: dict[str, list[float]] = {name: [] for name in VARIANTS}
+    for _ in range(rounds):
+        for name, call in calls.items():
+            measured[name].append(_cpu_rate(call, len(partnerships), seconds))
+    return {"inputs": len(partnerships), "rules": len(SUBSET), "agree": agree, "rates": measured}
+
+
+def _spread(values: list[float]) -> str:
+    return f"{statistics.median(values):,.0f} ({min(values):,.0f}–{max(values):,.0f})"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=400, help="generated partnerships (default 400)")
+    parser.add_argument("--processes", type=int, default=3, help="fresh processes (default 3)")
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds per process (default 5)")
+    parser.add_argument("--seconds", type=float, default=1.0, help="CPU seconds per measurement (default 1)")
+    parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        print(json.dumps(worker(args.n, args.rounds, args.seconds)))
+        return 0
+
+    results = []
+    for _ in range(args.processes):
+        out = subprocess.run(
+            [sys.executable, __file__, "--worker", "--n", str(args.n), "--rounds", str(args.rounds),
+             "--seconds", str(args.seconds)], capture_output=True, text=True, check=True, cwd=ROOT,
+        )
+        results.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    inputs, rules = results[0]["inputs"], results[0]["rules"]
+    rates = {name: [r for result in results for r in result["rates"][name]] for name in VARIANTS}
+    median = {name: statistics.median(values) for name, values in rates.items()}
     print(f"machine: {machine()}")
-    print(f"inputs: {len(partnerships)} generated KI-wide partnerships, {len(SUBSET)} rules, as of {AS_OF}")
-    print(f"agreement (kipolicy == reference == CLIPS): {agree}/{len(partnerships)}")
-    n = len(partnerships)
-    rates = {
-        "(a) kipolicy full path": rate(full, n, args.seconds),
-        "(b) engine call alone": rate(engine, n, args.seconds),
-        "(c) plain Python reference": rate(plain, n, args.seconds),
-        "(d) CLIPS (clipspy)": rate(in_clips, n, args.seconds),
-    }
-    for name, value in rates.items():
-        print(f"{name:<30} {value:>10,.0f} assessments/s")
-    a, b, c, d = rates.values()
-    print(f"full path / engine alone: {b / a:.2f}x the time")
-    print(f"full path / plain Python: {c / a:.1f}x the time")
-    print(f"CLIPS / full path: {a / d:.2f}x the speed of CLIPS (above 1: kipolicy is faster)")
-    print(f"CLIPS / engine alone: {b / d:.2f}x")
+    print(f"inputs: {inputs} generated KI-wide partnerships, {rules} rules, as of {AS_OF}; "
+          f"{args.processes} processes x {args.rounds} interleaved rounds, {args.seconds:g} s of thread CPU time each")
+    agree = sum(r["agree"] for r in results)
+    print(f"agreement (kipolicy == reference == CLIPS): {agree}/{inputs * len(results)}")
+    print(f"{'variant':<34} {'assessments per CPU second, median (min–max)':>46}")
+    for name in VARIANTS:
+        print(f"{name:<34} {_spread(rates[name]):>46}")
+    a, e, b, d, c = (median[name] for name in VARIANTS)
+    print(f"engine level: CLIPS takes {b / d:.2f}x the time of durable-rules (below 1: CLIPS is faster)")
+    print(f"full path: CLIPS takes {a / e:.2f}x the time of kipolicy (below 1: CLIPS is faster)")
+    print(f"kipolicy full path / durable-rules engine alone: {b / a:.2f}x the time")
+    print(f"kipolicy full path / plain Python: {c / a:.1f}x the time")
+    if args.json:
+        print(json.dumps({"machine": machine(), "inputs": inputs, "rules": rules, "rates": rates,
+                          "median": median, "agreement": [agree, inputs * len(results)]}, indent=2))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

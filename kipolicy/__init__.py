@@ -17,7 +17,7 @@ import importlib
 import sys as _sys
 from typing import TYPE_CHECKING, Any
 
-if _sys.version_info[:2] < (3, 11):  # pragma: no cover - pip refuses older versions
+if _sys.version_info[:2] < (3, 11):  # noqa: UP036  # pragma: no cover - pip refuses older versions
     raise ImportError(
         "kipolicy needs Python 3.11 or later (this is Python "
         f"{_sys.version_info.major}.{_sys.version_info.minor}): it reads TOML with tomllib."
@@ -27,9 +27,18 @@ if _sys.version_info[:2] < (3, 11):  # pragma: no cover - pip refuses older vers
 if TYPE_CHECKING:  # the same names, for type checkers and editors
     from ._assess import assess
     from ._documents import load_partnership, to_document, variant
-    from ._errors import EngineError, InputError, InterpretationError, KipolicyError, Problem, RuleFileError, UnknownIdError
+    from ._errors import (
+        EngineError, InputError, InterpretationError, KipolicyError, Problem, RuleFileError,
+        UnknownIdError,
+    )
     from ._interpretations import INTERPRETATIONS, Interpretation, Interpretations
-    from ._model import AddedValue, AdminSupport, Agreement, Area, AssessedBy, ContributionKind, Decision, Establishment, Ethics, EthicsStatus, Evaluation, EvaluationPurpose, FollowUp, Forum, Initiative, Level, Outcome, Party, PartyKind, PartyRole, Partnership, Reach, Renewal, Resourcing, Risk, RiskAssessment, RiskLevel, RiskPurpose, Stage, SteeringGroup, SteeringMember, Strategy, Termination, TerminationKind, TraitStatus, Traits, ValueDimension
+    from ._model import (
+        AddedValue, AdminSupport, Agreement, Area, AssessedBy, ContributionKind, Decision,
+        Establishment, Ethics, EthicsStatus, Evaluation, EvaluationPurpose, FollowUp, Forum,
+        Initiative, Level, Outcome, Party, PartyKind, PartyRole, Partnership, Reach, Renewal,
+        Resourcing, Risk, RiskAssessment, RiskLevel, RiskPurpose, Stage, SteeringGroup,
+        SteeringMember, Strategy, Termination, TerminationKind, TraitStatus, Traits, ValueDimension,
+    )
     from ._policy import Document, Policy, Section, Unit, policy
     from ._calendar import add_months
     from ._explain import WhyNot, why_not
@@ -163,14 +172,17 @@ def rules() -> RuleBook:
 
 
 __all__ = [
+    "INTERPRETATIONS",
+    "KINDS",
+    "RECORD_COLUMNS",
     "AddedValue",
     "AdminSupport",
     "Agreement",
     "Area",
     "AssessedBy",
     "Citation",
-    "Coverage",
     "ContributionKind",
+    "Coverage",
     "Decision",
     "Document",
     "EngineError",
@@ -183,14 +195,12 @@ __all__ = [
     "Finding",
     "FollowUp",
     "Forum",
-    "INTERPRETATIONS",
     "Initiative",
     "InputError",
     "Interpretation",
-    "InterpretationError",
     "InterpretationComparison",
+    "InterpretationError",
     "Interpretations",
-    "KINDS",
     "KipolicyError",
     "Level",
     "Obligation",
@@ -202,12 +212,10 @@ __all__ = [
     "Policy",
     "PortfolioReport",
     "Problem",
+    "Provenance",
     "Reach",
     "Renewal",
     "Report",
-    "Provenance",
-    "RECORD_COLUMNS",
-    "schema",
     "ReportDiff",
     "Resourcing",
     "Risk",
@@ -225,25 +233,26 @@ __all__ = [
     "Subject",
     "Termination",
     "TerminationKind",
+    "Traceability",
     "TraitStatus",
     "Traits",
-    "Traceability",
     "Unit",
-    "WhyNot",
     "UnknownIdError",
     "ValueDimension",
+    "WhyNot",
     "__version__",
     "add_months",
-    "coverage",
-    "traceability",
-    "why_not",
     "assess",
     "assess_portfolio",
     "compare_interpretations",
+    "coverage",
     "load_partnership",
     "load_rules",
     "policy",
     "rules",
+    "schema",
     "to_document",
+    "traceability",
     "variant",
+    "why_not",
 ]

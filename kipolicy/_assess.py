@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from ._documents import load_partnership
@@ -135,7 +135,7 @@ def _render(text: str, facts: Mapping[str, Mapping[str, Any]], lang: str, rulebo
 class _Texts(Mapping[str, str]):
     """A message in both languages, rendered when first read (most reports are read in one)."""
 
-    __slots__ = ("_templates", "_facts", "_rulebook", "_done")
+    __slots__ = ("_done", "_facts", "_rulebook", "_templates")
 
     def __init__(self, templates: Mapping[str, str], facts: Mapping[str, Mapping[str, Any]], rulebook: RuleBook) -> None:
         self._templates = templates
@@ -149,7 +149,7 @@ class _Texts(Mapping[str, str]):
             text = self._done[lang] = _render(self._templates[lang], self._facts, lang, self._rulebook)
         return text
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[str]:
         return iter(self._templates)
 
     def __len__(self) -> int:
@@ -158,7 +158,7 @@ class _Texts(Mapping[str, str]):
     def __repr__(self) -> str:
         return repr(dict(self))
 
-    def __reduce__(self):  # type: ignore[no-untyped-def]
+    def __reduce__(self) -> tuple[Any, ...]:
         return (dict, (dict(self),))
 
 
@@ -322,19 +322,19 @@ def _run(
                 halted["stage"], halted["rule"] = stage, rule.id
         derived = []
         for derivation in effect.derive:
-            fact: dict[str, Any] = {"type": derivation.fact_type, "path": subject.path}
+            new_fact: dict[str, Any] = {"type": derivation.fact_type, "path": subject.path}
             for name, value in derivation.values.items():
                 if isinstance(value, Ref):
                     source = firing.facts.get(value.alias, {})
                     if value.field in source:
-                        fact[name] = source[value.field]
+                        new_fact[name] = source[value.field]
                 else:
-                    fact[name] = value
-            fact["derived_by"] = rule.id
+                    new_fact[name] = value
+            new_fact["derived_by"] = rule.id
             key = f"x{len(derivations)}"
-            fact["derivation"] = key
+            new_fact["derivation"] = key
             derivations[key] = (rule.id, plan.cites, finding.because)
-            derived.append(fact)
+            derived.append(new_fact)
         return derived
 
     derived_facts = program.run(facts, react, lambda: halted["stage"])

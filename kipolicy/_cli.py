@@ -21,7 +21,6 @@ import argparse
 import contextlib
 import datetime as dt
 import io
-import json
 import os
 import re
 import sys
@@ -343,7 +342,8 @@ def _documents(directory: str) -> list[Path]:
 
 
 def _load_all(paths: Sequence[str | Path]) -> list[Any]:
-    loaded, problems = [], []
+    loaded: list[Any] = []
+    problems: list[Problem] = []
     for path in paths:
         try:
             loaded.append(load_partnership(path))
@@ -388,7 +388,7 @@ def _assess(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     reports: list[Report] = [run(p) for p in partnerships]
     kinds = [f.kind for r in reports for f in r.findings]
     if args.diff:
-        diffs = [run(original).diff(report) for original, report in zip(originals, reports)]
+        diffs = [run(original).diff(report) for original, report in zip(originals, reports, strict=True)]
         if args.format == "json":
             out.write(_dump(contract.what_if(diffs, {k: _plain(v) for k, v in changes.items()}, as_of, interpretations)))
         else:
@@ -446,12 +446,12 @@ def _one_report(args: argparse.Namespace, err: TextIO) -> tuple[Report, Interpre
 
 
 def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    report, interpretations, as_of = _one_report(args, err)
+    report, interpretations, _ = _one_report(args, err)
     if args.rule is not None:
         report.rules.rule(args.rule)  # an unknown rule id names the nearest one
         findings = list(report.by_rule(args.rule))
         if not findings:
-            return _show_why_not(report, args, out, interpretations, as_of)
+            return _show_why_not(report, args, out, interpretations)
     else:
         findings = list(report.findings)
     none = "No findings.\n" if args.lang == "en" else "Inga iakttagelser.\n"
@@ -467,12 +467,12 @@ def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _why_not(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    report, interpretations, as_of = _one_report(args, err)
+    report, interpretations, _ = _one_report(args, err)
     report.rules.rule(args.rule)  # an unknown rule id names the nearest one
-    return _show_why_not(report, args, out, interpretations, as_of)
+    return _show_why_not(report, args, out, interpretations)
 
 
-def _show_why_not(report: Report, args: argparse.Namespace, out: TextIO, interpretations: Interpretations, as_of: dt.date) -> int:
+def _show_why_not(report: Report, args: argparse.Namespace, out: TextIO, interpretations: Interpretations) -> int:
     answer = why_not(report, args.rule)
     if args.format == "json":
         out.write(_dump(contract.why_not_answer(report, answer, interpretations)))
@@ -608,7 +608,7 @@ def _policy(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:  # noqa:
     return EXIT_OK
 
 
-def _cases(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+def _cases(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:  # noqa: ARG001 - every command's signature
     from ._cases import CASE_SUFFIX, load_cases, run_case
 
     files: list[Path] = []

@@ -38,7 +38,7 @@ from ._errors import InputError, Problem, did_you_mean
 from ._limits import MAX_DOCUMENT_BYTES, MAX_LIST_ITEMS, number_problem, text_problem
 from ._model import Area, Choice, FieldValueError, Partnership, TraitStatus
 
-__all__ = ["converter", "load_partnership", "read_document", "structure", "apply_overrides"]
+__all__ = ["apply_overrides", "converter", "load_partnership", "read_document", "structure"]
 
 MAPPING_NAME = "<mapping>"
 VARIANT_NAME = "<variant>"
@@ -57,11 +57,11 @@ def _strict(kind: type, label: str):
             raise ValueError(f"expected {label}, got {_describe(value)}")
         if not isinstance(value, kind):
             raise ValueError(f"expected {label}, got {_describe(value)}")
-        if kind is str:
+        if isinstance(value, str):
             wrong = text_problem(value)
             if wrong:
                 raise ValueError(wrong)
-        elif kind is int:
+        elif isinstance(value, int) and not isinstance(value, bool):
             wrong = number_problem(value)
             if wrong:
                 raise ValueError(wrong)
@@ -118,7 +118,7 @@ def _structure_enum(value: Any, type_: type[enum.Enum]) -> enum.Enum:
     raise ValueError(f"expected one of {', '.join(map(repr, choices))}, got {_describe(value)}")
 
 
-def _note(exc: BaseException, note: str) -> BaseException:
+def _note(exc: Exception, note: str) -> Exception:
     exc.__notes__ = [*getattr(exc, "__notes__", []), note]
     return exc
 
@@ -143,14 +143,13 @@ def make_converter() -> cattrs.Converter:
                 raise ValueError(f"expected a list, got {_describe(value)}")
             if len(value) > MAX_LIST_ITEMS:
                 raise ValueError(f"expected a list of at most {MAX_LIST_ITEMS:,} items, got {len(value):,}")
-            out, errors = [], []
+            out: list[Any] = []
+            errors: list[Exception] = []
             for index, item in enumerate(value):
                 try:
                     out.append(conv.structure(item, element))
                 except Exception as exc:  # noqa: BLE001 - collected and re-raised as a group
-                    errors.append(
-                        _note(exc, IterableValidationNote(f"@ index {index}", index, element))
-                    )
+                    errors.append(_note(exc, IterableValidationNote(f"@ index {index}", index, element)))
             if errors:
                 raise IterableValidationError(f"While structuring {type_!r}", errors, type_)
             return tuple(out)
@@ -165,7 +164,8 @@ def make_converter() -> cattrs.Converter:
                 raise ValueError(f"expected a table, got {_describe(value)}")
             if len(value) > MAX_LIST_ITEMS:
                 raise ValueError(f"expected a table of at most {MAX_LIST_ITEMS:,} entries, got {len(value):,}")
-            out, errors = {}, []
+            out: dict[Any, Any] = {}
+            errors: list[Exception] = []
             for key, item in value.items():
                 try:
                     out[conv.structure(key, key_type)] = conv.structure(item, value_type)
@@ -187,7 +187,7 @@ def make_converter() -> cattrs.Converter:
     def attrs_factory(type_: type):
         # Unknown keys are checked here rather than by cattrs, which stops at them and would
         # hide the other problems of the same table.
-        generated = cattrs.gen.make_dict_structure_fn(type_, conv, _cattrs_forbid_extra_keys=False)
+        generated: Any = cattrs.gen.make_dict_structure_fn(type_, conv, _cattrs_forbid_extra_keys=False)
         names = {a.name for a in attrs.fields(type_)}
 
         def hook(value: Any, _type: Any) -> Any:
@@ -253,7 +253,7 @@ def _field_names(cls: type) -> list[str]:
     return [a.name for a in attrs.fields(cls)]
 
 
-def _message(exc: BaseException, type_: Any) -> str:
+def _message(exc: BaseException, type_: Any) -> str:  # noqa: ARG001 - the field's type, for messages to come
     if isinstance(exc, KeyError):
         return "required field is missing"
     if isinstance(exc, (ValueError, TypeError)) and str(exc):
@@ -287,15 +287,13 @@ def problems_of(exc: BaseException, file: str, path: str = "") -> list[Problem]:
         for sub in without:
             out.extend(problems_of(sub, file, path))
     elif isinstance(exc, ClassValidationError):
-        with_notes, without = exc.group_exceptions()
-        for sub, note in with_notes:
-            sub_path = _join(path, note.name, index=False)
-            if isinstance(sub, (ClassValidationError, IterableValidationError)) or isinstance(
-                sub, ForbiddenExtraKeysError
-            ):
+        with_attribute_notes, without = exc.group_exceptions()
+        for sub, attribute in with_attribute_notes:
+            sub_path = _join(path, attribute.name, index=False)
+            if isinstance(sub, (ClassValidationError, IterableValidationError, ForbiddenExtraKeysError)):
                 out.extend(problems_of(sub, file, sub_path))
             else:
-                out.append(Problem(file, sub_path, _message(sub, note.type)))
+                out.append(Problem(file, sub_path, _message(sub, attribute.type)))
         for sub in without:
             out.extend(problems_of(sub, file, path))
     elif isinstance(exc, FieldValueError):

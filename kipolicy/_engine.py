@@ -89,7 +89,7 @@ class _Engine:
 #: The C extension's functions (``_native.assert_facts``, ...), loaded on first use.
 _native: Any = _Engine()
 
-__all__ = ["Firing", "Program", "compile_rules", "LEAKED_SESSION_LIMIT"]
+__all__ = ["LEAKED_SESSION_LIMIT", "Firing", "Program", "compile_rules"]
 
 #: Sessions that could not be deleted (an engine error in mid-assessment) are counted; when a
 #: program has this many, its ruleset is deleted and compiled anew before the next assessment.
@@ -191,7 +191,7 @@ def _expand(conditions: Sequence[Condition]) -> list[tuple[list[dict[str, Any]],
             negations.append(_condition(condition))
     choices = [list(c.any) if c.any else [None] for c in positives]
     return [
-        ([_condition(c, clause) for c, clause in zip(positives, combination)], negations)
+        ([_condition(c, clause) for c, clause in zip(positives, combination, strict=True)], negations)
         for combination in itertools.product(*choices)
     ]
 
@@ -232,7 +232,7 @@ def _host_class() -> type:
     through Program._drain)."""
     durable = _Engine.modules()[1]
 
-    class _Host(durable.Host):  # type: ignore[misc, name-defined]
+    class _Host(durable.Host):  # type: ignore[name-defined]
         def _run(self) -> None:
             return None
 
@@ -323,7 +323,7 @@ class Program:
             # durable deletes "run" from the dict it is given: hand it a copy.
             host.register_rulesets({name: copy.deepcopy(self.definition)})
             ruleset = host.get_ruleset(name)
-        except Exception as exc:  # noqa: BLE001 - the engine's own errors are untyped
+        except Exception as exc:
             raise EngineError([f"the engine refused the compiled rules: {exc}"]) from exc
         self._host, self._ruleset = host, ruleset
         self._handle[:] = [ruleset._handle]  # noqa: SLF001
@@ -346,7 +346,7 @@ class Program:
             raise EngineError([f"a fact holds a value the engine cannot take: {exc}"]) from None
         try:
             code, state = _native.assert_facts(self._ruleset._handle, text)  # noqa: SLF001
-        except Exception as exc:  # noqa: BLE001 - the engine's own errors are untyped
+        except Exception as exc:
             raise EngineError([f"the engine refused the facts: {exc}"]) from exc
         if code == 2:
             raise EngineError(["the engine saw the same fact twice (duplicate content or id)"])
@@ -367,7 +367,7 @@ class Program:
         handle = self._ruleset._handle  # noqa: SLF001
         try:
             started = _native.start_action_for_state(handle, state)
-        except Exception as exc:  # noqa: BLE001 - the engine's own errors are untyped
+        except Exception as exc:
             raise EngineError([f"the engine failed to start an action: {exc}"]) from exc
         while started:
             state_text, message_text = started[0], started[1]
@@ -378,7 +378,7 @@ class Program:
                 try:
                     _native.update_state(handle, state_text)
                     following = _native.complete_and_start_action(handle, state)
-                except Exception as exc:  # noqa: BLE001
+                except Exception as exc:
                     with contextlib.suppress(Exception):
                         _native.abandon_action(handle, state)
                     raise EngineError([f"the engine failed to complete an action: {exc}"]) from exc
@@ -387,7 +387,7 @@ class Program:
                 message = json.loads(following)
             try:
                 started = _native.start_action_for_state(handle, state)
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 raise EngineError([f"the engine failed to start an action: {exc}"]) from exc
 
     def _dispatch(self, name: str, matched: Any) -> None:

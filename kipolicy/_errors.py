@@ -59,7 +59,7 @@ class Problem:
         message: What is wrong and what was expected.
     """
 
-    __slots__ = ("file", "path", "message")
+    __slots__ = ("file", "message", "path")
 
     def __init__(self, file: str, path: str, message: str) -> None:
         self.file = printable(file)

@@ -82,8 +82,8 @@ def _evidence_lines(evidence: Evidence, lang: str, depth: int) -> list[str]:
     for unit_id in evidence.derived_cites:
         unit = policy().unit(unit_id)
         lines.append(f'{pad}    {unit.id}: "{unit.text(lang)}"')
-    for source in evidence.sources:
-        lines += _evidence_lines(source, lang, depth + 1)
+    for origin_evidence in evidence.sources:
+        lines += _evidence_lines(origin_evidence, lang, depth + 1)
     return lines
 
 
@@ -418,7 +418,8 @@ def _alternative_lines(report: ConditionReport, lang: str, several: bool) -> lis
     ]
     for fact in report.facts[:8]:
         fails = "; ".join(
-            f"{f['clause']} fails ({f['field_path'] or f['field']} = {value_label(f['value'], lang) if f['value'] is not None else ('missing' if en else 'saknas')})"
+            f"{f['clause']} fails ({f['field_path'] or f['field']} = "
+            f"{value_label(f['value'], lang) if f['value'] is not None else ('missing' if en else 'saknas')})"
             if en else
             f"{f['clause']} uppfylls inte ({f['field_path'] or f['field']} = {value_label(f['value'], lang) if f['value'] is not None else 'saknas'})"
             for f in fact["fails"]

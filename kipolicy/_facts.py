@@ -52,11 +52,11 @@ from ._model import (
 __all__ = [
     "FACT_TYPES",
     "FactType",
-    "Field",
     "Facts",
+    "Field",
     "add_months",
-    "field_path",
     "as_known_on",
+    "field_path",
     "from_day",
     "make_facts",
     "to_day",
@@ -107,12 +107,13 @@ def _interpretation_fields() -> dict[str, Field]:
     for interpretation in INTERPRETATIONS.values():
         if interpretation.kind == "names":
             continue  # lists: computed into the facts they apply to
-        kind = {
-            "choice": interpretation.choices,
+        kinds: dict[str, str | tuple[str, ...]] = {
+            "choice": tuple(interpretation.choices or ()),
             "int": "int",
             "optional-int": "int",
             "number": "number",
-        }[interpretation.kind]
+        }
+        kind = kinds[interpretation.kind]
         missing = " Missing when none is set." if interpretation.kind == "optional-int" else ""
         out[interpretation.field] = Field(
             kind, f"The interpretation `{interpretation.name}` in force.{missing}"

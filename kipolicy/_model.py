@@ -29,15 +29,16 @@ __all__ = [
     "EthicsStatus",
     "Evaluation",
     "EvaluationPurpose",
+    "FieldValueError",
     "FollowUp",
     "Forum",
     "Initiative",
     "Level",
     "Outcome",
+    "Partnership",
     "Party",
     "PartyKind",
     "PartyRole",
-    "Partnership",
     "Reach",
     "Renewal",
     "Resourcing",
@@ -45,20 +46,19 @@ __all__ = [
     "RiskAssessment",
     "RiskLevel",
     "RiskPurpose",
+    "Stage",
     "SteeringGroup",
     "SteeringMember",
     "Strategy",
-    "Stage",
     "Termination",
     "TerminationKind",
     "TraitStatus",
     "Traits",
     "ValueDimension",
-    "FieldValueError",
 ]
 
 
-class Choice(str, enum.Enum):
+class Choice(str, enum.Enum):  # noqa: UP042 - the members compare equal to the documents' words
     """An enumeration whose values are the words a document uses."""
 
     def __str__(self) -> str:

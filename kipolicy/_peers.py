@@ -24,7 +24,7 @@ import attrs
 
 from ._model import Level, Partnership, Stage
 
-__all__ = ["Peer", "PortfolioIndex", "Overlap", "normalise"]
+__all__ = ["Overlap", "Peer", "PortfolioIndex", "normalise"]
 
 
 def normalise(name: str) -> str:

@@ -14,7 +14,7 @@ import attrs
 
 from ._errors import UnknownIdError
 
-__all__ = ["Document", "Modality", "Policy", "Section", "Unit", "policy", "NORMATIVE_MODALITIES"]
+__all__ = ["NORMATIVE_MODALITIES", "Document", "Modality", "Policy", "Section", "Unit", "policy"]
 
 #: The modalities a unit can have, from the strongest duty to none.
 Modality = str

@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
@@ -79,7 +79,7 @@ class Provenance:
     portfolio_fingerprint: str | None = None
 
     #: What ``verify`` compares, with the words it uses for each.
-    FINGERPRINTS = {
+    FINGERPRINTS: ClassVar[dict[str, str]] = {
         "document_fingerprint": "the document",
         "rules_fingerprint": "the rule book",
         "policy_fingerprint": "the policy text",

@@ -49,7 +49,7 @@ def _rule(rule: Rule) -> list[str]:
         )
     if rule.due is not None:
         facts.append(f"- due date: `{rule.due}`")
-    lines += facts + [""]
+    lines += [*facts, ""]
     for unit_id in rule.all_cites:
         lines += _quote(unit_id)
     lines.append("**Fires when**" + (" any of:" if len(rule.alternatives) > 1 else ":"))

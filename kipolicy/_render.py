@@ -33,7 +33,7 @@ __all__ = [
     "report_markdown",
 ]
 
-_T = {
+_T: dict[str, dict[str, Any]] = {
     "en": {
         "as_of": "Assessed as of",
         "scope": "Scope",
@@ -270,7 +270,7 @@ def _calendar_markdown(obligations: Sequence[Obligation], lang: str, *, with_par
         if obligation.status == "overdue":
             cells[status] = f"**{cells[status]}**"
         lines.append("| " + " | ".join(cells) + " |")
-    return lines + [""]
+    return [*lines, ""]
 
 
 def _calendar_order(obligations: Sequence[Obligation]) -> list[Obligation]:

@@ -93,9 +93,9 @@ class Citation:
         return attrs.asdict(self)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _citation(unit_id: str) -> Citation:
-    return Citation._make(unit_id)  # noqa: SLF001
+    return Citation._make(unit_id)
 
 
 @attrs.frozen
@@ -511,7 +511,7 @@ class Report:
         scope = ("in scope", "omfattas") if self.in_scope else ("out of scope", "omfattas inte")
         lines.append(
             ("Scope: " if en else "Omfattning: ") + scope[0 if en else 1]
-            + ("; definition: " if en else "; definition: ") + strategic[0 if en else 1]
+            + "; definition: " + strategic[0 if en else 1]
         )
         changed = self.interpretations.changed()
         if changed:

@@ -54,15 +54,15 @@ from ._policy import Policy, policy
 __all__ = [
     "KINDS",
     "STAGES",
+    "Alternative",
     "Clause",
     "Condition",
-    "Alternative",
     "Derivation",
     "Reading",
     "Rule",
     "RuleBook",
-    "load_rules",
     "default_rules",
+    "load_rules",
     "stratify",
 ]
 
@@ -303,7 +303,7 @@ class RuleBook(Sequence[Rule]):
         #: with the same fingerprint were loaded from the same text.
         self.fingerprint = fingerprint
 
-    def __getitem__(self, index):  # type: ignore[override]
+    def __getitem__(self, index):
         return self._rules[index]
 
     def __len__(self) -> int:
@@ -567,14 +567,14 @@ class _Loader:
                         self.placeholders(
                             file, f"{where}: either[{a_index}].{name}.{lang}", own[lang], [alternative]
                         )
-        if not ok or derive is None:
+        if not ok or derive is None or not isinstance(kind, str) or not isinstance(modality, str):
             return None
         return Rule(
             id=rule_id,
             section=section,
             kind=kind,
             modality=modality,
-            cites=tuple(cites),
+            cites=tuple(cites or ()),
             title=title,
             message=message,
             remedy=remedy,
@@ -789,7 +789,11 @@ class _Loader:
             return False
         width = sum(len(cd.any) if cd.negated and cd.any else 1 for cd in conditions) + 2
         if width > MAX_CONDITIONS:
-            c.add(file, f"{where}: when", f"expected at most {MAX_CONDITIONS - 2} conditions (each 'any' of a 'no' condition counts once per clause), got {width - 2}")
+            c.add(
+                file, f"{where}: when",
+                f"expected at most {MAX_CONDITIONS - 2} conditions (each 'any' of a 'no' condition counts once per "
+                f"clause), got {width - 2}",
+            )
             ok = False
         return ok
 
@@ -853,9 +857,13 @@ class _Loader:
             _unknown_keys(c, file, dwhere, item, _DERIVE_KEYS)
             fact_type = item.get("fact")
             declared = self.fact_types.get(fact_type) if isinstance(fact_type, str) else None
-            if declared is None or not declared.derived:
+            if declared is None or not declared.derived or not isinstance(fact_type, str):
                 derived = [n for n, t in self.fact_types.items() if t.derived]
-                c.add(file, dwhere, f"fact: expected a fact type declared under [facts] in a rule file, got {fact_type!r}{did_you_mean(str(fact_type), derived)}")
+                c.add(
+                    file, dwhere,
+                    "fact: expected a fact type declared under [facts] in a rule file, got "
+                    f"{fact_type!r}{did_you_mean(str(fact_type), derived)}",
+                )
                 ok = False
                 continue
             fields = self.fields_of(fact_type)

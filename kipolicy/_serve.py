@@ -45,7 +45,7 @@ from ._register import REGISTER
 from ._rules import RuleBook, default_rules, load_rules
 from ._schema import schema
 
-__all__ = ["ServeSettings", "create_app", "SETTINGS_ENV"]
+__all__ = ["SETTINGS_ENV", "ServeSettings", "create_app"]
 
 log = logging.getLogger("kipolicy.serve")
 
@@ -157,7 +157,7 @@ class _Service:
         as_of, interpretations, _ = self.common(body)
         partnership = self.document(body)
         report = assess(partnership, as_of=as_of, interpretations=interpretations, rules=self.rules)
-        self.record(report, partnership, body)
+        self.record(report, partnership)
         return contract.assessment([report], as_of, interpretations)
 
     def portfolio(self, body: Mapping[str, Any]) -> dict[str, Any]:
@@ -165,7 +165,8 @@ class _Service:
         documents = _need(body, "documents", list, "a list of partnership documents (JSON objects)")
         if len(documents) > MAX_PORTFOLIO:
             raise InputError([Problem("<request>", "documents", f"expected at most {MAX_PORTFOLIO:,} documents")])
-        partnerships, problems = [], []
+        partnerships: list[Any] = []
+        problems: list[Problem] = []
         for index, document in enumerate(documents):
             try:
                 partnerships.append(self.document({"document": document}, where=f"<documents[{index}]>"))
@@ -174,8 +175,8 @@ class _Service:
         if problems:
             raise InputError(problems)
         result = assess_portfolio(partnerships, as_of=as_of, interpretations=interpretations, rules=self.rules)
-        for report, partnership in zip(result.reports, partnerships):
-            self.record(report, partnership, None)
+        for report, partnership in zip(result.reports, partnerships, strict=True):
+            self.record(report, partnership)
         return contract.portfolio(result, as_of, interpretations)
 
     def _report(self, body: Mapping[str, Any]) -> tuple[Any, Interpretations, str]:
@@ -213,13 +214,13 @@ class _Service:
                 "text": difference.to_text(lang)}
 
     # -- the decision log --
-    def record(self, report: Any, partnership: Any, body: Mapping[str, Any] | None) -> None:
+    def record(self, report: Any, partnership: Any) -> None:
         if self.settings.decision_log is None:
             return
         from ._documents import to_document
 
         entry: dict[str, Any] = {
-            "logged_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "logged_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "partnership_id": report.partnership_id,
             "provenance": report.provenance.to_dict() if report.provenance is not None else None,
             "findings": [{"rule_id": f.rule_id, "kind": f.kind, "subject": f.subject.path} for f in report.findings],
@@ -348,7 +349,8 @@ def openapi() -> dict[str, Any]:
                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Problems"}}}},
         "500": {"description": "The rule engine failed; the answer has an id to find it in the log.",
                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Problems"}}}},
-        "503": {"description": "The portfolio took longer than --timeout.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Problems"}}}},
+        "503": {"description": "The portfolio took longer than --timeout.",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Problems"}}}},
     }
 
     def post(summary: str, body: str, answer: dict[str, Any]) -> dict[str, Any]:
@@ -470,7 +472,7 @@ def create_app(settings: ServeSettings | None = None) -> Any:
                     {"file": p.file, "path": p.path, "message": p.message} for p in problems]}, status_code=422)
             except TimeoutError:
                 return _JSON({"error": f"the assessment took longer than {settings.timeout:g} s"}, status_code=503)
-            except (EngineError, RuleFileError, KipolicyError, Exception):  # noqa: BLE001 - never a traceback in an answer
+            except (EngineError, RuleFileError, KipolicyError, Exception):
                 incident = uuid.uuid4().hex[:12]
                 log.exception("request %s to %s failed", incident, request.url.path)
                 return _JSON({"error": "internal error", "id": incident}, status_code=500)
@@ -550,7 +552,5 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int | None = None,
     # delayed acknowledgement (about 40 ms on loopback). Connections inherit this option from
     # the listening socket.
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):  # the supervisor stops its workers first
         Multiprocess(config, sockets=[sock]).run()
-    except KeyboardInterrupt:  # pragma: no cover - the supervisor stops its workers first
-        pass

@@ -153,7 +153,7 @@ def calendar_ics(obligations: Sequence[Any], as_of: dt.date, lang: str = "en", n
     calendar.add("calscale", "GREGORIAN")
     title = name or ("Åligganden för strategiska partnerskap" if lang == "sv" else "Obligations of strategic partnerships")
     calendar.add("x-wr-calname", title)
-    stamp = dt.datetime(as_of.year, as_of.month, as_of.day, tzinfo=dt.timezone.utc)
+    stamp = dt.datetime(as_of.year, as_of.month, as_of.day, tzinfo=dt.UTC)
     for obligation in obligations:
         event = icalendar.Event()
         uid = f"{obligation.partnership_id}/{obligation.duty}/{obligation.path}/{obligation.due.isoformat()}@kipolicy"

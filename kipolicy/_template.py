@@ -136,7 +136,7 @@ def _emit(cls: type, values: dict[str, Any], path: str, header: str | None, comm
         nested = _nested(hints[field.name])
         value = values.get(field.name)
         if nested is None and typing.get_origin(hints[field.name]) is dict:
-            tables += [""] + _comment(doc) + [f"{mark}[{full}]"]
+            tables += ["", *_comment(doc), f"{mark}[{full}]"]
             for key, item in (value or {}).items():
                 tables.append(f"{mark}{key} = {_toml_value(item)}")
             continue
@@ -149,7 +149,7 @@ def _emit(cls: type, values: dict[str, Any], path: str, header: str | None, comm
             continue
         kind, inner = nested
         if kind == "table":
-            tables += [""] + _comment(doc)
+            tables += ["", *_comment(doc)]
             tables += _emit(inner, value or {}, full, f"[{full}]", commented, off)
         else:
             items = value or [{}]
@@ -194,7 +194,8 @@ def template(kind: str = "proposal", schema: str | None = "partnership.schema.js
         values.update({k: v for k, v in _ACTIVE.items() if k not in ("stage",)})
         values["establishment"] = {**_ACTIVE["establishment"], "initiative": "external-request"}
     directive = [f"#:schema {schema}"] if schema else []
-    intro = directive + [
+    intro = [
+        *directive,
         f"# A partnership document ({kind}) for kipolicy. Every field is explained above it; the",
         "# values are examples: change them to describe your partnership. Lines starting with '# x ='",
         "# are fields you can fill in (remove the '# '). Check it with: kipolicy assess THIS-FILE",

@@ -44,12 +44,13 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[_PASSED] = []
 
 
-def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:  # noqa: ARG001 - pytest's hook
     if not config.getoption("kipolicy_coverage"):
         return
     from ._trace import coverage
 
-    report = coverage(config.stash[_PASSED])
+    passed: list[Case] = config.stash[_PASSED]
+    report = coverage(list(passed))
     terminalreporter.write_sep("-", "kipolicy coverage")
     terminalreporter.write(report.to_text())
 
@@ -61,7 +62,7 @@ def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Col
 
 
 class CaseFailed(Exception):
-    def __init__(self, result: "CaseResult") -> None:
+    def __init__(self, result: CaseResult) -> None:
         super().__init__(result.explain())
         self.result = result
 
@@ -85,7 +86,7 @@ class CaseFile(pytest.File):
 class CaseItem(pytest.Item):
     """One ``[[case]]`` of a case file."""
 
-    def __init__(self, *, case: "Case", **kwargs: Any) -> None:
+    def __init__(self, *, case: Case, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.case = case
 
@@ -97,7 +98,9 @@ class CaseItem(pytest.Item):
             raise CaseFailed(result)
         self.config.stash[_PASSED].append(self.case)
 
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:  # type: ignore[override]
+    def repr_failure(
+        self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None,  # noqa: ARG002 - pytest's signature
+    ) -> str | Any:
         from ._errors import KipolicyError
 
         if isinstance(excinfo.value, CaseFailed):
@@ -113,14 +116,16 @@ class CaseItem(pytest.Item):
 class BrokenCaseFile(pytest.Item):
     """A case file that cannot be read: fails with every problem listed."""
 
-    def __init__(self, *, error: "InputError", **kwargs: Any) -> None:
+    def __init__(self, *, error: InputError, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.error = error
 
     def runtest(self) -> None:
         raise self.error
 
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:  # type: ignore[override]
+    def repr_failure(
+        self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None,  # noqa: ARG002 - pytest's signature
+    ) -> str:
         return str(self.error)
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
