@@ -80,6 +80,8 @@ class _Engine:
     def modules(cls) -> tuple[Any, Any]:
         if cls._loaded is None:
             cls._loaded = _load_engine()
+            # From now on the module's functions are reached directly, not through this object.
+            globals()["_native"] = cls._loaded[0]
         return cls._loaded
 
     def __getattr__(self, name: str) -> Any:

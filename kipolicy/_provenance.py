@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import weakref
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
@@ -36,11 +37,29 @@ def document_fingerprint(partnership: Partnership) -> str:
 
     It is taken over the document as kipolicy reads it (canonical JSON of
     :func:`~kipolicy.to_document`), so a TOML file and the JSON file with the same content, or
-    the same file re-indented or with comments changed, have the same fingerprint.
+    the same file re-indented or with comments changed, have the same fingerprint. A partnership
+    object is fingerprinted once (they are frozen), however often it is assessed.
     """
+    entry = _FINGERPRINTS.get(id(partnership))
+    if entry is not None and entry[0]() is partnership:
+        return entry[1]
     text = json.dumps(to_document(partnership), sort_keys=True, ensure_ascii=False, default=_plain,
                       separators=(",", ":"))
-    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+    fingerprint = "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+    key, table = id(partnership), _FINGERPRINTS
+
+    def forget(ref: weakref.ref[Partnership]) -> None:
+        found = table.get(key)
+        if found is not None and found[0] is ref:
+            table.pop(key, None)
+
+    table[key] = (weakref.ref(partnership, forget), fingerprint)
+    return fingerprint
+
+
+# By identity, weakly (as kipolicy._documents keeps checked partnerships): a collected object's
+# id, reused, never finds another's fingerprint.
+_FINGERPRINTS: dict[int, tuple[weakref.ref[Partnership], str]] = {}
 
 
 def portfolio_fingerprint(fingerprints: Iterable[str]) -> str | None:
