@@ -26,7 +26,9 @@ if TYPE_CHECKING:
 # kipolicy itself (and its rule engine) is imported only when a case file is collected, as
 # pytest's own example of non-Python tests does: a test run without case files never loads it.
 
-_PASSED = pytest.StashKey[list["Case"]]()
+# The passing case items, by file and case name. Recorded from the test reports, which reach the
+# controlling process also when pytest-xdist runs the tests in workers.
+_PASSED = pytest.StashKey[dict[str, set[str]]]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -40,17 +42,32 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+_CURRENT: dict[str, set[str]] = {}  # the running session's record (the hook below gets no config)
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    config.stash[_PASSED] = []
+    global _CURRENT
+    _CURRENT = config.stash[_PASSED] = {}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when != "call" or not report.passed:
+        return
+    for name, value in report.user_properties:
+        if name == "kipolicy_case" and isinstance(value, (tuple, list)) and len(value) == 2:
+            _CURRENT.setdefault(str(value[0]), set()).add(str(value[1]))
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:  # noqa: ARG001 - pytest's hook
     if not config.getoption("kipolicy_coverage"):
         return
+    from ._cases import load_cases
     from ._trace import coverage
 
-    passed: list[Case] = config.stash[_PASSED]
-    report = coverage(list(passed))
+    passed: list[Case] = []
+    for file, names in sorted(config.stash[_PASSED].items()):
+        passed += [case for case in load_cases(file) if case.name in names]
+    report = coverage(passed)
     terminalreporter.write_sep("-", "kipolicy coverage")
     terminalreporter.write(report.to_text())
 
@@ -96,7 +113,7 @@ class CaseItem(pytest.Item):
         result = run_case(self.case)
         if not result.passed:
             raise CaseFailed(result)
-        self.config.stash[_PASSED].append(self.case)
+        self.user_properties.append(("kipolicy_case", (str(self.path), self.case.name)))
 
     def repr_failure(
         self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None,  # noqa: ARG002 - pytest's signature

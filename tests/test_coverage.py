@@ -92,3 +92,20 @@ fires = ["definition.no-partner"]
         "*kipolicy coverage over 1 passing case:*", "*rules a case makes fire: 1 of 51*",
         "*rules no case keeps quiet: *definition.no-partner*", "*coverage: 1.0% of the 102 expectations*",
     ])
+
+
+def test_coverage_counts_cases_run_in_parallel_workers(pytester) -> None:
+    # With pytest-xdist the cases run in worker processes; their passes reach the coverage.
+    for name, rule in (("one", "definition.no-partner"), ("two", "omfattning.out-of-scope-level")):
+        level = "department" if name == "two" else "ki-wide"
+        pytester.makefile(".case.toml", **{name: f'''
+[[case]]
+name = "{name}"
+as_of = 2025-01-01
+partnership = {{ id = "p", name = "P", level = "{level}", parties = [{{ id = "ki", name = "KI", role = "ki" }}] }}
+[case.expect]
+fires = ["{rule}"]
+'''})
+    result = pytester.runpytest_subprocess("-n", "2", "--kipolicy-coverage", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines(["*kipolicy coverage over 2 passing cases:*", "*rules a case makes fire: 2 of 51*"])
