@@ -15,7 +15,7 @@ import kipolicy  # noqa: E402
 
 project = "kipolicy"
 author = "kipolicy"
-copyright = "kipolicy contributors"  # noqa: A001
+copyright = "kipolicy contributors"
 release = kipolicy.__version__
 version = release
 

@@ -42,7 +42,7 @@ def run_snippets(text: str) -> list[tuple[str, str]]:
     for match in _PAIR.finditer(text):
         printed = io.StringIO()
         with contextlib.redirect_stdout(printed):
-            exec(compile(match["code"], "<docs>", "exec"), namespace)  # noqa: S102
+            exec(compile(match["code"], "<docs>", "exec"), namespace)
         pairs.append((match["code"], printed.getvalue()))
     return pairs
 

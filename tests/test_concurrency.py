@@ -48,7 +48,7 @@ def test_an_engine_failure_in_the_middle_leaves_the_next_result_right(monkeypatc
     calls = {"n": 0}
     original = _engine.Program._dispatch
 
-    def failing(self, name, matched):  # noqa: ANN001
+    def failing(self, name, matched):
         calls["n"] += 1
         if calls["n"] == 7:
             raise RuntimeError("injected failure")
@@ -65,7 +65,7 @@ def test_an_engine_error_is_reported_and_the_engine_stays_usable(monkeypatch: py
     partnership = _partnerships(1, seed=2)[0]
     expected = kipolicy.assess(partnership, as_of=AS_OF)
 
-    def refuse(self, sid, facts):  # noqa: ANN001
+    def refuse(self, sid, facts):
         raise kipolicy.EngineError(["the engine refused the facts: injected"])
 
     original = _engine.Program._assert

@@ -26,7 +26,7 @@ SECONDS = 20  # far above any real assessment: only a hang reaches it
 
 @contextlib.contextmanager
 def _no_hang(seconds: int = SECONDS):
-    def stop(signum, frame):  # noqa: ANN001, ARG001
+    def stop(signum, frame):
         raise TimeoutError(f"no answer within {seconds} s")
 
     previous = signal.signal(signal.SIGALRM, stop)
@@ -123,7 +123,7 @@ _rule_mangles = st.one_of(
 )
 
 
-def _mangled_rules(tmp: Path, file: str, rule_index: int, mangle) -> None:  # noqa: ANN001
+def _mangled_rules(tmp: Path, file: str, rule_index: int, mangle) -> None:
     for name in _RULE_FILES:
         shutil.copy(bundled_rules_dir() / name, tmp / name)
     target = tmp / file
@@ -147,7 +147,7 @@ def _mangled_rules(tmp: Path, file: str, rule_index: int, mangle) -> None:  # no
     target.write_text(_toml(data), encoding="utf-8")
 
 
-def _toml(value, key: str = "") -> str:  # noqa: ANN001
+def _toml(value, key: str = "") -> str:
     """A minimal TOML writer for rule-file data (inline tables and arrays)."""
     lines = []
     for k, v in value.items():
@@ -155,7 +155,7 @@ def _toml(value, key: str = "") -> str:  # noqa: ANN001
     return "\n".join(lines) + "\n"
 
 
-def _inline(v) -> str:  # noqa: ANN001
+def _inline(v) -> str:
     if isinstance(v, dict):
         return "{ " + ", ".join(f"{json.dumps(k)} = {_inline(x)}" for k, x in v.items()) + " }"
     if isinstance(v, list):

@@ -6,7 +6,6 @@ an error from deep inside a library.
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import gc
 import json

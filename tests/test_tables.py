@@ -70,7 +70,7 @@ def test_ics_has_one_event_per_obligation() -> None:
         description = str(event["description"])
         for unit in obligation.cites:
             assert unit in description
-        assert event.decoded("dtstamp") == dt.datetime(2026, 12, 1, tzinfo=dt.timezone.utc)
+        assert event.decoded("dtstamp") == dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
     overdue = [e for e, o in zip(events, portfolio.calendar) if o.status == "overdue"]
     assert overdue and all("försenad" in str(e["categories"].to_ical(), "utf-8") for e in overdue)
     assert portfolio.to_ics("sv") == kipolicy.assess_portfolio(PORTFOLIO, as_of="2026-12-01").to_ics("sv")
