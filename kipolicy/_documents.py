@@ -19,7 +19,6 @@ import stat
 import tomllib
 import types
 import typing
-import weakref
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -35,6 +34,7 @@ from cattrs.errors import (
 )
 
 from ._errors import InputError, Problem, did_you_mean
+from ._identity import IdentityCache
 from ._limits import MAX_DOCUMENT_BYTES, MAX_LIST_ITEMS, number_problem, text_problem
 from ._model import Area, Choice, FieldValueError, Partnership, TraitStatus
 
@@ -614,24 +614,13 @@ def structure(data: Mapping[str, Any], file: str = MAPPING_NAME) -> Partnership:
     return partnership
 
 
-# Partnerships known to be valid, by identity: each made by structure(), or built in code and
-# checked once. The entry holds the object weakly, so an id reused after it is collected never
-# finds another object's entry.
-_CHECKED: dict[int, tuple[weakref.ref[Partnership], Partnership]] = {}
+# Partnerships known to be valid: each made by structure(), or built in code and checked once.
+_CHECKED: IdentityCache[Partnership] = IdentityCache()
 PARTNERSHIP_NAME = "<Partnership>"
 
 
 def _remember(original: Partnership, valid: Partnership) -> None:
-    # No lock: single dict operations are atomic, and a weakref callback may run while any
-    # code (this function included) is running, where taking a lock could deadlock.
-    key, table = id(original), _CHECKED
-
-    def forget(ref: weakref.ref[Partnership]) -> None:
-        entry = table.get(key)
-        if entry is not None and entry[0] is ref:
-            table.pop(key, None)
-
-    table[key] = (weakref.ref(original, forget), valid)
+    _CHECKED.put(original, valid)
 
 
 def _areas_intact(partnership: Partnership) -> bool:
@@ -655,9 +644,9 @@ def checked(partnership: Partnership) -> Partnership:
     Raises:
         InputError: Every problem, with ``<Partnership>`` as the file.
     """
-    entry = _CHECKED.get(id(partnership))
-    if entry is not None and entry[0]() is partnership and _areas_intact(partnership):
-        return entry[1]
+    known = _CHECKED.get(partnership)
+    if known is not None and _areas_intact(partnership):
+        return known
     try:
         data = to_document(partnership)
     except RecursionError:

@@ -11,13 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import weakref
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
 import attrs
 
 from ._documents import to_document
+from ._identity import IdentityCache
 from ._model import Partnership
 
 __all__ = ["ENGINE", "Provenance", "document_fingerprint", "portfolio_fingerprint"]
@@ -40,26 +40,17 @@ def document_fingerprint(partnership: Partnership) -> str:
     the same file re-indented or with comments changed, have the same fingerprint. A partnership
     object is fingerprinted once (they are frozen), however often it is assessed.
     """
-    entry = _FINGERPRINTS.get(id(partnership))
-    if entry is not None and entry[0]() is partnership:
-        return entry[1]
+    known = _FINGERPRINTS.get(partnership)
+    if known is not None:
+        return known
     text = json.dumps(to_document(partnership), sort_keys=True, ensure_ascii=False, default=_plain,
                       separators=(",", ":"))
     fingerprint = "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
-    key, table = id(partnership), _FINGERPRINTS
-
-    def forget(ref: weakref.ref[Partnership]) -> None:
-        found = table.get(key)
-        if found is not None and found[0] is ref:
-            table.pop(key, None)
-
-    table[key] = (weakref.ref(partnership, forget), fingerprint)
+    _FINGERPRINTS.put(partnership, fingerprint)
     return fingerprint
 
 
-# By identity, weakly (as kipolicy._documents keeps checked partnerships): a collected object's
-# id, reused, never finds another's fingerprint.
-_FINGERPRINTS: dict[int, tuple[weakref.ref[Partnership], str]] = {}
+_FINGERPRINTS: IdentityCache[str] = IdentityCache()
 
 
 def portfolio_fingerprint(fingerprints: Iterable[str]) -> str | None:
