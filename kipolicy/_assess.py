@@ -70,6 +70,13 @@ class _Plan:
         self.message = rule.message_for(index)
         self.remedy = rule.remedy_for(index)
         self.uses = {alias: tuple(sorted(fields)) for alias, fields in _uses(rule, index).items()}
+        # The fields the message and remedy insert: all a finding keeps of the facts it matched.
+        self.placeholders: dict[str, set[str]] = {}
+        for texts in (self.message, self.remedy):
+            for text in texts.values():
+                for match in _PLACEHOLDER.finditer(text):
+                    alias, _, field = match[1].strip().partition(".")
+                    self.placeholders.setdefault(alias, set()).add(field)
         self.subject = rule.alternatives[index].subject
         self._effects: dict[tuple[tuple[str, Any], ...], Any] = {}
         self._rule = rule
@@ -301,6 +308,13 @@ def _run(
                     origin[1] if origin else (), origin[2] if origin else (),
                 )
             )
+        # What the messages insert, and nothing else of the matched facts, is kept with the finding
+        # (a portfolio holds many findings: copies of whole facts made it grow beyond its size).
+        shown = {
+            alias: {"type": fact["type"], **{f: fact[f] for f in plan.placeholders.get(alias, ()) if f in fact}}
+            for alias, fact in firing.facts.items()
+            if alias in plan.placeholders
+        }
         finding = Finding(
             rule_id=rule.id,
             kind=effect.kind,
@@ -309,8 +323,8 @@ def _run(
             citations=plan.citations,
             subject=subject,
             because=tuple(because),
-            messages=_Texts(plan.message, firing.facts, rulebook),
-            remedies=_Texts(plan.remedy, firing.facts, rulebook),
+            messages=_Texts(plan.message, shown, rulebook),
+            remedies=_Texts(plan.remedy, shown, rulebook),
             title_sv=rule.title["sv"],
             title_en=rule.title["en"],
             due=due,

@@ -492,22 +492,21 @@ FACT_TYPES: dict[str, FactType] = {
         },
         label="kind",
     ),
-    "peer": FactType(
-        "peer",
-        "Another partnership of the portfolio with the same orientation and profile as this one: "
-        "a common focus area and a common partner country (urval.5). Made for proposals only "
-        "(urval.2: the portfolio is weighed when a new partnership is considered).",
+    "overlap": FactType(
+        "overlap",
+        "The active strategic partnerships of the portfolio with the same orientation and profile "
+        "as this one — a common focus area and a common partner country (urval.5) — all in one "
+        "fact, so that a proposal gets one finding however many there are. Made for proposals "
+        "only (urval.2: the portfolio is weighed when a new partnership is considered), and only "
+        "when there is at least one.",
         {
-            "id": Field("text", "Its id."),
-            "name": Field("text", "Its name."),
-            "active_strategic": Field(
-                "bool", "Computed: it is at stage active, KI-wide and not terminated as of `as_of`."
-            ),
-            "common_focus_areas": Field("int", "Computed: focus areas both name."),
-            "common_countries": Field("int", "Computed: countries of partners both have."),
-            "focus_overlap": Field("text", "Computed: the common focus areas, comma-separated."),
-            "country_overlap": Field("text", "Computed: the common partner countries, comma-separated."),
+            "established": Field("int", "Computed: how many active strategic partnerships overlap."),
+            "names": Field("text", "Computed: their names, '; '-separated, by id."),
+            "ids": Field("text", "Computed: their ids, comma-separated."),
+            "focus_overlap": Field("text", "Computed: the focus areas in common with any of them, comma-separated."),
+            "country_overlap": Field("text", "Computed: the partner countries in common with any of them, comma-separated."),
         },
+        label="names",
     ),
     "shared_partner": FactType(
         "shared_partner",
@@ -1074,22 +1073,11 @@ def _peer_facts(partnership: Partnership, portfolio: Any) -> list[dict[str, Any]
         for i, p in enumerate(partnership.parties)
         if p.role is PartyRole.PARTNER
     }
+    established = []
     for overlap in portfolio.overlaps(partnership):
         peer = overlap.peer
-        if overlap.focus_areas and overlap.countries:
-            facts.append(
-                {
-                    "type": "peer",
-                    "path": f"portfolio[{peer.id}]",
-                    "id": peer.id,
-                    "name": peer.name,
-                    "active_strategic": peer.active_strategic,
-                    "common_focus_areas": len(overlap.focus_areas),
-                    "common_countries": len(overlap.countries),
-                    "focus_overlap": ", ".join(overlap.focus_areas),
-                    "country_overlap": ", ".join(overlap.countries),
-                }
-            )
+        if overlap.focus_areas and overlap.countries and peer.active_strategic:
+            established.append(overlap)
         for partner in overlap.partners:
             facts.append(
                 {
@@ -1102,6 +1090,18 @@ def _peer_facts(partnership: Partnership, portfolio: Any) -> list[dict[str, Any]
                     "label": f"{partner} / {peer.name}",
                 }
             )
+    if established:
+        facts.append(
+            {
+                "type": "overlap",
+                "path": "portfolio",
+                "established": len(established),
+                "names": "; ".join(o.peer.name for o in established),
+                "ids": ", ".join(o.peer.id for o in established),
+                "focus_overlap": ", ".join(dict.fromkeys(a for o in established for a in o.focus_areas)),
+                "country_overlap": ", ".join(dict.fromkeys(c for o in established for c in o.countries)),
+            }
+        )
     return facts
 
 

@@ -88,8 +88,8 @@ def test_only_partnerships_with_the_same_profile_or_partner_become_facts() -> No
     ]
     index = PortfolioIndex([*partnerships, *unrelated], dt.date(2026, 12, 1))
     made = make_facts(partnerships[2], dt.date(2026, 12, 1), Interpretations(), dt.date(2023, 2, 21), index)
-    peers = [f["id"] for f in made.facts if f["type"] == "peer"]
-    assert peers == ["ki-aurora"]  # same focus area and partner country
+    (overlap,) = [f for f in made.facts if f["type"] == "overlap"]
+    assert overlap["ids"] == "ki-aurora" and overlap["established"] == 1  # same focus area and partner country
     shared = [f["peer_id"] for f in made.facts if f["type"] == "shared_partner"]
     assert shared == ["ki-borealis"]  # same partner organisation
     partnership = next(f for f in made.facts if f["type"] == "partnership")
@@ -111,3 +111,16 @@ def test_portfolio_input_errors() -> None:
         kipolicy.assess(partnerships[0], as_of=AS_OF, portfolio=["examples/portfolio/ki-delta.toml"])
     with pytest.raises(ValueError, match="indexed as of"):
         kipolicy.assess(partnerships[0], as_of="2026-01-01", portfolio=PortfolioIndex(partnerships, dt.date(2026, 12, 1)))
+
+
+def test_one_overlap_finding_lists_every_overlapping_partnership() -> None:
+    # urval.5 (rules-catalogue rev. 2): one finding per proposal, however many partnerships
+    # overlap, so that a large portfolio does not flood the report.
+    partnerships = _load()
+    aurora = partnerships[0]
+    copies = [attrs.evolve(aurora, id=f"aurora-{i}", name=f"Aurora {i}") for i in range(30)]
+    report = kipolicy.assess(partnerships[2], as_of=AS_OF, portfolio=[*partnerships, *copies])
+    (finding,) = report.by_rule("urval.overlaps-established")
+    assert finding.message("en").startswith("31 established strategic partnership(s)")
+    assert "Aurora 29" in finding.message("en") and "KI – Aurora University Alliance" in finding.message("en")
+    assert finding.subject.path == "portfolio"
