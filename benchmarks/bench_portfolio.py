@@ -1,8 +1,8 @@
 """assess_portfolio() for portfolios of 10, 100, 1,000 and 10,000 generated partnerships.
 
-Prints the time, the cost per partnership and how the cost grows with the size (the exponent
-of a power law fitted between consecutive sizes: 1 is linear). Optionally the same with worker
-processes. Run: ``python benchmarks/bench_portfolio.py [--sizes 10 100 1000 10000] [--workers 2]``.
+Prints the CPU time, the cost and the memory (growth of RSS while the report is held) per
+partnership and how the cost grows with the size (the exponent of a power law fitted between
+consecutive sizes: 1 is linear). Optionally the same with worker processes (wall time). Run: ``python benchmarks/bench_portfolio.py [--sizes 10 100 1000 10000] [--workers 2]``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import datetime as dt
 import math
 import time
 
-from common import machine
+from common import machine, rss_mb
 
 import kipolicy
 from tests.generate import portfolio
@@ -30,16 +30,19 @@ def main() -> None:
     previous = None
     for size in args.sizes:
         partnerships = [kipolicy.load_partnership(d) for d in portfolio(size, seed=size)]
-        start = time.perf_counter()
+        before = rss_mb()
+        start = time.process_time()
         result = kipolicy.assess_portfolio(partnerships, as_of=AS_OF, interpretations={"capacity": 50})
-        seconds = time.perf_counter() - start
-        peers = sum(1 for r in result.reports for f in r.facts if f.get("type") in ("peer", "shared_partner"))
+        seconds = time.process_time() - start
+        held = (rss_mb() - before) * 1024 / size
+        peers = sum(1 for r in result.reports for f in r.facts if f.get("type") in ("overlap", "shared_partner"))
         growth = ""
         if previous is not None:
             exponent = math.log(seconds / previous[1]) / math.log(size / previous[0])
             growth = f", grows as n^{exponent:.2f} from {previous[0]}"
-        print(f"n = {size:>6}: {seconds:8.2f} s, {seconds / size * 1e3:6.2f} ms per partnership, "
-              f"{peers / size:6.1f} portfolio facts each, {len(result.calendar)} obligations{growth}")
+        print(f"n = {size:>6}: {seconds:8.2f} s CPU, {seconds / size * 1e3:6.2f} ms and {held:5.1f} KB of RSS per "
+              f"partnership, {peers / size:4.1f} portfolio facts each, {len(result.calendar)} obligations{growth}")
+        del result
         if args.workers > 1:
             start = time.perf_counter()
             parallel = kipolicy.assess_portfolio(partnerships, as_of=AS_OF, interpretations={"capacity": 50}, workers=args.workers)
