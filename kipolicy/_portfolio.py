@@ -38,6 +38,7 @@ from ._report import (
     sorted_findings,
 )
 from ._rules import RuleBook, default_rules
+from ._tables import Tabular
 
 __all__ = ["PortfolioReport", "ProfileEntry", "assess_portfolio"]
 
@@ -57,7 +58,7 @@ class ProfileEntry:
 
 
 @attrs.frozen
-class PortfolioReport:
+class PortfolioReport(Tabular):
     """The result of assessing a portfolio of partnerships as of a date.
 
     Attributes:
@@ -122,18 +123,6 @@ class PortfolioReport:
         from ._tables import portfolio_records
 
         return portfolio_records(self, _check_lang(lang))
-
-    def to_pandas(self, lang: str = "en") -> Any:
-        """:meth:`to_records` as a pandas DataFrame (``pip install 'kipolicy[tables]'``)."""
-        from ._tables import records_frame
-
-        return records_frame(self.to_records(lang))
-
-    def to_csv(self, lang: str = "en") -> str:
-        """:meth:`to_records` as CSV, with a header row."""
-        from ._tables import records_csv
-
-        return records_csv(self.to_records(lang))
 
     def to_ics(self, lang: str = "en") -> bytes:
         """The portfolio's calendar as an iCalendar file: one event per obligation, on its due

@@ -15,6 +15,7 @@ from ._escape import plain
 from ._interpretations import Interpretations
 from ._policy import policy
 from ._rules import KINDS
+from ._tables import Tabular
 
 __all__ = ["Citation", "Evidence", "Finding", "Obligation", "Report", "Subject", "value_label"]
 
@@ -346,7 +347,7 @@ def sort_key(finding: Finding) -> tuple:
 
 
 @attrs.frozen
-class Report:
+class Report(Tabular):
     """The result of assessing one partnership as of a date.
 
     Attributes:
@@ -402,18 +403,6 @@ class Report:
         from ._tables import report_records
 
         return report_records(self, _check_lang(lang))
-
-    def to_pandas(self, lang: str = "en") -> Any:
-        """:meth:`to_records` as a pandas DataFrame (``pip install 'kipolicy[tables]'``)."""
-        from ._tables import records_frame
-
-        return records_frame(self.to_records(lang))
-
-    def to_csv(self, lang: str = "en") -> str:
-        """:meth:`to_records` as CSV, with a header row."""
-        from ._tables import records_csv
-
-        return records_csv(self.to_records(lang))
 
     def to_ics(self, lang: str = "en") -> bytes:
         """The obligations as an iCalendar file, one event per obligation on its due date."""

@@ -14,7 +14,7 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-__all__ = ["RECORD_COLUMNS", "calendar_ics", "records_csv", "records_frame", "report_records"]
+__all__ = ["RECORD_COLUMNS", "Tabular", "calendar_ics", "records_csv", "records_frame", "report_records"]
 
 #: The columns of every record, in order. A finding leaves ``status``, ``duty``, ``basis`` and
 #: ``met_on`` empty; an obligation leaves ``kind``, ``modality``, ``section``, ``remedy`` and
@@ -24,6 +24,23 @@ RECORD_COLUMNS: tuple[str, ...] = (
     "subject_path", "subject_label", "title", "message", "remedy", "due", "status", "duty", "basis",
     "met_on", "cites", "rule_ids",
 )
+
+
+class Tabular:
+    """What a report with rows (``to_records``) is as a table: a data frame, CSV."""
+
+    __slots__ = ()
+
+    def to_records(self, lang: str = "en") -> list[dict[str, Any]]:  # pragma: no cover - each report's own
+        raise NotImplementedError
+
+    def to_pandas(self, lang: str = "en") -> Any:
+        """:meth:`to_records` as a pandas DataFrame (``pip install 'kipolicy[tables]'``)."""
+        return records_frame(self.to_records(lang))
+
+    def to_csv(self, lang: str = "en") -> str:
+        """:meth:`to_records` as CSV, with a header row."""
+        return records_csv(self.to_records(lang))
 
 
 def _date(value: dt.date | None) -> str | None:
