@@ -97,8 +97,8 @@ REGISTER: dict[str, Entry] = {
     ),
     "decision-authorities": Entry(
         ("etablering.3",),
-        "The policy itself was decided by the Vice-Chancellor (dokument.4); without the delegation "
-        "order, only the Vice-Chancellor is known to be authorised.",
+        "The policy itself was decided by the President (rektor, dokument.4); without the delegation "
+        "order, only the President (rektor) is known to be authorised.",
         {"a list of roles": "The roles of the delegation order in force."},
         ("decision.authorised",),
     ),

@@ -83,3 +83,28 @@ def test_unknown_ids_suggest_the_nearest() -> None:
         pol.unit("risk.5")
     with pytest.raises(ValueError, match="expected 'sv' or 'en'"):
         pol.unit("risk.3").text("de")
+
+
+def test_every_quotation_of_the_policy_in_the_docs_is_verbatim() -> None:
+    # A blockquote "> **unit.id** text" claims to quote the unit: in Swedish, or in kipolicy's
+    # English; an italic line right after it is the English translation.
+    import re
+
+    root = Path(__file__).resolve().parent.parent
+    pages = [*sorted((root / "docs").glob("*.md")), root / "README.md"]
+    quoted = 0
+    for page in pages:
+        lines = page.read_text(encoding="utf-8").splitlines()
+        for number, line in enumerate(lines):
+            match = re.match(r"^> \*\*([a-z]+\.\d+)\*\* (?:\([a-z-]+\) )?(.+)$", line)
+            if not match:
+                continue
+            unit = kipolicy.policy().unit(match[1])
+            assert match[2] in (unit.text_sv, unit.text_en), f"{page.name}:{number + 1}: not {unit.id}'s words"
+            quoted += 1
+            following = lines[number + 1:number + 3]
+            for item in following:
+                italic = re.match(r"^> \*(.+)\*$", item)
+                if italic:
+                    assert italic[1] == unit.text_en, f"{page.name}: the translation of {unit.id} differs"
+    assert quoted > 30  # the generated pages quote every cited unit
