@@ -45,7 +45,7 @@ from ._interpretations import Interpretations
 from ._model import Partnership
 from ._names import CASE_SUFFIX
 from ._policy import policy
-from ._report import Report
+from ._report import Report, kind_label
 from ._rules import KINDS, RuleBook, default_rules
 
 __all__ = [
@@ -292,7 +292,7 @@ class CaseResult:
             due = f"  due = {f.due}" if f.due else ""
             where = f.subject.path or words["partnership"]
             name = f" ({f.subject.label})" if f.subject.path and f.subject.label not in ("", f.subject.path) else ""
-            lines.append(f"    {f.kind:<14} {f.rule_id}  subject = {where}{name}{due}")
+            lines.append(f"    {kind_label(f.kind, lang):<14} {f.rule_id}  subject = {where}{name}{due}")
         if report.obligations:
             lines.append(f"  {words['obligations']}:")
             for o in report.obligations:

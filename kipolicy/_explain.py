@@ -27,7 +27,7 @@ from ._escape import plain
 from ._facts import field_path
 from ._interpretations import INTERPRETATIONS
 from ._policy import policy
-from ._report import Evidence, Finding, Report, _check_lang, value_label
+from ._report import Evidence, Finding, Report, _check_lang, kind_label, value_label
 from ._rules import STAGES, Clause, Condition, Ref, Rule, RuleBook
 
 __all__ = ["ConditionReport", "WhyNot", "explain", "why_not"]
@@ -93,7 +93,7 @@ def explain_finding(finding: Finding, lang: str = "en") -> str:
     words = _WORDS[lang]
     due = f" ({'due' if lang == 'en' else 'senast'} {finding.due})" if finding.due else ""
     lines = [
-        f"{finding.rule_id} [{finding.kind}, {finding.modality}]{due}: {finding.title(lang)}",
+        f"{finding.rule_id} [{kind_label(finding.kind, lang)}, {finding.modality}]{due}: {finding.title(lang)}",
         f"{words['subject']}: {finding.subject}",
         finding.message(lang),
         f"{words['remedy']}: {finding.remedy(lang)}",

@@ -28,6 +28,8 @@ from ._model import Partnership
 from ._peers import PortfolioIndex
 from ._policy import policy
 from ._report import (
+    counts_text,
+    kind_label,
     KINDS,
     Finding,
     Obligation,
@@ -160,10 +162,10 @@ class PortfolioReport(Tabular):
             + self.as_of.isoformat()
         ]
         for finding in self.findings:
-            lines.append(f"[{finding.kind}] {finding.rule_id} — {finding.message(lang)}")
+            lines.append(f"[{kind_label(finding.kind, lang)}] {finding.rule_id} — {finding.message(lang)}")
         lines += ["", "== Partnerships ==" if en else "== Partnerskap =="]
         for report in self.reports:
-            counts = ", ".join(f"{n} {k}" for k, n in report.counts().items() if n) or "-"
+            counts = counts_text(report.counts(), lang) or "-"
             lines.append(f"{report.partnership_name} ({report.partnership_id}): {counts}")
         if self.calendar:
             lines += ["", "== Calendar ==" if en else "== Kalender =="]

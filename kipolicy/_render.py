@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from ._escape import md, plain
 from ._plots import inline_svgs
 from ._policy import policy
-from ._report import Finding, Obligation, Report, _STATUS_WORDS, obligation_key
+from ._report import _STATUS_WORDS, Finding, Obligation, Report, counts_text, kind_label, obligation_key
 
 if TYPE_CHECKING:
     from ._portfolio import PortfolioReport
@@ -215,7 +215,7 @@ def _binding(lang: str) -> str:
 
 
 def _counts(counts: dict[str, int], lang: str) -> str:
-    return ", ".join(f"{n} {k}" for k, n in counts.items() if n) or _T[lang]["none"]
+    return counts_text(counts, lang) or _T[lang]["none"]
 
 
 # -- Markdown ---------------------------------------------------------------------------------
@@ -225,7 +225,7 @@ def _finding_markdown(finding: Finding, lang: str, level: str = "###") -> list[s
     t = _T[lang]
     due = f" ({t['due']} {finding.due})" if finding.due else ""
     lines = [
-        f"{level} `{finding.kind}` {finding.rule_id}{due} — {md(finding.subject)}",
+        f"{level} `{kind_label(finding.kind, lang)}` {finding.rule_id}{due} — {md(finding.subject)}",
         "",
         md(finding.message(lang)),
         "",
@@ -339,7 +339,7 @@ def _diff_markdown_body(diff: ReportDiff, lang: str) -> list[str]:
 
 def _change_part(change: Any, what: str, lang: str, escape: Any = str) -> str:
     if what == "kind":
-        return f"{change.before.kind} → {change.after.kind}"
+        return f"{kind_label(change.before.kind, lang)} → {kind_label(change.after.kind, lang)}"
     if what == "due":
         return f"{_T[lang]['due']} {change.before.due} → {change.after.due}"
     return f"“{escape(change.before.message(lang))}” → “{escape(change.after.message(lang))}”"
@@ -371,7 +371,7 @@ def comparison_markdown(comparison: InterpretationComparison, lang: str) -> str:
 
 def _finding_text(finding: Finding, lang: str, pad: str = "") -> list[str]:
     due = f" ({_T[lang]['due']} {finding.due})" if finding.due else ""
-    return [f"{pad}[{finding.kind}] {finding.rule_id}{due} — {finding.subject}", f"{pad}  {finding.message(lang)}"]
+    return [f"{pad}[{kind_label(finding.kind, lang)}] {finding.rule_id}{due} — {finding.subject}", f"{pad}  {finding.message(lang)}"]
 
 
 def _diff_text_body(diff: ReportDiff, lang: str, pad: str = "") -> list[str]:
@@ -414,7 +414,7 @@ def _finding_html(finding: Finding, lang: str) -> str:
         f"<blockquote><strong>{_e(c.unit)}</strong> {_e(c.text(lang))}</blockquote>" for c in finding.citations
     )
     return (
-        f'<div class="finding"><p><span class="kind {_e(finding.kind)}">{_e(finding.kind)}</span> '
+        f'<div class="finding"><p><span class="kind {_e(finding.kind)}">{_e(kind_label(finding.kind, lang))}</span> '
         f"<code>{_e(finding.rule_id)}</code>{due} — {_e(finding.subject)}</p>"
         f"<p>{_e(finding.message(lang))}</p><p><em>{_e(t['remedy'])}:</em> {_e(finding.remedy(lang))}</p>"
         f"{quotes}</div>"

@@ -25,8 +25,26 @@ OBLIGATION_STATUSES: tuple[str, ...] = ("overdue", "open", "met-late", "met")
 
 @functools.cache
 def _labels() -> dict[str, dict[str, str]]:
+    return _label_file()["values"]
+
+
+@functools.cache
+def _label_file() -> dict[str, Any]:
     text = resources.files("kipolicy").joinpath("data/labels.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)["values"]
+    return tomllib.loads(text)
+
+
+def kind_label(kind: str, lang: str, *, plural: bool = False) -> str:
+    """How a report names a finding kind in ``lang`` (``violation`` is *avvikelse* in Swedish)."""
+    names = _label_file()["kinds"].get(kind)
+    if names is None:
+        return kind
+    return names[f"{lang}_plural" if plural else lang]
+
+
+def counts_text(counts: Mapping[str, int], lang: str) -> str:
+    """``11 avvikelser, 6 varningar`` / ``11 violation, 6 warning``: the kinds that occur."""
+    return ", ".join(f"{n} {kind_label(k, lang, plural=n != 1)}" for k, n in counts.items() if n)
 
 
 def value_label(value: Any, lang: str) -> str:
@@ -508,7 +526,7 @@ class Report(Tabular):
                 ("Interpretations: " if en else "Tolkningar: ")
                 + ", ".join(f"{k} = {', '.join(v) if isinstance(v, tuple) else v}" for k, v in changed.items())
             )
-        counts = ", ".join(f"{n} {k}" for k, n in self.counts().items() if n)
+        counts = counts_text(self.counts(), lang)
         lines.append(("Findings: " if en else "Iakttagelser: ") + (counts or ("none" if en else "inga")))
         current = None
         for finding in self.findings:
@@ -516,7 +534,7 @@ class Report(Tabular):
                 current = finding.section
                 lines += ["", f"== {pol.section(current).heading(lang)} ({current}) =="]
             due = f" (due {finding.due})" if finding.due and en else (f" (senast {finding.due})" if finding.due else "")
-            lines.append(f"[{finding.kind}] {finding.rule_id}{due} — {finding.subject}")
+            lines.append(f"[{kind_label(finding.kind, lang)}] {finding.rule_id}{due} — {finding.subject}")
             lines.append(f"  {finding.message(lang)}")
             lines.append(("  Remedy: " if en else "  Åtgärd: ") + finding.remedy(lang))
             for citation in finding.citations:

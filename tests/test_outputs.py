@@ -104,3 +104,15 @@ def test_the_wheel_carries_the_license_and_the_hooks_run() -> None:
         result = subprocess.run([sys.executable, "-m", "kipolicy._cli", entry, *files], capture_output=True,
                                 text=True, cwd=ROOT, timeout=120)
         assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_swedish_report_names_the_kinds_in_swedish() -> None:
+    # A policy is not law (inledning.6): a violation is an "avvikelse" from it, never an
+    # "överträdelse"; the JSON keeps the kinds' ids.
+    report = kipolicy.assess(ACTIVE, as_of="2026-01-01")
+    for text in (report.to_text("sv"), report.to_markdown("sv"), report.to_html("sv")):
+        assert "avvikelse" in text and "varning" in text and "notering" in text
+        assert "överträdelse" not in text.lower()
+        assert "[violation]" not in text and "`violation`" not in text and ">violation<" not in text
+    assert "11 avvikelser" in report.to_text("sv") and "11 violation" in report.to_text("en")
+    assert {f["kind"] for f in report.to_dict()["findings"]} >= {"violation", "warning"}
