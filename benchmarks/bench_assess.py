@@ -20,7 +20,7 @@ import subprocess
 import sys
 import time
 
-from common import ROOT, machine
+from common import ROOT, add_round_options, in_processes, machine, spread
 
 AS_OF = dt.date(2026, 12, 1)
 COLD = ("import time; t = time.perf_counter(); import kipolicy; from kipolicy._engine import compile_rules; "
@@ -85,21 +85,12 @@ def worker(n: int, rounds: int, seconds: float) -> dict:
     return out
 
 
-def _spread(values: list[float], fmt: str = "{:,.0f}") -> str:
-    return f"{fmt.format(statistics.median(values))} ({fmt.format(min(values))}–{fmt.format(max(values))})"
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--processes", type=int, default=3)
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--seconds", type=float, default=1.0, help="CPU seconds of each throughput measurement")
-    parser.add_argument("--n", type=int, default=500, help="generated partnerships")
-    parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
-    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    add_round_options(parser, n=500, processes=3, rounds=3, seconds=1.0)
     args = parser.parse_args()
     if args.worker:
-        print(json.dumps(worker(args.n, args.rounds, args.seconds)))
+        in_processes(__file__, args, worker)
         return 0
 
     print(f"machine: {machine()}")
@@ -107,11 +98,7 @@ def main() -> int:
     compiled = cold(COLD)
     print(f"cold import: median {statistics.median(imports) * 1e3:.0f} ms; import + load and compile the rules: "
           f"median {statistics.median(compiled) * 1e3:.0f} ms (5 fresh processes each)")
-    results = []
-    for _ in range(args.processes):
-        done = subprocess.run([sys.executable, __file__, "--worker", "--n", str(args.n), "--rounds", str(args.rounds),
-                               "--seconds", str(args.seconds)], capture_output=True, text=True, check=True, cwd=ROOT)
-        results.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    results = in_processes(__file__, args, worker) or []
     print(f"{args.processes} processes x {args.rounds} rounds; throughput in thread CPU time")
     summary: dict = {"machine": machine(), "cold_import_ms": statistics.median(imports) * 1e3,
                      "cold_compile_ms": statistics.median(compiled) * 1e3}
@@ -121,7 +108,7 @@ def main() -> int:
         p95 = lat[min(len(lat) - 1, int(0.95 * len(lat)))]
         findings = results[0]["findings"][name]
         print(f"assess, {label} ({results[0]['inputs'][name]}, {findings:.1f} findings each): throughput "
-              f"{_spread(rates)}/s; latency median {statistics.median(lat):.2f} ms, p95 {p95:.2f} ms")
+              f"{spread(rates)}/s; latency median {statistics.median(lat):.2f} ms, p95 {p95:.2f} ms")
         summary[name] = {"rates": rates, "latency_median_ms": statistics.median(lat), "latency_p95_ms": p95}
     split = {k: statistics.median(x for res in results for x in res["split_us"][k]) for k in ("facts", "engine", "full")}
     print(f"per bundled example (CPU): facts {split['facts']:.0f} µs, engine run {split['engine']:.0f} µs, full assess "

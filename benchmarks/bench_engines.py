@@ -29,12 +29,11 @@ import argparse
 import datetime as dt
 import json
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable
 
-from common import ROOT, machine
+from common import ROOT, add_round_options, in_processes, machine, spread
 
 AS_OF = dt.date(2026, 12, 1)
 IN_FORCE = dt.date(2023, 2, 21)
@@ -227,30 +226,13 @@ def worker(n: int, rounds: int, seconds: float) -> dict:
     return {"inputs": len(partnerships), "rules": len(SUBSET), "agree": agree, "rates": measured}
 
 
-def _spread(values: list[float]) -> str:
-    return f"{statistics.median(values):,.0f} ({min(values):,.0f}–{max(values):,.0f})"
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--n", type=int, default=400, help="generated partnerships (default 400)")
-    parser.add_argument("--processes", type=int, default=3, help="fresh processes (default 3)")
-    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds per process (default 5)")
-    parser.add_argument("--seconds", type=float, default=1.0, help="CPU seconds per measurement (default 1)")
-    parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
-    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    add_round_options(parser, n=400, processes=3, rounds=5, seconds=1.0)
     args = parser.parse_args()
-    if args.worker:
-        print(json.dumps(worker(args.n, args.rounds, args.seconds)))
+    results = in_processes(__file__, args, worker)
+    if results is None:
         return 0
-
-    results = []
-    for _ in range(args.processes):
-        out = subprocess.run(
-            [sys.executable, __file__, "--worker", "--n", str(args.n), "--rounds", str(args.rounds),
-             "--seconds", str(args.seconds)], capture_output=True, text=True, check=True, cwd=ROOT,
-        )
-        results.append(json.loads(out.stdout.strip().splitlines()[-1]))
     inputs, rules = results[0]["inputs"], results[0]["rules"]
     rates = {name: [r for result in results for r in result["rates"][name]] for name in VARIANTS}
     median = {name: statistics.median(values) for name, values in rates.items()}
@@ -261,7 +243,7 @@ def main() -> int:
     print(f"agreement (kipolicy == reference == CLIPS): {agree}/{inputs * len(results)}")
     print(f"{'variant':<34} {'assessments per CPU second, median (min–max)':>46}")
     for name in VARIANTS:
-        print(f"{name:<34} {_spread(rates[name]):>46}")
+        print(f"{name:<34} {spread(rates[name]):>46}")
     a, e, b, d, c = (median[name] for name in VARIANTS)
     print(f"engine level: CLIPS takes {b / d:.2f}x the time of durable-rules (below 1: CLIPS is faster)")
     print(f"full path: CLIPS takes {a / e:.2f}x the time of kipolicy (below 1: CLIPS is faster)")

@@ -31,7 +31,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from common import ROOT, machine
+from common import ROOT, machine, spread
 
 import kipolicy
 from kipolicy import _contract as contract
@@ -203,11 +203,6 @@ def load(port: int, requests: int, clients: int, questions: list[tuple[bytes, by
     }
 
 
-def _spread(values: list[float], digits: int = 0) -> str:
-    fmt = f"{{:,.{digits}f}}"
-    return f"{fmt.format(statistics.median(values))} ({fmt.format(min(values))}–{fmt.format(max(values))})"
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=3)
@@ -243,8 +238,8 @@ def main() -> int:
           f"over {len(_questions_cache)} bundled examples; every answer equal to the library's")
     head = "per worker / library: assess, full path; per server CPU second / full path"
     print(f"{'variant':<30} {'per second, median (min–max)':<30} {'p95 ms, median (min–max)':<26} {head}")
-    print(f"{'library: assess':<30} {_spread([r['assess'] for r in results['library']]):<30} {'—':<26}")
-    print(f"{'library: document to JSON':<30} {_spread([r['full'] for r in results['library']]):<30} {'—':<26}")
+    print(f"{'library: assess':<30} {spread([r['assess'] for r in results['library']]):<30} {'—':<26}")
+    print(f"{'library: document to JSON':<30} {spread([r['full'] for r in results['library']]):<30} {'—':<26}")
     summary: dict[str, object] = {"machine": machine(), "library_assess_rate": assess_rate,
                                   "library_full_rate": full_rate, "variants": {}}
     for workers in args.workers:
@@ -254,7 +249,7 @@ def main() -> int:
         per_worker = statistics.median(rates) / workers
         cpu_ms = statistics.median(r["cpu_ms"] for r in results[name])
         per_cpu = 1e3 / cpu_ms
-        print(f"{name:<30} {_spread(rates):<30} {_spread(p95, 1):<26} {per_worker / assess_rate:.2f}, "
+        print(f"{name:<30} {spread(rates):<30} {spread(p95, 1):<26} {per_worker / assess_rate:.2f}, "
               f"{per_worker / full_rate:.2f}; {per_cpu / full_rate:.2f} ({cpu_ms:.2f} ms CPU a request)")
         summary["variants"][name] = {"rates": rates, "p95_ms": p95, "server_cpu_ms_per_request": cpu_ms,  # type: ignore[index]
                                      "per_worker_vs_assess": per_worker / assess_rate,

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import argparse
+import json
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -65,3 +68,35 @@ def rate(call: Callable[[], object], items: int, seconds: float = 3.0) -> float:
         call()
         done += items
     return done / (time.perf_counter() - start)
+
+
+def spread(values: list[float], digits: int = 0) -> str:
+    """``median (min–max)`` of measurements."""
+    fmt = f"{{:,.{digits}f}}"
+    return f"{fmt.format(statistics.median(values))} ({fmt.format(min(values))}–{fmt.format(max(values))})"
+
+
+def add_round_options(parser: argparse.ArgumentParser, *, n: int, processes: int, rounds: int, seconds: float) -> None:
+    """The options of a benchmark measured in rounds in several fresh processes."""
+    parser.add_argument("--n", type=int, default=n, help=f"generated partnerships (default {n})")
+    parser.add_argument("--processes", type=int, default=processes, help=f"fresh processes (default {processes})")
+    parser.add_argument("--rounds", type=int, default=rounds, help=f"rounds per process (default {rounds})")
+    parser.add_argument("--seconds", type=float, default=seconds, help=f"CPU seconds per measurement (default {seconds:g})")
+    parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+
+
+def in_processes(script: str, args: argparse.Namespace, worker: Callable[[int, int, float], dict]) -> list[dict] | None:
+    """Run ``worker`` in ``args.processes`` fresh processes of ``script`` and gather what each
+    measured; in such a worker process (``--worker``), measure, print and return None."""
+    if args.worker:
+        print(json.dumps(worker(args.n, args.rounds, args.seconds)))
+        return None
+    results = []
+    for _ in range(args.processes):
+        done = subprocess.run(
+            [sys.executable, script, "--worker", "--n", str(args.n), "--rounds", str(args.rounds),
+             "--seconds", str(args.seconds)], capture_output=True, text=True, check=True, cwd=ROOT,
+        )
+        results.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    return results

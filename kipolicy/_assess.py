@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import weakref
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
@@ -221,10 +222,16 @@ def assess(
 
 
 def rules_source(rulebook: RuleBook) -> str:
-    """Where a rule book came from: ``bundled`` for kipolicy's own rules, else its directory."""
-    if rulebook is default_rules() or os.path.realpath(rulebook.source) == os.path.realpath(bundled_rules_dir()):
-        return "bundled"
-    return rulebook.source
+    """Where a rule book came from: ``bundled`` for kipolicy's own rules, else its directory
+    (found once per rule book: the paths are resolved on the file system)."""
+    found = _SOURCES.get(rulebook)
+    if found is None:
+        bundled = rulebook is default_rules() or os.path.realpath(rulebook.source) == os.path.realpath(bundled_rules_dir())
+        found = _SOURCES[rulebook] = "bundled" if bundled else rulebook.source
+    return found
+
+
+_SOURCES: weakref.WeakKeyDictionary[RuleBook, str] = weakref.WeakKeyDictionary()
 
 
 def provenance_of(
