@@ -14,8 +14,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from ._documents import load_partnership
-from ._engine import Firing, compile_rules
-from ._errors import InputError, Problem
+from ._engine import compile_rules
+from ._errors import InputError, Problem, did_you_mean
 from ._calendar import from_day
 from ._duties import Duty
 from ._facts import field_path, make_facts
@@ -23,7 +23,7 @@ from ._peers import PortfolioIndex
 from ._interpretations import Interpretations
 from ._model import Partnership
 from ._policy import policy
-from ._provenance import ENGINE, Provenance, document_fingerprint
+from ._provenance import ENGINES, Provenance, document_fingerprint
 from ._version import version
 from ._report import (
     Citation,
@@ -35,9 +35,10 @@ from ._report import (
     sorted_findings,
     value_label,
 )
-from ._rules import _PLACEHOLDER, STAGES, Ref, Rule, RuleBook, bundled_rules_dir, default_rules
+from ._pyengine import compile_python
+from ._rules import _PLACEHOLDER, STAGES, Firing, Ref, Rule, RuleBook, bundled_rules_dir, default_rules
 
-__all__ = ["assess", "coerce_date"]
+__all__ = ["ENGINES", "assess", "check_engine", "coerce_date", "program_for"]
 
 #: The rule whose firing means the partnership meets the definition.
 STRATEGIC_RULE = "definition.strategic"
@@ -58,6 +59,23 @@ def coerce_date(value: Any, what: str = "as_of") -> dt.date:
         except ValueError:
             pass
     raise InputError([Problem(f"<{what}>", "", f"expected a date (YYYY-MM-DD), got {value!r}")])
+
+
+def check_engine(engine: Any) -> str:
+    """``engine`` if it names an engine (:data:`ENGINES`).
+
+    Raises:
+        InputError: It does not.
+    """
+    if isinstance(engine, str) and engine in ENGINES:
+        return engine
+    hint = did_you_mean(str(engine), ENGINES) if isinstance(engine, str) else ""
+    raise InputError([Problem("<engine>", "", f"expected one of {', '.join(ENGINES)}, got {engine!r}{hint}")])
+
+
+def program_for(rulebook: RuleBook, engine: str) -> Any:
+    """The program that runs ``rulebook`` on ``engine`` (made once per rule book and engine)."""
+    return compile_python(rulebook) if check_engine(engine) == "python" else compile_rules(rulebook)
 
 
 class _Plan:
@@ -177,6 +195,7 @@ def assess(
     portfolio: Iterable[Partnership] | PortfolioIndex = (),
     interpretations: Interpretations | Mapping[str, Any] | None = None,
     rules: RuleBook | None = None,
+    engine: str = "durable",
 ) -> Report:
     """Assess a partnership against the policy, as of a date.
 
@@ -191,6 +210,9 @@ def assess(
         interpretations: The readings in force (:class:`~kipolicy.Interpretations` or a
             mapping of name to value); every other interpretation keeps its default.
         rules: A rule book from :func:`~kipolicy.load_rules`; default: the bundled rules.
+        engine: ``durable`` (default: durable-rules) or ``python`` (kipolicy's plain-Python
+            engine, which runs the same rule book through the same stages; both give the
+            same report but for the engine named in its provenance).
 
     Returns:
         The :class:`~kipolicy.Report`.
@@ -211,13 +233,13 @@ def assess(
     subject_partnership = load_partnership(partnership)
     interp = Interpretations.coerce(interpretations)
     rulebook = rules if rules is not None else default_rules()
-    program = compile_rules(rulebook)
+    program = program_for(rulebook, engine)
     pol = policy()
     index = _index(portfolio, day)
     made = make_facts(subject_partnership, day, interp, pol.document.in_force_from, index)
     return _run(
         program, rulebook, made.facts, made.duties, subject_partnership, day, interp,
-        provenance=provenance_of(rulebook, subject_partnership, day, interp, index),
+        provenance=provenance_of(rulebook, subject_partnership, day, interp, index, engine),
     )
 
 
@@ -237,11 +259,12 @@ _SOURCES: weakref.WeakKeyDictionary[RuleBook, str] = weakref.WeakKeyDictionary()
 def provenance_of(
     rulebook: RuleBook, partnership: Partnership, day: dt.date, interp: Interpretations,
     index: PortfolioIndex | None,
+    engine: str = "durable",
 ) -> Provenance:
-    """The provenance of a report on ``partnership``."""
+    """The provenance of a report on ``partnership``, assessed on ``engine``."""
     return Provenance(
         kipolicy_version=version(),
-        engine=ENGINE,
+        engine=ENGINES[engine],
         rules_fingerprint=rulebook.fingerprint,
         rules_source=rules_source(rulebook),
         policy_fingerprint=policy().fingerprint,

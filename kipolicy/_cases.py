@@ -526,11 +526,12 @@ def load_cases(path: str | os.PathLike[str], rules: RuleBook | None = None) -> l
     return cases
 
 
-def run_case(case: Case, rules: RuleBook | None = None) -> CaseResult:
-    """Assess a case's partnership and compare the report with what the case expects."""
+def run_case(case: Case, rules: RuleBook | None = None, *, engine: str = "durable") -> CaseResult:
+    """Assess a case's partnership (on ``engine``, as :func:`~kipolicy.assess` takes it) and
+    compare the report with what the case expects."""
     report = assess(
         case.partnership, as_of=case.as_of, interpretations=case.interpretations,
-        portfolio=case.portfolio, rules=rules,
+        portfolio=case.portfolio, rules=rules, engine=engine,
     )
     failures: list[Failure] = []
     for expected in case.fires:
@@ -548,7 +549,7 @@ def run_case(case: Case, rules: RuleBook | None = None) -> CaseResult:
 
         whole = assess_portfolio(
             [case.partnership, *case.portfolio], as_of=case.as_of,
-            interpretations=case.interpretations, rules=rules,
+            interpretations=case.interpretations, rules=rules, engine=engine,
         )
         fired_ids = {f.rule_id for f in whole.findings}
         failures += [Failure("portfolio-fire", r) for r in case.portfolio_fires if r not in fired_ids]
@@ -560,14 +561,16 @@ def run_case(case: Case, rules: RuleBook | None = None) -> CaseResult:
     return CaseResult(case, report, tuple(failures))
 
 
-def run_case_files(paths: Sequence[str | os.PathLike[str]], rules: RuleBook | None = None) -> list[CaseResult]:
-    """Run every case of every file (directories: every ``*.case.toml`` below them)."""
+def run_case_files(
+    paths: Sequence[str | os.PathLike[str]], rules: RuleBook | None = None, *, engine: str = "durable"
+) -> list[CaseResult]:
+    """Run every case of every file (directories: every ``*.case.toml`` below them), on ``engine``."""
     results = []
     for path in paths:
         p = Path(path)
         files = sorted(p.rglob(f"*{CASE_SUFFIX}")) if p.is_dir() else [p]
         for file in files:
             for case in load_cases(file, rules):
-                results.append(run_case(case, rules))
+                results.append(run_case(case, rules, engine=engine))
     return results
 

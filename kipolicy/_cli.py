@@ -68,8 +68,17 @@ def _add_rules_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_engine_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--engine", choices=("durable", "python"), default="durable",
+        help="the rule engine: durable (durable-rules, the default) or python (kipolicy's plain-Python engine; "
+        "the same findings, see docs/engine.md)",
+    )
+
+
 def _add_assessment_options(parser: argparse.ArgumentParser, formats: Sequence[str] = ("text", "json", "markdown", "html")) -> None:
     _add_rules_option(parser)
+    _add_engine_option(parser)
     parser.add_argument("--as-of", metavar="DATE", help="the date to assess as of (YYYY-MM-DD); default: today, stated on stderr")
     parser.add_argument(
         "--set", metavar="NAME=VALUE", action="append", default=[], dest="settings",
@@ -206,6 +215,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     cmd.add_argument("paths", nargs="+", metavar="PATH", help="case files, or directories searched for *.case.toml")
     _add_rules_option(cmd)
+    _add_engine_option(cmd)
     cmd.add_argument("--coverage", action="store_true", help="also list rules no passing case makes fire or keeps quiet")
     cmd.add_argument(
         "--fail-under", metavar="PERCENT", type=float,
@@ -244,6 +254,7 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("--port", type=int, default=8000, help="the port (default: 8000)")
     cmd.add_argument("--workers", type=int, metavar="N", help="worker processes (default: the number of cores)")
     _add_rules_option(cmd)
+    _add_engine_option(cmd)
     cmd.add_argument("--decision-log", metavar="FILE", help="append one JSON line per assessment to FILE")
     cmd.add_argument("--log-documents", action="store_true", help="with --decision-log: log the documents too (they can be confidential)")
     cmd.add_argument("--cors-origin", metavar="ORIGIN", action="append", default=[], dest="cors_origins",
@@ -380,7 +391,7 @@ def _assess(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise InputError([Problem("--diff", "", "a difference is shown as text, markdown, html or json, not csv or ics")])
 
     def run(p: Partnership) -> Report:
-        return assess(p, as_of=as_of, portfolio=portfolio, interpretations=interpretations, rules=book)
+        return assess(p, as_of=as_of, portfolio=portfolio, interpretations=interpretations, rules=book, engine=args.engine)
 
     originals = partnerships
     if changes:
@@ -441,7 +452,9 @@ def _plain(value: Any) -> Any:
 def _one_report(args: argparse.Namespace, err: TextIO) -> tuple[Report, Interpretations, dt.date]:
     interpretations = _interpretations(args.settings)
     as_of = _as_of(args.as_of, err)
-    report = assess(load_partnership(args.file), as_of=as_of, interpretations=interpretations, rules=_rulebook(args))
+    report = assess(
+        load_partnership(args.file), as_of=as_of, interpretations=interpretations, rules=_rulebook(args), engine=args.engine
+    )
     return report, interpretations, as_of
 
 
@@ -505,7 +518,9 @@ def _portfolio(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise InputError([Problem("--plot", "", "expected --plot KIND together with -o FILE.svg or FILE.png")])
     if args.output is not None and not args.output.lower().endswith((".svg", ".png")):
         raise InputError([Problem(args.output, "", "expected a .svg or .png file to write the picture to")])
-    result = assess_portfolio(_documents(args.directory), as_of=as_of, interpretations=interpretations, rules=_rulebook(args))
+    result = assess_portfolio(
+        _documents(args.directory), as_of=as_of, interpretations=interpretations, rules=_rulebook(args), engine=args.engine
+    )
     if args.plot is not None:
         from ._plots import available, plot, save
 
@@ -635,7 +650,7 @@ def _cases(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:  # noqa: 
             problems += exc.problems
             continue
         for case in cases:
-            result = run_case(case, book)
+            result = run_case(case, book, engine=args.engine)
             if result.passed:
                 passed += 1
                 ran.append(case)
@@ -692,7 +707,7 @@ def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:  # noqa: 
         raise InputError([Problem("--port", "", f"expected a port from 1 to 65535, got {args.port}")])
     settings = ServeSettings(
         rules=args.rules, decision_log=args.decision_log, log_documents=args.log_documents,
-        cors_origins=tuple(args.cors_origins), max_body=args.max_body, timeout=args.timeout,
+        cors_origins=tuple(args.cors_origins), max_body=args.max_body, timeout=args.timeout, engine=args.engine,
     )
     try:
         serve(args.host, args.port, args.workers, settings)

@@ -36,11 +36,10 @@ import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
-import attrs
 
 from ._errors import EngineError, Problem, RuleFileError
 from ._limits import MAX_NUMBER
-from ._rules import STAGES, Clause, Condition, Ref, Rule, RuleBook, set_compile_check, stratify
+from ._rules import GATE_ALIAS, Clause, Condition, Firing, PhasePlan, Ref, Rule, RuleBook, set_compile_check, variants
 
 def _load_engine() -> tuple[Any, Any]:
     """Import durable-rules' C extension and its Python host.
@@ -109,10 +108,7 @@ _MARKER_ALIAS = "phase_marker"
 # the same content are one fact.
 _PROVENANCE = ("derived_by", "derivation")
 _END_RULE = "kipolicy:end-of-assessment"
-_INTERNAL_ALIASES = frozenset({_MARKER_ALIAS, "retroactivity_gate", "end"})
-_RETROACTIVITY_GATE = {
-    "retroactivity_gate": {"$and": [{"type": "partnership"}, {"preparation_assessed": True}]}
-}
+_INTERNAL_ALIASES = frozenset({_MARKER_ALIAS, GATE_ALIAS, "end"})
 _RULESET_NUMBERS = itertools.count(1)
 # Session ids are unique across every ruleset of the process: the engine crashed (munmap_chunk:
 # invalid pointer) deleting session "a1" of one ruleset after session "a1" of another was used.
@@ -131,16 +127,6 @@ def _engine_fact(fact: Mapping[str, Any], sid: str) -> dict[str, Any]:
             out[renamed] = out.pop(name)
     out["sid"] = sid
     return out
-
-
-@attrs.frozen
-class Firing:
-    """One firing of a rule: the rule, which alternative, and the facts each alias matched."""
-
-    rule: Rule
-    alternative: int
-    facts: Mapping[str, Mapping[str, Any]]
-    phase: int
 
 
 def _operand(value: Any) -> Any:
@@ -162,65 +148,12 @@ def _clause(clause: Clause) -> dict[str, Any]:
     return {op: {field: operand}}
 
 
-def _condition(condition: Condition, extra: Clause | None = None, suffix: str = "") -> dict[str, Any]:
-    """One condition as a durable-rules expression; ``extra`` is one clause of its ``any``."""
+def _condition(condition: Condition) -> dict[str, Any]:
+    """One condition of a :class:`~kipolicy._rules.Variant` as a durable-rules expression."""
     terms: list[dict[str, Any]] = [{"type": condition.fact_type}]
     terms += [_clause(c) for c in condition.where]
-    if extra is not None:
-        terms.append(_clause(extra))
-    alias = condition.alias + suffix
-    key = f"{alias}$not" if condition.negated else alias
+    key = f"{condition.alias}$not" if condition.negated else condition.alias
     return {key: {"$and": terms}}
-
-
-def _expand(conditions: Sequence[Condition]) -> list[tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
-    """The durable-rules rules (positive and negated expressions) of one alternative.
-
-    durable's ``$or`` fails with error 311 when it holds a reference to another fact and a
-    branch without one matches (docs/engine.md), so ``any`` never compiles to ``$or``: a
-    positive condition's ``any`` becomes one engine rule per clause (the adapter merges their
-    firings), and a negated one becomes one negation per clause ("no fact with a or b" is "no
-    fact with a and no fact with b").
-    """
-    positives = [c for c in conditions if not c.negated]
-    negations: list[dict[str, Any]] = []
-    for condition in conditions:
-        if not condition.negated:
-            continue
-        if condition.any:
-            negations += [_condition(condition, clause, f"_{i}") for i, clause in enumerate(condition.any)]
-        else:
-            negations.append(_condition(condition))
-    choices = [list(c.any) if c.any else [None] for c in positives]
-    return [
-        ([_condition(c, clause) for c, clause in zip(positives, combination, strict=True)], negations)
-        for combination in itertools.product(*choices)
-    ]
-
-
-def _gate_retroactivity(positives: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Add ``preparation_assessed == true`` on the partnership (rules with retroactive = false).
-
-    The clause joins the rule's own partnership condition if it has one: a second condition
-    matching the same fact would crash the engine (docs/engine.md).
-    """
-    out = copy.deepcopy(positives)
-    for expression in out:
-        (terms,) = [v["$and"] for v in expression.values()]
-        if terms[0] == {"type": "partnership"}:
-            terms.append({"preparation_assessed": True})
-            return out
-    return [*out, _RETROACTIVITY_GATE]
-
-
-def _user_fact(fact: dict[str, Any]) -> dict[str, Any]:
-    """A fact as the engine gave it back, as kipolicy made it (engine fields dropped)."""
-    fact.pop("sid", None)
-    fact.pop("fid", None)
-    for renamed, name in _BACK.items():
-        if renamed in fact:
-            fact[name] = fact.pop(renamed)
-    return fact
 
 
 def _unused_action(closure: Any) -> None:  # noqa: ARG001 - the engine's calling convention
@@ -262,28 +195,26 @@ class Program:
 
     def __init__(self, rules: RuleBook) -> None:
         self._rules_ref = weakref.ref(rules)
-        strata = stratify(list(rules))
-        per_stage = {s: max([strata[r.id] for r in rules if r.stage == s], default=-1) + 1 for s in STAGES}
-        offset, base = 0, {}
-        for stage in STAGES:
-            base[stage] = offset
-            offset += per_stage[stage]
-        self.phase_of: dict[str, int] = {r.id: base[r.stage] + strata[r.id] + 1 for r in rules}
-        self.stage_of_phase: dict[int, int] = {
-            p: STAGES.index(r.stage) for r in rules for p in [self.phase_of[r.id]]
-        }
-        self.phases: tuple[int, ...] = tuple(sorted(self.stage_of_phase))
+        plan = PhasePlan.of(list(rules))
+        self.phase_of: Mapping[str, int] = plan.phase_of
+        self.stage_of_phase: Mapping[int, int] = plan.stage_of_phase
+        self.phases: tuple[int, ...] = plan.phases
         self._action_rule: dict[str, tuple[Rule, int]] = {}
+        # Per engine rule: its place in the canonical order of firings, and the aliases whose
+        # facts (by fact number) complete that order.
+        self._order: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {}
         definition: dict[str, Any] = {}
-        for rule in rules:
+        for position, rule in enumerate(rules):
             marker = {_MARKER_ALIAS: {"$and": [{"type": "phase"}, {"n": self.phase_of[rule.id]}]}}
-            for index, alternative in enumerate(rule.alternatives):
-                for variant, (positives, negations) in enumerate(_expand(alternative.conditions)):
-                    if not rule.retroactive:
-                        positives = _gate_retroactivity(positives)
-                    name = f"{rule.id}#{index}.{variant}"
-                    definition[name] = {"all": [*positives, marker, *negations], "run": name}
-                    self._action_rule[name] = (rule, index)
+            for variant in variants(rule):
+                definition[variant.name] = {
+                    "all": [*map(_condition, variant.positives), marker, *map(_condition, variant.negations)],
+                    "run": variant.name,
+                }
+                self._action_rule[variant.name] = (rule, variant.alternative)
+                self._order[variant.name] = (
+                    (position, variant.alternative, variant.number), tuple(c.alias for c in variant.positives)
+                )
         # Every session must see at least one action run: deleting a session in which no rule
         # ever fired crashes the engine (docs/engine.md). This rule fires on the fact asserted
         # at the end of every assessment and does nothing.
@@ -292,7 +223,7 @@ class Program:
         self.cache: dict[Any, Any] = {}
         self.rebuilds = 0
         self._lock = threading.Lock()
-        self._collected: list[tuple[str, dict[str, Any]]] = []
+        self._collected: list[tuple[str, dict[str, int]]] = []
         self._errors: list[str] = []
         self._ended = False
         self._leaked = 0
@@ -402,7 +333,16 @@ class Program:
         if not isinstance(matched, dict):
             self._errors.append(f"{name}: unexpected match {matched!r}")
             return
-        self._collected.append((name, matched))
+        numbers = {}
+        for alias, fact in matched.items():
+            if alias in _INTERNAL_ALIASES:
+                continue
+            fid = fact.get("fid") if isinstance(fact, dict) else None
+            if not isinstance(fid, str) or not fid.startswith("f"):
+                self._errors.append(f"{name}: a matched fact without kipolicy's number: {fact!r}")
+                return
+            numbers[alias] = int(fid[1:])
+        self._collected.append((name, numbers))
 
     def run(
         self,
@@ -434,7 +374,7 @@ class Program:
             created = False
             try:
                 try:
-                    state = self._assert(sid, [{**f, "fid": f"b{i}"} for i, f in enumerate(facts)])
+                    state = self._assert(sid, [{**f, "fid": f"f{i}"} for i, f in enumerate(facts)])
                 except BaseException:
                     # The engine may hold part of the session; it is never touched again
                     # (asserting on it once more crashed the engine), only counted.
@@ -442,7 +382,7 @@ class Program:
                     raise
                 created = True
                 self._drain(state)
-                return self._phases(sid, react, halted_stage, len(facts))
+                return self._phases(sid, facts, react, halted_stage)
             finally:
                 self._collected.clear()
                 if created:
@@ -451,13 +391,15 @@ class Program:
     def _phases(
         self,
         sid: str,
+        facts: Sequence[Mapping[str, Any]],
         react: Callable[[Firing], Sequence[Mapping[str, Any]]],
         halted_stage: Callable[[], int | None],
-        numbered_from: int,
     ) -> list[dict[str, Any]]:
+        # The engine hands back copies of the facts a rule matched; each is looked up by its
+        # number in the facts as kipolicy made them, so a firing sees those.
+        by_number: list[Mapping[str, Any]] = list(facts)
         seen: set[str] = set()
         asserted: list[dict[str, Any]] = []
-        numbered = itertools.count(numbered_from)
         for phase in self.phases:
             stopped = halted_stage()
             if stopped is not None and self.stage_of_phase[phase] > stopped:
@@ -467,21 +409,19 @@ class Program:
             while self._collected:
                 derived = []
                 batch, self._collected[:] = list(self._collected), []
-                for name, matched in batch:
+                for name, numbers in sorted(batch, key=self._canonical):
                     rule, index = self._action_rule[name]
-                    cleaned = {
-                        alias: _user_fact(fact)
-                        for alias, fact in matched.items()
-                        if alias not in _INTERNAL_ALIASES
-                    }
-                    for fact in react(Firing(rule, index, cleaned, phase)):
+                    matched = {alias: by_number[n] for alias, n in numbers.items()}
+                    for fact in react(Firing(rule, index, matched, phase)):
                         signature = json.dumps(
                             {k: v for k, v in fact.items() if k not in _PROVENANCE}, sort_keys=True
                         )
                         if signature not in seen:
                             seen.add(signature)
-                            asserted.append(dict(fact))
-                            derived.append({**fact, "fid": f"d{next(numbered)}"})
+                            new = dict(fact)
+                            asserted.append(new)
+                            derived.append({**new, "fid": f"f{len(by_number)}"})
+                            by_number.append(new)
                 if self._errors:
                     raise EngineError(list(self._errors))
                 if derived:
@@ -490,6 +430,13 @@ class Program:
             if self._errors:
                 raise EngineError(list(self._errors))
         return asserted
+
+    def _canonical(self, firing: tuple[str, Mapping[str, int]]) -> tuple[Any, ...]:
+        """Firings of one batch in an order that does not depend on the engine: by rule (book
+        order), alternative, variant, then the numbers of the facts matched."""
+        name, numbers = firing
+        place, aliases = self._order[name]
+        return (*place, *(numbers.get(a, -1) for a in aliases))
 
     def _end_session(self, sid: str) -> None:
         """Delete a session the engine created; count it as leaked if that is not safe."""

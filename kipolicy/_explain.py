@@ -24,15 +24,15 @@ import attrs
 from ._calendar import from_day
 from ._errors import UnknownIdError
 from ._escape import plain
+from ._evaluate import Fact, holds, matches
 from ._facts import field_path
 from ._interpretations import INTERPRETATIONS
 from ._policy import policy
 from ._report import Evidence, Finding, Report, _check_lang, kind_label, value_label
-from ._rules import STAGES, Clause, Condition, Ref, Rule, RuleBook
+from ._rules import STAGES, Condition, Rule, RuleBook
 
 __all__ = ["ConditionReport", "WhyNot", "explain", "why_not"]
 
-Fact = Mapping[str, Any]
 
 _WORDS = {
     "en": {
@@ -140,56 +140,6 @@ def _rule_of(report: Report, rule_id: str) -> Rule:
     if rule_id not in book:
         raise UnknownIdError("rule", rule_id, book.ids())
     return book.rule(rule_id)
-
-
-def _operand(clause: Clause, bound: Mapping[str, Fact]) -> tuple[bool, Any]:
-    operand = clause.operand
-    if isinstance(operand, Ref):
-        fact = bound.get(operand.alias, {})
-        if operand.field not in fact:
-            return False, None
-        return True, fact[operand.field]
-    return True, operand
-
-
-def holds(clause: Clause, fact: Fact, bound: Mapping[str, Fact]) -> bool:
-    """Whether one clause holds for ``fact`` (with earlier matches ``bound``).
-
-    As in the engine, a missing field makes every comparison false; ``is missing`` and
-    ``is present`` test presence.
-    """
-    if clause.op == "missing":
-        return clause.field not in fact
-    if clause.op == "present":
-        return clause.field in fact
-    if clause.field not in fact:
-        return False
-    known, right = _operand(clause, bound)
-    if not known:
-        return False
-    left = fact[clause.field]
-    if isinstance(left, bool) != isinstance(right, bool):
-        return False
-    try:
-        return {
-            "==": left == right,
-            "!=": left != right,
-            "<": left < right,
-            "<=": left <= right,
-            ">": left > right,
-            ">=": left >= right,
-        }[clause.op]
-    except TypeError:
-        return False
-
-
-def matches(condition: Condition, fact: Fact, bound: Mapping[str, Fact]) -> bool:
-    """Whether ``fact`` meets a condition's ``where`` clauses and one of its ``any`` clauses."""
-    if fact.get("type") != condition.fact_type:
-        return False
-    if not all(holds(c, fact, bound) for c in condition.where):
-        return False
-    return not condition.any or any(holds(c, fact, bound) for c in condition.any)
 
 
 @attrs.frozen

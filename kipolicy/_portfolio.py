@@ -17,9 +17,8 @@ from typing import Any
 
 import attrs
 
-from ._assess import _run, coerce_date, provenance_of
+from ._assess import _run, check_engine, coerce_date, program_for, provenance_of
 from ._documents import load_partnership
-from ._engine import compile_rules
 from ._errors import InputError, Problem
 from ._facts import make_facts, portfolio_facts
 from ._escape import plain
@@ -176,12 +175,12 @@ class PortfolioReport(Tabular):
 
 def _assess_one(
     program: Any, rulebook: RuleBook, index: PortfolioIndex, partnership: Partnership,
-    day: dt.date, interp: Interpretations, in_force: dt.date,
+    day: dt.date, interp: Interpretations, in_force: dt.date, engine: str,
 ) -> Report:
     made = make_facts(partnership, day, interp, in_force, index)
     return _run(
         program, rulebook, made.facts, made.duties, partnership, day, interp,
-        provenance=provenance_of(rulebook, partnership, day, interp, index),
+        provenance=provenance_of(rulebook, partnership, day, interp, index, engine),
     )
 
 
@@ -190,14 +189,16 @@ def _assess_one(
 _WORKER: dict[str, Any] = {}
 
 
-def _worker_start(partnerships: list[Partnership], day: dt.date, interp: Interpretations, rulebook: RuleBook | None) -> None:
+def _worker_start(
+    partnerships: list[Partnership], day: dt.date, interp: Interpretations, rulebook: RuleBook | None, engine: str
+) -> None:
     # The rule book itself comes from the parent (pickled), never re-read from its directory:
     # rule files edited or removed since the parent loaded them change nothing.
     rulebook = rulebook if rulebook is not None else default_rules()
     _WORKER.update(
         partnerships=partnerships, day=day, interp=interp, rulebook=rulebook,
-        program=compile_rules(rulebook), index=PortfolioIndex(partnerships, day),
-        in_force=policy().document.in_force_from,
+        program=program_for(rulebook, engine), index=PortfolioIndex(partnerships, day),
+        in_force=policy().document.in_force_from, engine=engine,
     )
 
 
@@ -205,13 +206,14 @@ def _worker_assess(positions: range) -> list[Report]:
     w = _WORKER
     out = []
     for i in positions:
-        report = _assess_one(w["program"], w["rulebook"], w["index"], w["partnerships"][i], w["day"], w["interp"], w["in_force"])
+        report = _assess_one(w["program"], w["rulebook"], w["index"], w["partnerships"][i], w["day"], w["interp"], w["in_force"], w["engine"])
         out.append(attrs.evolve(report, rules=None))  # the parent attaches its own rule book
     return out
 
 
 def _in_processes(
-    partnerships: list[Partnership], day: dt.date, interp: Interpretations, rulebook: RuleBook, workers: int
+    partnerships: list[Partnership], day: dt.date, interp: Interpretations, rulebook: RuleBook, workers: int,
+    engine: str,
 ) -> list[Report]:
     import concurrent.futures
     import multiprocessing
@@ -224,7 +226,7 @@ def _in_processes(
     context = multiprocessing.get_context("spawn")
     with concurrent.futures.ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=_worker_start,
-        initargs=(partnerships, day, interp, sent),
+        initargs=(partnerships, day, interp, sent, engine),
     ) as pool:
         results = list(pool.map(_worker_assess, chunks))
     return [attrs.evolve(r, rules=rulebook) for chunk in results for r in chunk]
@@ -237,6 +239,7 @@ def assess_portfolio(
     interpretations: Interpretations | Mapping[str, Any] | None = None,
     rules: RuleBook | None = None,
     workers: int = 1,
+    engine: str = "durable",
 ) -> PortfolioReport:
     """Assess every partnership of a portfolio against the policy and against the others.
 
@@ -249,6 +252,7 @@ def assess_portfolio(
         workers: Processes to assess with (the engine holds the interpreter's lock, so
             threads would not help). ``1`` (default) assesses in this process; any number
             gives the same report.
+        engine: ``durable`` (default) or ``python``, as for :func:`~kipolicy.assess`.
 
     Returns:
         The :class:`PortfolioReport`.
@@ -267,6 +271,7 @@ def assess_portfolio(
     """
     day = coerce_date(as_of)
     interp = Interpretations.coerce(interpretations)
+    engine = check_engine(engine)
     loaded: list[Partnership] = []
     problems: list[Problem] = []
     for source in partnerships:
@@ -284,15 +289,15 @@ def assess_portfolio(
     if problems:
         raise InputError(problems)
     rulebook = rules if rules is not None else default_rules()
-    program = compile_rules(rulebook)
+    program = program_for(rulebook, engine)
     in_force = policy().document.in_force_from
     if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
         raise ValueError(f"workers: expected a whole number >= 1, got {workers!r}")
     index = PortfolioIndex(loaded, day)
     if workers == 1 or len(loaded) < 2:
-        reports = [_assess_one(program, rulebook, index, p, day, interp, in_force) for p in loaded]
+        reports = [_assess_one(program, rulebook, index, p, day, interp, in_force, engine) for p in loaded]
     else:
-        reports = _in_processes(loaded, day, interp, rulebook, workers)
+        reports = _in_processes(loaded, day, interp, rulebook, workers, engine)
     whole = _run(
         program, rulebook, portfolio_facts(index, day, interp, in_force), [], None, day, interp,
         label="portfolio",

@@ -20,10 +20,15 @@ from ._documents import to_document
 from ._identity import IdentityCache
 from ._model import Partnership
 
-__all__ = ["ENGINE", "Provenance", "document_fingerprint", "portfolio_fingerprint"]
+__all__ = ["ENGINE", "ENGINES", "Provenance", "document_fingerprint", "portfolio_fingerprint"]
 
-#: The rule engine the findings were concluded by.
-ENGINE = "durable-rules 2.0.28"
+#: The engines an assessment can run on (``engine=``), each with the name its reports record.
+ENGINES: dict[str, str] = {
+    "durable": "durable-rules 2.0.28",
+    "python": "kipolicy plain-Python engine",
+}
+#: The default engine's name.
+ENGINE = ENGINES["durable"]
 
 
 def _plain(value: Any) -> Any:
@@ -95,6 +100,7 @@ class Provenance:
         "policy_fingerprint": "the policy text",
         "kipolicy_version": "the kipolicy version",
         "portfolio_fingerprint": "the portfolio",
+        "engine": "the engine",
     }
 
     def to_dict(self) -> dict[str, Any]:

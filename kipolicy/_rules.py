@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import itertools
 import os
 import re
 import tomllib
@@ -58,12 +59,16 @@ __all__ = [
     "Clause",
     "Condition",
     "Derivation",
+    "Firing",
+    "PhasePlan",
     "Reading",
     "Rule",
     "RuleBook",
+    "Variant",
     "default_rules",
     "load_rules",
     "stratify",
+    "variants",
 ]
 
 #: Finding kinds, from the most to the least serious.
@@ -1019,6 +1024,120 @@ def stratify(rules: Sequence[Rule]) -> dict[str, int]:
     raise RuleFileError(
         [Problem("rules", "", f"rules depend on each other through 'no' conditions in a cycle: {', '.join(cyclic)}")]
     )
+
+
+#: The alias of the condition a rule with ``retroactive = false`` gets when it has no positive
+#: partnership condition of its own to carry the retroactivity clause.
+GATE_ALIAS = "retroactivity_gate"
+_GATE_CLAUSE = Clause("preparation_assessed", "==", True, "preparation_assessed == true")
+
+
+@attrs.frozen
+class Variant:
+    """One conjunctive form of a rule alternative: what every engine runs.
+
+    An alternative whose positive conditions have ``any`` clauses is one variant per choice of
+    clause (the chosen clause joins the condition's ``where``); a negated condition with ``any``
+    is one negation per clause ("no fact with a or b" is "no fact with a and no fact with b").
+    A rule with ``retroactive = false`` carries ``preparation_assessed == true`` on its first
+    positive partnership condition, or on a condition of its own (alias :data:`GATE_ALIAS`).
+
+    Attributes:
+        rule: The rule.
+        alternative: The alternative's index.
+        number: The variant's number within the alternative.
+        positives: The positive conditions, in the rule's order, each without ``any``.
+        negations: The negated conditions, each without ``any``.
+    """
+
+    rule: Rule
+    alternative: int
+    number: int
+    positives: tuple[Condition, ...]
+    negations: tuple[Condition, ...]
+
+    @property
+    def name(self) -> str:
+        """The variant's name, unique in its rule book (``rule-id#alternative.number``)."""
+        return f"{self.rule.id}#{self.alternative}.{self.number}"
+
+
+def variants(rule: Rule) -> list[Variant]:
+    """The variants of every alternative of ``rule`` (see :class:`Variant`), in order."""
+    out = []
+    for index, alternative in enumerate(rule.alternatives):
+        positives = [c for c in alternative.conditions if not c.negated]
+        negations: list[Condition] = []
+        for condition in alternative.conditions:
+            if not condition.negated:
+                continue
+            if condition.any:
+                negations += [
+                    attrs.evolve(condition, alias=f"{condition.alias}_{i}", where=(*condition.where, clause), any=())
+                    for i, clause in enumerate(condition.any)
+                ]
+            else:
+                negations.append(condition)
+        choices = [list(c.any) if c.any else [None] for c in positives]
+        for number, combination in enumerate(itertools.product(*choices)):
+            chosen = [
+                attrs.evolve(c, where=(*c.where, clause), any=()) if clause is not None else c
+                for c, clause in zip(positives, combination, strict=True)
+            ]
+            if not rule.retroactive:
+                chosen = _gated(chosen)
+            out.append(Variant(rule, index, number, tuple(chosen), tuple(negations)))
+    return out
+
+
+def _gated(positives: list[Condition]) -> list[Condition]:
+    """``preparation_assessed == true`` on the first positive partnership condition (a second
+    condition matching the same fact would crash durable-rules: docs/engine.md), else on a
+    condition of its own."""
+    for i, condition in enumerate(positives):
+        if condition.fact_type == "partnership":
+            return [*positives[:i], attrs.evolve(condition, where=(*condition.where, _GATE_CLAUSE)), *positives[i + 1:]]
+    return [*positives, Condition("partnership", GATE_ALIAS, (_GATE_CLAUSE,))]
+
+
+@attrs.frozen
+class Firing:
+    """One firing of a rule: the rule, which alternative, and the facts each alias matched."""
+
+    rule: Rule
+    alternative: int
+    facts: Mapping[str, Mapping[str, Any]]
+    phase: int
+
+
+@attrs.frozen
+class PhasePlan:
+    """When each rule runs: phases in ascending order, each within one stage.
+
+    A rule's phase is its stage's first phase plus its stratum (:func:`stratify`): after every
+    rule that derives what it tests, and one phase after every rule that derives what it
+    negates. Rules of a later stage run only if no halting rule of an earlier stage fired.
+
+    Attributes:
+        phase_of: Each rule's phase (from 1).
+        stage_of_phase: The stage index of each phase that has rules.
+        phases: The phases that have rules, ascending.
+    """
+
+    phase_of: Mapping[str, int]
+    stage_of_phase: Mapping[int, int]
+    phases: tuple[int, ...]
+
+    @classmethod
+    def of(cls, rules: Sequence[Rule]) -> PhasePlan:
+        strata = stratify(list(rules))
+        offset, base = 0, {}
+        for stage in STAGES:
+            base[stage] = offset
+            offset += max([strata[r.id] for r in rules if r.stage == stage], default=-1) + 1
+        phase_of = {r.id: base[r.stage] + strata[r.id] + 1 for r in rules}
+        stage_of_phase = {phase_of[r.id]: STAGES.index(r.stage) for r in rules}
+        return cls(phase_of, stage_of_phase, tuple(sorted(stage_of_phase)))
 
 
 def engine_rules_of(conditions: Sequence[Condition]) -> int:

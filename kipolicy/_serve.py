@@ -33,7 +33,7 @@ from typing import Any
 import attrs
 
 from . import _contract as contract
-from ._assess import assess, coerce_date
+from ._assess import assess, check_engine, coerce_date
 from ._documents import structure
 from ._errors import EngineError, InputError, KipolicyError, Problem, RuleFileError, UnknownIdError
 from ._explain import why_not
@@ -67,6 +67,7 @@ class ServeSettings:
         max_body: The largest request body accepted, in bytes.
         timeout: Seconds a portfolio may take before the request is answered 503 (a question
             about one document is bounded by the document's limits instead).
+        engine: The rule engine (``--engine``): ``durable`` or ``python``.
     """
 
     rules: str | None = None
@@ -75,6 +76,7 @@ class ServeSettings:
     cors_origins: tuple[str, ...] = ()
     max_body: int = MAX_DOCUMENT_BYTES
     timeout: float = 30.0
+    engine: str = "durable"
 
     def to_env(self) -> str:
         return json.dumps(attrs.asdict(self))
@@ -118,6 +120,7 @@ class _Service:
 
     def __init__(self, settings: ServeSettings) -> None:
         self.settings = settings
+        check_engine(settings.engine)
         self.rules: RuleBook = load_rules(settings.rules) if settings.rules else default_rules()
         self._log_lock = threading.Lock()
 
@@ -156,7 +159,7 @@ class _Service:
     def assess(self, body: Mapping[str, Any]) -> dict[str, Any]:
         as_of, interpretations, _ = self.common(body)
         partnership = self.document(body)
-        report = assess(partnership, as_of=as_of, interpretations=interpretations, rules=self.rules)
+        report = assess(partnership, as_of=as_of, interpretations=interpretations, rules=self.rules, engine=self.settings.engine)
         self.record(report, partnership)
         return contract.assessment([report], as_of, interpretations)
 
@@ -174,14 +177,14 @@ class _Service:
                 problems += exc.problems
         if problems:
             raise InputError(problems)
-        result = assess_portfolio(partnerships, as_of=as_of, interpretations=interpretations, rules=self.rules)
+        result = assess_portfolio(partnerships, as_of=as_of, interpretations=interpretations, rules=self.rules, engine=self.settings.engine)
         for report, partnership in zip(result.reports, partnerships, strict=True):
             self.record(report, partnership)
         return contract.portfolio(result, as_of, interpretations)
 
     def _report(self, body: Mapping[str, Any]) -> tuple[Any, Interpretations, str]:
         as_of, interpretations, lang = self.common(body)
-        report = assess(self.document(body), as_of=as_of, interpretations=interpretations, rules=self.rules)
+        report = assess(self.document(body), as_of=as_of, interpretations=interpretations, rules=self.rules, engine=self.settings.engine)
         return report, interpretations, lang
 
     def why_not(self, body: Mapping[str, Any]) -> dict[str, Any]:

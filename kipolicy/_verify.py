@@ -20,7 +20,7 @@ from ._assess import assess
 from ._documents import _read_regular_file, load_partnership
 from ._errors import InputError, Problem
 from ._model import Partnership
-from ._provenance import Provenance
+from ._provenance import ENGINES, Provenance
 from ._rules import RuleBook
 
 __all__ = ["Verification", "verify"]
@@ -154,8 +154,11 @@ def verify(
     saved_id = (saved.get("partnership") or {}).get("id")
     if saved_id != partnership.id:
         raise InputError([Problem(file, "partnership.id", f"the report is about {saved_id!r}, the document about {partnership.id!r}")])
+    # The engine the report names, if this kipolicy has it; else the default (and the
+    # difference is reported as "the engine").
+    engine = next((key for key, name in ENGINES.items() if name == before.engine), "durable")
     report = assess(partnership, as_of=before.as_of, interpretations=dict(before.interpretations),
-                    portfolio=list(portfolio), rules=rules)
+                    portfolio=list(portfolio), rules=rules, engine=engine)
     now = report.to_dict()
     old_findings = {_key(f): f for f in saved.get("findings", [])}
     new_findings = {_key(f): f for f in now["findings"]}

@@ -207,6 +207,7 @@ def compare_interpretations(
     readings: Mapping[str, Mapping[str, Any]] | Sequence[Mapping[str, Any]],
     portfolio: Iterable[Any] = (),
     rules: Any = None,
+    engine: str = "durable",
 ) -> InterpretationComparison:
     """Assess one partnership under the default reading and under each of ``readings``.
 
@@ -218,6 +219,7 @@ def compare_interpretations(
             ``scope-on-definition=strict``).
         portfolio: The other partnerships, as for :func:`~kipolicy.assess`.
         rules: A rule book (default: the bundled rules).
+        engine: The rule engine, as for :func:`~kipolicy.assess`.
 
     Returns:
         An :class:`InterpretationComparison`: the baseline report, and per reading its report
@@ -245,9 +247,9 @@ def compare_interpretations(
     else:
         labelled = [(_label(setting), dict(setting)) for setting in readings]
     checked = [(label, Interpretations.coerce(setting), setting) for label, setting in labelled]
-    baseline = assess(subject, as_of=day, portfolio=others, rules=rules)
+    baseline = assess(subject, as_of=day, portfolio=others, rules=rules, engine=engine)
     out = []
     for label, interpretations, setting in checked:
-        report = assess(subject, as_of=day, portfolio=others, interpretations=interpretations, rules=rules)
+        report = assess(subject, as_of=day, portfolio=others, interpretations=interpretations, rules=rules, engine=engine)
         out.append(Reading(label, setting, report, diff_reports(baseline, report)))
     return InterpretationComparison(baseline, tuple(out))

@@ -1,0 +1,198 @@
+"""The plain-Python engine: the same rule book, run without durable-rules.
+
+It runs exactly what the durable-rules adapter (:mod:`._engine`) runs, from the same lowering
+of the rule language (:func:`~kipolicy._rules.variants`: ``any`` expanded, the retroactivity
+clause added) and the same phases (:class:`~kipolicy._rules.PhasePlan`):
+
+* phases run in ascending order; a phase's rules join the rules already running, and rules of
+  a later stage run only if no halting rule of an earlier stage fired;
+* within a phase, every rule that is running fires once for each combination of facts that
+  meets its positive conditions (one fact per condition, in the rule's order) while no fact
+  meets any of its negated ones; the firings of one round are handed over in the canonical
+  order (rule, alternative, variant, fact numbers), and the facts they derive (each content
+  once) are added before the next round, until a round fires nothing;
+* facts are numbered as the durable adapter numbers them, so both engines hand the same
+  firings, in the same order, to the same reaction.
+
+Identical reports from both engines are a tested invariant (tests/test_engines.py): each
+engine is the other's oracle. Clauses are compiled once into Python functions
+(:mod:`._evaluate`), and a round after the first looks again only at the rules that test a
+type of fact just derived.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import weakref
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from ._evaluate import Test, condition_test
+from ._rules import GATE_ALIAS, Firing, PhasePlan, Rule, RuleBook, Variant, variants
+
+__all__ = ["PythonProgram", "compile_python"]
+
+# Fields of a derived fact that say where it comes from, not what it says (as in ._engine).
+_PROVENANCE = ("derived_by", "derivation")
+
+Fact = Mapping[str, Any]
+
+
+@attrs.frozen
+class _Compiled:
+    """One variant, ready to match: its conditions as tests, its place in the firing order."""
+
+    variant: Variant
+    rule: Rule
+    place: tuple[int, int, int]
+    positives: tuple[tuple[str, str, Test], ...]  # (fact type, alias, test)
+    negations: tuple[tuple[str, Test], ...]  # (fact type, test)
+    tested_types: frozenset[str]
+    phase: int
+
+    def matches(self, facts: Sequence[Fact], by_type: Mapping[str, list[int]]) -> Iterator[tuple[int, ...]]:
+        """The numbers of the facts of each combination that meets the variant."""
+        count = len(self.positives)
+        numbers: list[int] = [0] * count
+        bound: dict[str, Fact] = {}
+
+        def search(i: int) -> Iterator[tuple[int, ...]]:
+            if i == count:
+                for fact_type, test in self.negations:
+                    for n in by_type.get(fact_type, ()):
+                        if test(facts[n], bound):
+                            return
+                yield tuple(numbers)
+                return
+            fact_type, alias, test = self.positives[i]
+            for n in by_type.get(fact_type, ()):
+                fact = facts[n]
+                if test(fact, bound):
+                    numbers[i] = n
+                    bound[alias] = fact
+                    yield from search(i + 1)
+            bound.pop(alias, None)
+
+        return search(0)
+
+
+class PythonProgram:
+    """A rule book made ready for the plain-Python engine (see the module's description).
+
+    It has the interface of the durable adapter's :class:`~kipolicy._engine.Program`:
+    :meth:`run` with the same arguments and result, ``cache`` for its callers' per-program data,
+    ``phases`` and ``phase_of``; ``leaked_sessions`` and ``rebuilds`` are always 0 (there are
+    no engine sessions).
+    """
+
+    leaked_sessions = 0
+    rebuilds = 0
+
+    def __init__(self, rules: RuleBook) -> None:
+        self._rules_ref = weakref.ref(rules)
+        plan = PhasePlan.of(list(rules))
+        self.phase_of: Mapping[str, int] = plan.phase_of
+        self.stage_of_phase: Mapping[int, int] = plan.stage_of_phase
+        self.phases: tuple[int, ...] = plan.phases
+        self.cache: dict[Any, Any] = {}
+        self._by_phase: dict[int, list[_Compiled]] = {}
+        for position, rule in enumerate(rules):
+            for variant in variants(rule):
+                compiled = _Compiled(
+                    variant=variant,
+                    rule=rule,
+                    place=(position, variant.alternative, variant.number),
+                    positives=tuple((c.fact_type, c.alias, condition_test(c)) for c in variant.positives),
+                    negations=tuple((c.fact_type, condition_test(c)) for c in variant.negations),
+                    tested_types=frozenset(c.fact_type for c in variant.positives),
+                    phase=self.phase_of[rule.id],
+                )
+                self._by_phase.setdefault(compiled.phase, []).append(compiled)
+
+    @property
+    def rules(self) -> RuleBook | None:
+        """The rule book it was made from (None once that was collected)."""
+        return self._rules_ref()
+
+    def run(
+        self,
+        facts: Sequence[Mapping[str, Any]],
+        react: Callable[[Firing], Sequence[Mapping[str, Any]]],
+        halted_stage: Callable[[], int | None],
+    ) -> list[dict[str, Any]]:
+        """Assess one set of base facts; return the facts the rules derived (each once).
+
+        Args:
+            facts: The base facts, each with ``type`` and ``path``.
+            react: Called for every firing, in the canonical order; returns the facts the
+                firing derives (added before the next round).
+            halted_stage: The stage index of a rule that halted, if one did.
+        """
+        store: list[Fact] = list(facts)
+        by_type: dict[str, list[int]] = {}
+        for n, fact in enumerate(store):
+            by_type.setdefault(str(fact.get("type")), []).append(n)
+        fired: set[tuple[str, tuple[int, ...]]] = set()
+        seen: set[str] = set()
+        asserted: list[dict[str, Any]] = []
+        running: list[_Compiled] = []
+        for phase in self.phases:
+            stopped = halted_stage()
+            if stopped is not None and self.stage_of_phase[phase] > stopped:
+                break
+            entering = self._by_phase.get(phase, [])
+            running += entering
+            to_match = entering
+            while to_match:
+                batch: list[tuple[tuple[int, ...], _Compiled, tuple[int, ...]]] = []
+                for compiled in to_match:
+                    for numbers in compiled.matches(store, by_type):
+                        key = (compiled.variant.name, numbers)
+                        if key not in fired:
+                            fired.add(key)
+                            batch.append((self._order(compiled, numbers), compiled, numbers))
+                batch.sort(key=lambda entry: entry[0])
+                new_types: set[str] = set()
+                for _order, compiled, numbers in batch:
+                    matched = {
+                        alias: store[n]
+                        for (_type, alias, _test), n in zip(compiled.positives, numbers, strict=True)
+                        if alias != GATE_ALIAS
+                    }
+                    for fact in react(Firing(compiled.rule, compiled.variant.alternative, matched, phase)):
+                        signature = json.dumps({k: v for k, v in fact.items() if k not in _PROVENANCE}, sort_keys=True)
+                        if signature not in seen:
+                            seen.add(signature)
+                            new = dict(fact)
+                            asserted.append(new)
+                            by_type.setdefault(str(new.get("type")), []).append(len(store))
+                            store.append(new)
+                            new_types.add(str(new.get("type")))
+                to_match = [c for c in running if c.tested_types & new_types] if new_types else []
+        return asserted
+
+    @staticmethod
+    def _order(compiled: _Compiled, numbers: tuple[int, ...]) -> tuple[int, ...]:
+        """The canonical order of a firing (as :meth:`kipolicy._engine.Program._canonical`):
+        rule, alternative, variant, then the numbers of the facts matched (the retroactivity
+        condition's fact not counted)."""
+        return (
+            *compiled.place,
+            *(-1 if alias == GATE_ALIAS else n for (_type, alias, _test), n in zip(compiled.positives, numbers, strict=True)),
+        )
+
+
+def compile_python(rules: RuleBook) -> PythonProgram:
+    """The plain-Python program for ``rules``, made once per rule book."""
+    with _LOCK:
+        program = _PROGRAMS.get(rules)
+        if program is None:
+            program = _PROGRAMS[rules] = PythonProgram(rules)
+        return program
+
+
+_PROGRAMS: weakref.WeakKeyDictionary[RuleBook, PythonProgram] = weakref.WeakKeyDictionary()
+_LOCK = threading.Lock()
