@@ -1,8 +1,10 @@
-"""Throughput and latency of assess() on one core, where the time goes, and the cold start.
+"""Throughput and latency of assess() on one core, on each engine, where the time goes, and the
+cold start.
 
-Each of ``--processes`` fresh processes runs ``--rounds`` rounds; each round measures, in turn,
-the bundled examples and ``--n`` generated partnerships for ``--seconds`` of thread CPU time
-(throughput), then the latency of single calls. The figures are the median and the spread
+Each of ``--processes`` fresh processes runs ``--rounds`` rounds; each round measures, in turn and
+for each engine (durable-rules, then kipolicy's plain-Python engine), the bundled examples and
+``--n`` generated partnerships for ``--seconds`` of thread CPU time (throughput), then the
+latency of single calls, then where the time of one assessment goes. The figures are the median and the spread
 (min–max) over all rounds of all processes; the cold start is measured in 5 more fresh processes.
 ``--json`` also prints them as JSON.
 
@@ -39,25 +41,28 @@ def cold(code: str, runs: int = 5) -> list[float]:
 def worker(n: int, rounds: int, seconds: float) -> dict:
     sys.path.insert(0, str(ROOT))
     import kipolicy
-    from kipolicy._engine import compile_rules
+    from kipolicy._assess import program_for
     from kipolicy._facts import make_facts
     from kipolicy._interpretations import Interpretations
     from tests.generate import portfolio
 
     examples = [kipolicy.load_partnership(p) for p in sorted((ROOT / "examples").rglob("*.toml"))]
     generated = [kipolicy.load_partnership(d) for d in portfolio(n, seed=1)]
-    for p in examples:
-        kipolicy.assess(p, as_of=AS_OF)  # warm: rules loaded and compiled once per process
-    program = compile_rules(kipolicy.rules())
+    engines = ("durable", "python")
+    for engine in engines:
+        for p in examples:
+            kipolicy.assess(p, as_of=AS_OF, engine=engine)  # warm: rules loaded and compiled once per process
+    programs = {engine: program_for(kipolicy.rules(), engine) for engine in engines}
     interp = Interpretations()
     in_force = kipolicy.policy().document.in_force_from
     facts = [make_facts(p, AS_OF, interp, in_force).facts for p in examples]
     sets = {"examples": examples, "generated": generated}
+    keys = [f"{engine}:{name}" for engine in engines for name in sets]
     out: dict = {"findings": {k: statistics.mean(len(kipolicy.assess(p, as_of=AS_OF).findings) for p in v)
                               for k, v in sets.items()},
                  "inputs": {k: len(v) for k, v in sets.items()},
-                 "rate": {k: [] for k in sets}, "latency_ms": {k: [] for k in sets},
-                 "split_us": {"facts": [], "engine": [], "full": []}}
+                 "rate": {k: [] for k in keys}, "latency_ms": {k: [] for k in keys},
+                 "split_us": {f"{engine}:{part}": [] for engine in engines for part in ("engine", "full")} | {"facts": []}}
 
     def cpu_rate(work, items: int) -> float:
         done, start = 0, time.thread_time()
@@ -73,15 +78,22 @@ def worker(n: int, rounds: int, seconds: float) -> dict:
         return (time.thread_time() - start) / repeat / items * 1e6
 
     for _ in range(rounds):
-        for name, inputs in sets.items():
-            out["rate"][name].append(cpu_rate(lambda inputs=inputs: [kipolicy.assess(p, as_of=AS_OF) for p in inputs], len(inputs)))
-            for p in inputs[:200]:
-                start = time.perf_counter()
-                kipolicy.assess(p, as_of=AS_OF)
-                out["latency_ms"][name].append((time.perf_counter() - start) * 1e3)
+        for engine in engines:
+            for name, inputs in sets.items():
+                key = f"{engine}:{name}"
+                out["rate"][key].append(cpu_rate(
+                    lambda inputs=inputs, engine=engine: [kipolicy.assess(p, as_of=AS_OF, engine=engine) for p in inputs],
+                    len(inputs)))
+                for p in inputs[:200]:
+                    start = time.perf_counter()
+                    kipolicy.assess(p, as_of=AS_OF, engine=engine)
+                    out["latency_ms"][key].append((time.perf_counter() - start) * 1e3)
         out["split_us"]["facts"].append(per_item(lambda: [make_facts(p, AS_OF, interp, in_force) for p in examples], len(examples)))
-        out["split_us"]["engine"].append(per_item(lambda: [program.run(f, lambda firing: [], lambda: None) for f in facts], len(examples)))
-        out["split_us"]["full"].append(per_item(lambda: [kipolicy.assess(p, as_of=AS_OF) for p in examples], len(examples)))
+        for engine, program in programs.items():
+            out["split_us"][f"{engine}:engine"].append(
+                per_item(lambda program=program: [program.run(f, lambda firing: [], lambda: None) for f in facts], len(examples)))
+            out["split_us"][f"{engine}:full"].append(
+                per_item(lambda engine=engine: [kipolicy.assess(p, as_of=AS_OF, engine=engine) for p in examples], len(examples)))
     return out
 
 
@@ -102,17 +114,22 @@ def main() -> int:
     print(f"{args.processes} processes x {args.rounds} rounds; throughput in thread CPU time")
     summary: dict = {"machine": machine(), "cold_import_ms": statistics.median(imports) * 1e3,
                      "cold_compile_ms": statistics.median(compiled) * 1e3}
-    for name, label in (("examples", "bundled examples"), ("generated", "generated partnerships")):
-        rates = [r for res in results for r in res["rate"][name]]
-        lat = sorted(x for res in results for x in res["latency_ms"][name])
-        p95 = lat[min(len(lat) - 1, int(0.95 * len(lat)))]
-        findings = results[0]["findings"][name]
-        print(f"assess, {label} ({results[0]['inputs'][name]}, {findings:.1f} findings each): throughput "
-              f"{spread(rates)}/s; latency median {statistics.median(lat):.2f} ms, p95 {p95:.2f} ms")
-        summary[name] = {"rates": rates, "latency_median_ms": statistics.median(lat), "latency_p95_ms": p95}
-    split = {k: statistics.median(x for res in results for x in res["split_us"][k]) for k in ("facts", "engine", "full")}
-    print(f"per bundled example (CPU): facts {split['facts']:.0f} µs, engine run {split['engine']:.0f} µs, full assess "
-          f"{split['full']:.0f} µs (findings, explanations and report: {split['full'] - split['facts'] - split['engine']:.0f} µs)")
+    for engine in ("durable", "python"):
+        for name, label in (("examples", "bundled examples"), ("generated", "generated partnerships")):
+            key = f"{engine}:{name}"
+            rates = [r for res in results for r in res["rate"][key]]
+            lat = sorted(x for res in results for x in res["latency_ms"][key])
+            p95 = lat[min(len(lat) - 1, int(0.95 * len(lat)))]
+            findings = results[0]["findings"][name]
+            print(f"assess on {engine}, {label} ({results[0]['inputs'][name]}, {findings:.1f} findings each): throughput "
+                  f"{spread(rates)}/s; latency median {statistics.median(lat):.2f} ms, p95 {p95:.2f} ms")
+            summary[key] = {"rates": rates, "latency_median_ms": statistics.median(lat), "latency_p95_ms": p95}
+    split = {k: statistics.median(x for res in results for x in res["split_us"][k]) for k in results[0]["split_us"]}
+    for engine in ("durable", "python"):
+        alone, full = split[f"{engine}:engine"], split[f"{engine}:full"]
+        print(f"per bundled example on {engine} (CPU): facts {split['facts']:.0f} µs, engine run {alone:.0f} µs, full assess "
+              f"{full:.0f} µs (findings, explanations and report: {full - split['facts'] - alone:.0f} µs); "
+              f"full path / engine alone {full / alone:.2f}x")
     summary["split_us"] = split
     if args.json:
         print(json.dumps(summary, indent=2))

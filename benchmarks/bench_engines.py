@@ -1,20 +1,22 @@
-"""The same subset of 14 rules five ways, on the same generated partnerships, compared at equal
+"""The same subset of 14 rules seven ways, on the same generated partnerships, compared at equal
 levels, with each tool used as its experts would use it.
 
-Engine level (facts made beforehand, the same facts for both):
+Engine level (facts made beforehand, the same facts for all):
   (b) durable-rules through kipolicy's adapter: ``Program.run`` on kipolicy's facts;
+  (g) kipolicy's plain-Python engine: ``PythonProgram.run`` on the same facts;
   (d) CLIPS through clipspy: the same facts as one ``load-facts`` string per assessment, into
       templates holding the slots the rules read, clipspy's Python error router off, the
       findings read back with one call.
 Full path (a partnership document in, findings out):
   (a) kipolicy: ``assess`` with a rule book of the subset (findings with citations, evidence and
-      messages);
+      messages), on durable-rules (the default engine);
+  (f) the same on kipolicy's plain-Python engine (``engine="python"``);
   (e) CLIPS: kipolicy's fact builder, then the facts written as one ``load-facts`` string, run,
       and read back (findings as tuples: less than (a) gives).
 Lower bound:
   (c) the plain-Python reference implementation of the subset (tests/reference.py).
 
-Before anything is timed, (a), (c) and (d) must agree on every input. Each of ``--processes``
+Before anything is timed, (a), (c), (d) and (f) must agree on every input. Each of ``--processes``
 fresh processes runs ``--rounds`` rounds; each round measures every variant once, in turn, for
 ``--seconds`` of thread CPU time. The figures are the median and the spread (min–max) over all
 rounds of all processes. ``--json`` also prints them as JSON.
@@ -158,8 +160,9 @@ def _constructs(text: str) -> list[str]:
     return out
 
 
-VARIANTS = ("(a) kipolicy full path", "(e) CLIPS full path", "(b) durable-rules engine alone",
-            "(d) CLIPS engine alone", "(c) plain Python reference")
+VARIANTS = ("(a) kipolicy full path", "(f) kipolicy full path, python", "(e) CLIPS full path",
+            "(b) durable-rules engine alone", "(g) python engine alone", "(d) CLIPS engine alone",
+            "(c) plain Python reference")
 
 
 def _cpu_rate(call: Callable[[], object], items: int, seconds: float) -> float:
@@ -177,6 +180,7 @@ def worker(n: int, rounds: int, seconds: float) -> dict:
     from kipolicy._engine import Program
     from kipolicy._facts import make_facts
     from kipolicy._interpretations import Interpretations
+    from kipolicy._pyengine import PythonProgram
     from kipolicy._rules import RuleBook
     from tests.generate import portfolio
     from tests.reference import SUBSET, reference
@@ -189,11 +193,20 @@ def worker(n: int, rounds: int, seconds: float) -> dict:
     facts = [make_facts(p, AS_OF, interp, IN_FORCE).facts for p in partnerships]
     texts = [clips_text(f) for f in facts]
     program = Program(subset)
+    python_program = PythonProgram(subset)
     clips_engine = Clips()
 
     def full() -> None:
         for p in partnerships:
             kipolicy.assess(p, as_of=AS_OF, rules=subset)
+
+    def full_python() -> None:
+        for p in partnerships:
+            kipolicy.assess(p, as_of=AS_OF, rules=subset, engine="python")
+
+    def python_engine() -> None:
+        for f in facts:
+            python_program.run(f, lambda firing: [], lambda: None)
 
     def clips_full() -> None:
         for p in partnerships:
@@ -215,8 +228,10 @@ def worker(n: int, rounds: int, seconds: float) -> dict:
     for p, t in zip(partnerships, texts, strict=True):
         expected = reference(p, AS_OF)
         got = {(x.rule_id, x.subject.path, x.kind, x.due) for x in kipolicy.assess(p, as_of=AS_OF, rules=subset).findings}
-        agree += got == expected == clips_engine.run(t)
-    calls = dict(zip(VARIANTS, (full, clips_full, engine, in_clips, plain)))
+        on_python = {(x.rule_id, x.subject.path, x.kind, x.due)
+                     for x in kipolicy.assess(p, as_of=AS_OF, rules=subset, engine="python").findings}
+        agree += got == expected == clips_engine.run(t) == on_python
+    calls = dict(zip(VARIANTS, (full, full_python, clips_full, engine, python_engine, in_clips, plain), strict=True))
     for call in calls.values():
         call()  # warm up
     measured: dict[str, list[float]] = {name: [] for name in VARIANTS}
@@ -240,14 +255,17 @@ def main() -> int:
     print(f"inputs: {inputs} generated KI-wide partnerships, {rules} rules, as of {AS_OF}; "
           f"{args.processes} processes x {args.rounds} interleaved rounds, {args.seconds:g} s of thread CPU time each")
     agree = sum(r["agree"] for r in results)
-    print(f"agreement (kipolicy == reference == CLIPS): {agree}/{inputs * len(results)}")
+    print(f"agreement (kipolicy on both engines == reference == CLIPS): {agree}/{inputs * len(results)}")
     print(f"{'variant':<34} {'assessments per CPU second, median (min–max)':>46}")
     for name in VARIANTS:
         print(f"{name:<34} {spread(rates[name]):>46}")
-    a, e, b, d, c = (median[name] for name in VARIANTS)
-    print(f"engine level: CLIPS takes {b / d:.2f}x the time of durable-rules (below 1: CLIPS is faster)")
-    print(f"full path: CLIPS takes {a / e:.2f}x the time of kipolicy (below 1: CLIPS is faster)")
-    print(f"kipolicy full path / durable-rules engine alone: {b / a:.2f}x the time")
+    a, f, e, b, g, d, c = (median[name] for name in VARIANTS)
+    print(f"engine level: CLIPS takes {b / d:.2f}x the time of durable-rules, {g / d:.2f}x the time of the python engine "
+          "(below 1: CLIPS is faster)")
+    print(f"full path: CLIPS takes {a / e:.2f}x the time of kipolicy on durable-rules, {f / e:.2f}x on the python engine "
+          "(below 1: CLIPS is faster)")
+    print(f"kipolicy full path / engine alone: {b / a:.2f}x the time on durable-rules, {g / f:.2f}x on the python engine")
+    print(f"python engine / durable-rules: {b / g:.2f}x the time at the engine level, {a / f:.2f}x on the full path")
     print(f"kipolicy full path / plain Python: {c / a:.1f}x the time")
     if args.json:
         print(json.dumps({"machine": machine(), "inputs": inputs, "rules": rules, "rates": rates,

@@ -24,7 +24,7 @@ from typing import Any
 
 from ._rules import Clause, Condition, Ref
 
-__all__ = ["Fact", "Test", "clause_test", "condition_test", "holds", "matches"]
+__all__ = ["Fact", "Test", "all_of", "clause_test", "condition_test", "holds", "matches", "refers"]
 
 Fact = Mapping[str, Any]
 #: A compiled clause or condition: called with the fact and the facts matched so far (by alias).
@@ -73,6 +73,13 @@ def clause_test(clause: Clause) -> Test:
 
         return against_ref
 
+    # The common cases in one step each (the same results as the general comparison below):
+    # a missing field is None to .get, which equals no text; True and False are singletons.
+    if clause.op == "==" and isinstance(operand, str):
+        return lambda fact, _bound: fact.get(field) == operand
+    if clause.op == "==" and isinstance(operand, bool):
+        return lambda fact, _bound: fact.get(field, _MISSING) is operand
+
     def against_value(fact: Fact, bound: Mapping[str, Fact]) -> bool:  # noqa: ARG001 - one signature for all tests
         left = fact.get(field, _MISSING)
         return left is not _MISSING and _compare(compare, left, operand)
@@ -99,6 +106,25 @@ def condition_test(condition: Condition) -> Test:
         return any(clause(fact, bound) for clause in either)
 
     return test
+
+
+def refers(clause: Clause) -> bool:
+    """Whether a clause compares with a field of another matched fact (``ALIAS.FIELD``)."""
+    return isinstance(clause.operand, Ref)
+
+
+def all_of(clauses: tuple[Clause, ...]) -> Test:
+    """A test that holds when every one of ``clauses`` holds (no clauses: always)."""
+    tests = tuple(clause_test(c) for c in clauses)
+    if not tests:
+        return lambda _fact, _bound: True
+    if len(tests) == 1:
+        return tests[0]
+
+    def every(fact: Fact, bound: Mapping[str, Fact]) -> bool:
+        return all(test(fact, bound) for test in tests)
+
+    return every
 
 
 def holds(clause: Clause, fact: Fact, bound: Mapping[str, Fact]) -> bool:

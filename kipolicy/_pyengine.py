@@ -22,16 +22,17 @@ type of fact just derived.
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 import weakref
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import attrs
 
-from ._evaluate import Test, condition_test
-from ._rules import GATE_ALIAS, Firing, PhasePlan, Rule, RuleBook, Variant, variants
+from ._evaluate import Test, all_of, refers
+from ._rules import GATE_ALIAS, Clause, Condition, Firing, PhasePlan, Rule, RuleBook, Variant, variants
 
 __all__ = ["PythonProgram", "compile_python"]
 
@@ -39,44 +40,32 @@ __all__ = ["PythonProgram", "compile_python"]
 _PROVENANCE = ("derived_by", "derivation")
 
 Fact = Mapping[str, Any]
+_EMPTY: dict[str, Fact] = {}
+
+
+@attrs.frozen
+class _Alpha:
+    """What one fact must be on its own: its type, and the clauses that compare it with values
+    (not with other facts). Conditions of several rules that say the same share one."""
+
+    fact_type: str
+    test: Test
 
 
 @attrs.frozen
 class _Compiled:
-    """One variant, ready to match: its conditions as tests, its place in the firing order."""
+    """One variant, ready to match: per condition its alpha (an index into the program's alphas),
+    its alias and the clauses that refer to facts matched earlier; its place in the firing order."""
 
     variant: Variant
     rule: Rule
     place: tuple[int, int, int]
-    positives: tuple[tuple[str, str, Test], ...]  # (fact type, alias, test)
-    negations: tuple[tuple[str, Test], ...]  # (fact type, test)
+    positives: tuple[tuple[int, str, Test | None], ...]  # (alpha, alias, test with references)
+    negations: tuple[tuple[int, Test | None], ...]  # (alpha, test with references)
     tested_types: frozenset[str]
     phase: int
-
-    def matches(self, facts: Sequence[Fact], by_type: Mapping[str, list[int]]) -> Iterator[tuple[int, ...]]:
-        """The numbers of the facts of each combination that meets the variant."""
-        count = len(self.positives)
-        numbers: list[int] = [0] * count
-        bound: dict[str, Fact] = {}
-
-        def search(i: int) -> Iterator[tuple[int, ...]]:
-            if i == count:
-                for fact_type, test in self.negations:
-                    for n in by_type.get(fact_type, ()):
-                        if test(facts[n], bound):
-                            return
-                yield tuple(numbers)
-                return
-            fact_type, alias, test = self.positives[i]
-            for n in by_type.get(fact_type, ()):
-                fact = facts[n]
-                if test(fact, bound):
-                    numbers[i] = n
-                    bound[alias] = fact
-                    yield from search(i + 1)
-            bound.pop(alias, None)
-
-        return search(0)
+    name: str
+    joined: bool  # whether any clause refers to another matched fact
 
 
 class PythonProgram:
@@ -86,6 +75,12 @@ class PythonProgram:
     :meth:`run` with the same arguments and result, ``cache`` for its callers' per-program data,
     ``phases`` and ``phase_of``; ``leaked_sessions`` and ``rebuilds`` are always 0 (there are
     no engine sessions).
+
+    Each condition is split into what a fact must be on its own (an *alpha*: the type and the
+    clauses against values, shared by every condition that says the same) and the clauses that
+    refer to other matched facts. During one assessment each alpha is evaluated once per fact,
+    when first needed, and kept up to date as facts are derived; rules then join the facts of
+    their alphas.
     """
 
     leaked_sessions = 0
@@ -98,6 +93,23 @@ class PythonProgram:
         self.stage_of_phase: Mapping[int, int] = plan.stage_of_phase
         self.phases: tuple[int, ...] = plan.phases
         self.cache: dict[Any, Any] = {}
+        self._alphas: list[_Alpha] = []
+        alpha_index: dict[tuple[str, tuple[Clause, ...]], int] = {}
+
+        def split(condition: Condition) -> tuple[int, Test | None]:
+            assert not condition.any, "variants carry no 'any' clauses"
+            own = tuple(c for c in condition.where if not refers(c))
+            joined = tuple(c for c in condition.where if refers(c))
+            key = (condition.fact_type, own)
+            if key not in alpha_index:
+                alpha_index[key] = len(self._alphas)
+                self._alphas.append(_Alpha(condition.fact_type, all_of(own)))
+            return alpha_index[key], all_of(joined) if joined else None
+
+        def positive(condition: Condition) -> tuple[int, str, Test | None]:
+            index, joined = split(condition)
+            return index, condition.alias, joined
+
         self._by_phase: dict[int, list[_Compiled]] = {}
         for position, rule in enumerate(rules):
             for variant in variants(rule):
@@ -105,10 +117,12 @@ class PythonProgram:
                     variant=variant,
                     rule=rule,
                     place=(position, variant.alternative, variant.number),
-                    positives=tuple((c.fact_type, c.alias, condition_test(c)) for c in variant.positives),
-                    negations=tuple((c.fact_type, condition_test(c)) for c in variant.negations),
+                    positives=tuple(positive(c) for c in variant.positives),
+                    negations=tuple(split(c) for c in variant.negations),
                     tested_types=frozenset(c.fact_type for c in variant.positives),
                     phase=self.phase_of[rule.id],
+                    name=variant.name,
+                    joined=any(refers(clause) for c in (*variant.positives, *variant.negations) for clause in c.where),
                 )
                 self._by_phase.setdefault(compiled.phase, []).append(compiled)
 
@@ -135,6 +149,24 @@ class PythonProgram:
         by_type: dict[str, list[int]] = {}
         for n, fact in enumerate(store):
             by_type.setdefault(str(fact.get("type")), []).append(n)
+        alphas = self._alphas
+        # Per alpha: the numbers of the facts that pass it, and how many facts of its type were
+        # looked at (facts are only ever added, so the rest is looked at when next needed).
+        passed: list[list[int] | None] = [None] * len(alphas)
+        looked: list[int] = [0] * len(alphas)
+
+        def alpha(index: int) -> list[int]:
+            found = passed[index]
+            if found is None:
+                found = passed[index] = []
+            spec = alphas[index]
+            of_type = by_type.get(spec.fact_type, ())
+            if looked[index] < len(of_type):
+                test = spec.test
+                found += [n for n in of_type[looked[index]:] if test(store[n], _EMPTY)]
+                looked[index] = len(of_type)
+            return found
+
         fired: set[tuple[str, tuple[int, ...]]] = set()
         seen: set[str] = set()
         asserted: list[dict[str, Any]] = []
@@ -149,8 +181,9 @@ class PythonProgram:
             while to_match:
                 batch: list[tuple[tuple[int, ...], _Compiled, tuple[int, ...]]] = []
                 for compiled in to_match:
-                    for numbers in compiled.matches(store, by_type):
-                        key = (compiled.variant.name, numbers)
+                    name = compiled.name
+                    for numbers in _joins(compiled, store, alpha):
+                        key = (name, numbers)
                         if key not in fired:
                             fired.add(key)
                             batch.append((self._order(compiled, numbers), compiled, numbers))
@@ -159,7 +192,7 @@ class PythonProgram:
                 for _order, compiled, numbers in batch:
                     matched = {
                         alias: store[n]
-                        for (_type, alias, _test), n in zip(compiled.positives, numbers, strict=True)
+                        for (_alpha, alias, _test), n in zip(compiled.positives, numbers, strict=True)
                         if alias != GATE_ALIAS
                     }
                     for fact in react(Firing(compiled.rule, compiled.variant.alternative, matched, phase)):
@@ -181,8 +214,51 @@ class PythonProgram:
         condition's fact not counted)."""
         return (
             *compiled.place,
-            *(-1 if alias == GATE_ALIAS else n for (_type, alias, _test), n in zip(compiled.positives, numbers, strict=True)),
+            *(-1 if alias == GATE_ALIAS else n for (_alpha, alias, _test), n in zip(compiled.positives, numbers, strict=True)),
         )
+
+
+def _joins(compiled: _Compiled, store: Sequence[Fact], alpha: Callable[[int], list[int]]) -> list[tuple[int, ...]]:
+    """The numbers of the facts of each combination that meets a variant: one fact per positive
+    condition (from its alpha, meeting its references to the facts before it), and no fact
+    meeting any negated condition."""
+    candidates = []
+    for index, _alias, _test in compiled.positives:
+        found = alpha(index)
+        if not found:
+            return []
+        candidates.append(found)
+    for index, test in compiled.negations:
+        if test is None and alpha(index):
+            return []
+    if not compiled.joined:
+        # No clause refers to another fact: every combination of the alphas' facts meets it.
+        return list(itertools.product(*candidates))
+    positives = compiled.positives
+    negations = [(i, t) for i, t in compiled.negations if t is not None]
+    count = len(positives)
+    numbers = [0] * count
+    bound: dict[str, Fact] = {}
+    out: list[tuple[int, ...]] = []
+
+    def search(i: int) -> None:
+        if i == count:
+            for index, blocks in negations:
+                if any(blocks(store[n], bound) for n in alpha(index)):
+                    return
+            out.append(tuple(numbers))
+            return
+        _index, alias, joined = positives[i]
+        for n in candidates[i]:
+            fact = store[n]
+            if joined is None or joined(fact, bound):
+                numbers[i] = n
+                bound[alias] = fact
+                search(i + 1)
+        bound.pop(alias, None)
+
+    search(0)
+    return out
 
 
 def compile_python(rules: RuleBook) -> PythonProgram:

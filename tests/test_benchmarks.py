@@ -17,7 +17,7 @@ from .conftest import ROOT
         ("bench_portfolio.py", ["--sizes", "5", "20", "--workers", "2"], "same report: True"),
         ("bench_memory.py", ["--n", "50"], "growth from"),
         ("bench_engines.py", ["--n", "20", "--processes", "1", "--rounds", "1", "--seconds", "0.05"],
-         "agreement (kipolicy == reference == CLIPS): "),
+         "agreement (kipolicy on both engines == reference == CLIPS): "),
         ("bench_serve.py", ["--rounds", "1", "--requests", "30", "--clients", "2", "--workers", "1", "--seconds", "0.1"],
          "every answer equal to the library's"),
     ],
