@@ -144,35 +144,39 @@ def _shown(value: Any, field_type: Any) -> Any:
     return value
 
 
-def _render(text: str, facts: Mapping[str, Mapping[str, Any]], lang: str, rulebook: RuleBook) -> str:
+def _render(text: str, shown: Mapping[str, Mapping[str, Any]], lang: str) -> str:
+    """A message template with its placeholders filled from ``shown`` (values as printed)."""
+
     def replace(match: re.Match[str]) -> str:
         alias, _, field = match[1].strip().partition(".")
-        fact = facts.get(alias, {})
+        fact = shown.get(alias, {})
         if field not in fact:
             return "—"
-        fact_type = rulebook.fact_types[fact["type"]]
-        spec = fact_type.fields.get(field)
-        return value_label(_shown(fact[field], spec.type if spec else None), lang)
+        return value_label(fact[field], lang)
 
     # A single pass over the rule's own text: values are inserted, never interpreted.
     return _PLACEHOLDER.sub(replace, text)
 
 
 class _Texts(Mapping[str, str]):
-    """A message in both languages, rendered when first read (most reports are read in one)."""
+    """A message in both languages, rendered when first read (most reports are read in one).
 
-    __slots__ = ("_done", "_facts", "_rulebook", "_templates")
+    It holds the rule's templates and the values its placeholders insert (dates as dates), so
+    it pickles small and unrendered: a report sent between processes renders its messages
+    where they are read.
+    """
 
-    def __init__(self, templates: Mapping[str, str], facts: Mapping[str, Mapping[str, Any]], rulebook: RuleBook) -> None:
+    __slots__ = ("_done", "_shown", "_templates")
+
+    def __init__(self, templates: Mapping[str, str], shown: Mapping[str, Mapping[str, Any]]) -> None:
         self._templates = templates
-        self._facts = facts
-        self._rulebook = rulebook
+        self._shown = shown
         self._done: dict[str, str] = {}
 
     def __getitem__(self, lang: str) -> str:
         text = self._done.get(lang)
         if text is None:
-            text = self._done[lang] = _render(self._templates[lang], self._facts, lang, self._rulebook)
+            text = self._done[lang] = _render(self._templates[lang], self._shown, lang)
         return text
 
     def __iter__(self) -> Iterator[str]:
@@ -185,7 +189,7 @@ class _Texts(Mapping[str, str]):
         return repr(dict(self))
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (dict, (dict(self),))
+        return (_Texts, (self._templates, self._shown))
 
 
 def assess(
@@ -340,11 +344,12 @@ def _run(
             )
         # What the messages insert, and nothing else of the matched facts, is kept with the finding
         # (a portfolio holds many findings: copies of whole facts made it grow beyond its size).
-        shown = {
-            alias: {"type": fact["type"], **{f: fact[f] for f in plan.placeholders.get(alias, ()) if f in fact}}
-            for alias, fact in firing.facts.items()
-            if alias in plan.placeholders
-        }
+        shown: dict[str, dict[str, Any]] = {}
+        for alias, fields in plan.placeholders.items():
+            if alias in firing.facts:
+                inserted = firing.facts[alias]
+                spec = rulebook.fact_types[inserted["type"]].fields
+                shown[alias] = {f: _shown(inserted[f], spec[f].type if f in spec else None) for f in fields if f in inserted}
         finding = Finding(
             rule_id=rule.id,
             kind=effect.kind,
@@ -353,8 +358,8 @@ def _run(
             citations=plan.citations,
             subject=subject,
             because=tuple(because),
-            messages=_Texts(plan.message, shown, rulebook),
-            remedies=_Texts(plan.remedy, shown, rulebook),
+            messages=_Texts(plan.message, shown),
+            remedies=_Texts(plan.remedy, shown),
             title_sv=rule.title["sv"],
             title_en=rule.title["en"],
             due=due,

@@ -10,8 +10,11 @@ it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
+import pickle
+import tempfile
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -189,9 +192,11 @@ def _assess_one(
 _WORKER: dict[str, Any] = {}
 
 
-def _worker_start(
-    partnerships: list[Partnership], day: dt.date, interp: Interpretations, rulebook: RuleBook | None, engine: str
-) -> None:
+def _worker_start(handover: str) -> None:
+    """Set a worker up from the file the parent wrote: the portfolio, the date, the readings, the
+    rule book (None: the bundled one) and the engine."""
+    with open(handover, "rb") as file:
+        partnerships, day, interp, rulebook, engine = pickle.load(file)  # noqa: S301 - written by the parent, for this pool
     # The rule book itself comes from the parent (pickled), never re-read from its directory:
     # rule files edited or removed since the parent loaded them change nothing.
     rulebook = rulebook if rulebook is not None else default_rules()
@@ -221,14 +226,23 @@ def _in_processes(
     sent = None if rulebook is default_rules() else rulebook
     size = max(1, len(partnerships) // (workers * 4))
     chunks = [range(i, min(i + size, len(partnerships))) for i in range(0, len(partnerships), size)]
-    # spawn: a fresh interpreter per worker, with its own engine (forking a process that holds
-    # the engine's C state is not something durable-rules was written for).
-    context = multiprocessing.get_context("spawn")
-    with concurrent.futures.ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_worker_start,
-        initargs=(partnerships, day, interp, sent, engine),
-    ) as pool:
-        results = list(pool.map(_worker_assess, chunks))
+    # The portfolio goes to the workers through a file only this user can read: given as the
+    # pool's initializer arguments, it is written into each new process's pipe, and the parent
+    # waits for each process to start before it starts the next.
+    descriptor, handover = tempfile.mkstemp(prefix="kipolicy-portfolio-", suffix=".pickle")
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            pickle.dump((partnerships, day, interp, sent, engine), file, protocol=pickle.HIGHEST_PROTOCOL)
+        # spawn: a fresh interpreter per worker, with its own engine (forking a process that
+        # holds the engine's C state is not something durable-rules was written for).
+        context = multiprocessing.get_context("spawn")
+        with concurrent.futures.ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=_worker_start, initargs=(handover,),
+        ) as pool:
+            results = list(pool.map(_worker_assess, chunks))
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(handover)
     return [attrs.evolve(r, rules=rulebook) for chunk in results for r in chunk]
 
 
