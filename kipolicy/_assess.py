@@ -18,7 +18,7 @@ from ._engine import compile_rules
 from ._errors import InputError, Problem, did_you_mean
 from ._calendar import from_day
 from ._duties import Duty
-from ._facts import field_path, make_facts
+from ._facts import field_paths, make_facts
 from ._peers import PortfolioIndex
 from ._interpretations import Interpretations
 from ._model import Partnership
@@ -171,9 +171,11 @@ class _Texts(Mapping[str, str]):
     def __init__(self, templates: Mapping[str, str], shown: Mapping[str, Mapping[str, Any]]) -> None:
         self._templates = templates
         self._shown = shown
-        self._done: dict[str, str] = {}
+        self._done: dict[str, str] | None = None  # made when first read
 
     def __getitem__(self, lang: str) -> str:
+        if self._done is None:
+            self._done = {}
         text = self._done.get(lang)
         if text is None:
             text = self._done[lang] = _render(self._templates[lang], self._shown, lang)
@@ -334,7 +336,7 @@ def _run(
             spec = fact_type.fields
             used = [f for f in uses.get(alias, ()) if f in fact]
             values = {field: _shown(fact[field], spec[field].type if field in spec else None) for field in used}
-            paths = {field: field_path(fact_type, fact, field) for field in used}
+            paths = field_paths(fact_type, fact, used)
             origin = derivations.get(str(fact.get("derivation", "")))
             because.append(
                 Evidence(

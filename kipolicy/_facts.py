@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -552,6 +552,25 @@ def field_path(fact_type: FactType | None, fact: Mapping[str, Any], field: str) 
     return found
 
 
+def field_paths(fact_type: FactType, fact: Mapping[str, Any], fields: Sequence[str]) -> Mapping[str, str]:
+    """:func:`field_path` of several fields of a fact, as one mapping.
+
+    The mapping is shared by every caller asking about the same fields of a fact of the same
+    type at the same path (the findings of a large portfolio hold many such): treat it as
+    read-only.
+    """
+    key = (fact_type.name, fact_type.declared_in, str(fact.get("path", "")), tuple(fields))
+    found = _FIELD_PATH_MAPS.get(key)
+    if found is None:
+        if len(_FIELD_PATH_MAPS) > 100_000:
+            _FIELD_PATH_MAPS.clear()
+        found = _FIELD_PATH_MAPS[key] = {field: field_path(fact_type, fact, field) for field in fields}
+    return found
+
+
+_FIELD_PATH_MAPS: dict[tuple[Any, ...], dict[str, str]] = {}
+
+
 def _field_path(fact_type: FactType | None, fact: Mapping[str, Any], field: str) -> str:
     """Where in the user's document (or the assessment's arguments) a fact's field comes from.
 
@@ -1073,11 +1092,8 @@ def _peer_facts(partnership: Partnership, portfolio: Any) -> list[dict[str, Any]
         for i, p in enumerate(partnership.parties)
         if p.role is PartyRole.PARTNER
     }
-    established = []
-    for overlap in portfolio.overlaps(partnership):
+    for overlap in portfolio.sharing_partners(partnership):
         peer = overlap.peer
-        if overlap.focus_areas and overlap.countries and peer.active_strategic:
-            established.append(overlap)
         for partner in overlap.partners:
             facts.append(
                 {
@@ -1090,16 +1106,17 @@ def _peer_facts(partnership: Partnership, portfolio: Any) -> list[dict[str, Any]
                     "label": f"{partner} / {peer.name}",
                 }
             )
-    if established:
+    established = portfolio.established(partnership)
+    if established.peers:
         facts.append(
             {
                 "type": "overlap",
                 "path": "portfolio",
-                "established": len(established),
-                "names": "; ".join(o.peer.name for o in established),
-                "ids": ", ".join(o.peer.id for o in established),
-                "focus_overlap": ", ".join(dict.fromkeys(a for o in established for a in o.focus_areas)),
-                "country_overlap": ", ".join(dict.fromkeys(c for o in established for c in o.countries)),
+                "established": len(established.peers),
+                "names": "; ".join(p.name for p in established.peers),
+                "ids": ", ".join(p.id for p in established.peers),
+                "focus_overlap": ", ".join(established.focus_areas),
+                "country_overlap": ", ".join(established.countries),
             }
         )
     return facts

@@ -24,7 +24,7 @@ import attrs
 
 from ._model import Level, Partnership, Stage
 
-__all__ = ["Overlap", "Peer", "PortfolioIndex", "normalise"]
+__all__ = ["Established", "Overlap", "Peer", "PortfolioIndex", "normalise"]
 
 
 def normalise(name: str) -> str:
@@ -64,6 +64,17 @@ class Overlap:
     partners: tuple[str, ...]
 
 
+@attrs.frozen
+class Established:
+    """The active strategic partnerships a proposal overlaps (urval.5), and what they share
+    with it: the focus areas and the partner countries in common with any of them, in the
+    proposal's own words, each once, in the order first met going through them by id."""
+
+    peers: tuple[Peer, ...]
+    focus_areas: tuple[str, ...]
+    countries: tuple[str, ...]
+
+
 def _peer(partnership: Partnership, as_of: dt.date) -> Peer:
     partners = partnership.partners
     return Peer(
@@ -93,6 +104,8 @@ class PortfolioIndex:
         self.peers: dict[str, Peer] = {}
         self._by_profile: dict[tuple[str, str], list[str]] = defaultdict(list)
         self._by_partner: dict[str, list[str]] = defaultdict(list)
+        # The same, of the active strategic partnerships only (what urval.5 compares with).
+        self._active_by_profile: dict[tuple[str, str], list[str]] = defaultdict(list)
         for partnership in partnerships:
             if not isinstance(partnership, Partnership):
                 raise TypeError(
@@ -106,6 +119,8 @@ class PortfolioIndex:
             for area in peer.focus_areas:
                 for country in peer.countries:
                     self._by_profile[(area, country)].append(peer.id)
+                    if peer.active_strategic:
+                        self._active_by_profile[(area, country)].append(peer.id)
             for key in peer.partners:
                 self._by_partner[key].append(peer.id)
         self.active_strategic_ids = frozenset(p.id for p in self.peers.values() if p.active_strategic)
@@ -148,4 +163,47 @@ class PortfolioIndex:
                     tuple(me.partners[k] for k in sorted(me.partners.keys() & peer.partners.keys())),
                 )
             )
+        return out
+
+    def established(self, partnership: Partnership) -> Established:
+        """The active strategic partnerships sharing a focus area and a partner country with
+        ``partnership`` (urval.5), in id order, and what they share with it.
+
+        Its cost grows with the number of such partnerships, as the finding that names them
+        all does; the focus areas and countries in common are found without comparing every
+        one of them once all have been seen.
+        """
+        me = _peer(partnership, self.as_of)
+        cells = {
+            (area, country): ids
+            for area in me.focus_areas
+            for country in me.countries
+            if (ids := [i for i in self._active_by_profile.get((area, country), ()) if i != partnership.id])
+        }
+        found = sorted({i for ids in cells.values() for i in ids})
+        possible_areas = {area for area, _ in cells}
+        possible_countries = {country for _, country in cells}
+        areas: dict[str, None] = {}
+        countries: dict[str, None] = {}
+        # In id order, each peer's areas (and countries) in common, sorted, first seen first.
+        for peer_id in found:
+            peer = self.peers[peer_id]
+            areas.update(dict.fromkeys(me.focus_areas[k] for k in sorted(me.focus_areas.keys() & peer.focus_areas.keys())))
+            countries.update(dict.fromkeys(me.countries[k] for k in sorted(me.countries.keys() & peer.countries.keys())))
+            if len(areas) == len(possible_areas) and len(countries) == len(possible_countries):
+                break
+        return Established(tuple(self.peers[i] for i in found), tuple(areas), tuple(countries))
+
+    def sharing_partners(self, partnership: Partnership) -> list[Overlap]:
+        """The other partnerships that have a partner in common with ``partnership``, in id
+        order, each with the partners in common (and nothing else)."""
+        me = _peer(partnership, self.as_of)
+        candidates: set[str] = set()
+        for key in me.partners:
+            candidates.update(self._by_partner.get(key, ()))
+        candidates.discard(partnership.id)
+        out = []
+        for peer_id in sorted(candidates):
+            peer = self.peers[peer_id]
+            out.append(Overlap(peer, (), (), tuple(me.partners[k] for k in sorted(me.partners.keys() & peer.partners.keys()))))
         return out

@@ -124,3 +124,26 @@ def test_one_overlap_finding_lists_every_overlapping_partnership() -> None:
     assert finding.message("en").startswith("31 established strategic partnership(s)")
     assert "Aurora 29" in finding.message("en") and "KI – Aurora University Alliance" in finding.message("en")
     assert finding.subject.path == "portfolio"
+
+
+@pytest.mark.parametrize("size, seed", [(300, 1), (1500, 2)])
+def test_established_overlaps_are_the_active_ones_sharing_an_area_and_a_country(size: int, seed: int) -> None:
+    # The index's fast answer equals the definition: every other partnership sharing a focus
+    # area and a partner country, kept if active strategic; areas and countries in common,
+    # first met in id order.
+
+    from .generate import portfolio as generated
+
+    partnerships = [kipolicy.load_partnership(d) for d in generated(size, seed=seed)]
+    index = PortfolioIndex(partnerships, dt.date(2026, 12, 1))
+    checked = 0
+    for p in partnerships:
+        wanted = [o for o in index.overlaps(p) if o.focus_areas and o.countries and o.peer.active_strategic]
+        got = index.established(p)
+        assert got.peers == tuple(o.peer for o in wanted)
+        assert got.focus_areas == tuple(dict.fromkeys(a for o in wanted for a in o.focus_areas))
+        assert got.countries == tuple(dict.fromkeys(c for o in wanted for c in o.countries))
+        sharing = [(o.peer.id, o.partners) for o in index.overlaps(p) if o.partners]
+        assert [(o.peer.id, o.partners) for o in index.sharing_partners(p)] == sharing
+        checked += bool(wanted)
+    assert checked > size // 10
