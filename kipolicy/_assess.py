@@ -20,6 +20,7 @@ from ._calendar import from_day
 from ._duties import Duty
 from ._facts import field_paths, make_facts
 from ._peers import PortfolioIndex
+from ._identity import IdentityCache
 from ._interpretations import Interpretations
 from ._model import Partnership
 from ._policy import policy
@@ -28,6 +29,7 @@ from ._version import version
 from ._report import (
     Citation,
     Evidence,
+    FactValues,
     Finding,
     Obligation,
     Report,
@@ -97,6 +99,9 @@ class _Plan:
                     alias, _, field = match[1].strip().partition(".")
                     self.placeholders.setdefault(alias, set()).add(field)
         self.subject = rule.alternatives[index].subject
+        # Per alias whose fields the messages insert, the fields that are dates (set at the
+        # first firing, from the rule book's fact types).
+        self.dates: dict[str, frozenset[str]] | None = None
         self._effects: dict[tuple[tuple[str, Any], ...], Any] = {}
         self._rule = rule
         self._index = index
@@ -138,21 +143,50 @@ def _uses(rule: Rule, index: int) -> dict[str, set[str]]:
     return uses
 
 
+def _fields(fields: tuple[str, ...]) -> tuple[str, ...]:
+    """One tuple for every equal tuple of field names (evidence of many findings holds them)."""
+    found = _FIELD_TUPLES.get(fields)
+    if found is None:
+        if len(_FIELD_TUPLES) > 10_000:
+            _FIELD_TUPLES.clear()
+        found = _FIELD_TUPLES[fields] = fields
+    return found
+
+
+_FIELD_TUPLES: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
+def _date_fields(fact_type: Any) -> frozenset[str]:
+    """The fields of a fact type that hold dates (as day numbers), found once per fact type."""
+    found = _DATE_FIELDS.get(fact_type)
+    if found is None:
+        found = frozenset(name for name, spec in fact_type.fields.items() if spec.type == "date")
+        _DATE_FIELDS.put(fact_type, found)
+    return found
+
+
+_DATE_FIELDS: IdentityCache[frozenset[str]] = IdentityCache()
+_INTERPRETATIONS: IdentityCache[dict[str, Any]] = IdentityCache()
+
+
 def _shown(value: Any, field_type: Any) -> Any:
     if field_type == "date" and isinstance(value, int):
         return from_day(value)
     return value
 
 
-def _render(text: str, shown: Mapping[str, Mapping[str, Any]], lang: str) -> str:
-    """A message template with its placeholders filled from ``shown`` (values as printed)."""
+def _render(text: str, inserted: Mapping[str, Mapping[str, Any]], dates: Mapping[str, frozenset[str]], lang: str) -> str:
+    """A message template with its placeholders filled from the facts a firing matched."""
 
     def replace(match: re.Match[str]) -> str:
         alias, _, field = match[1].strip().partition(".")
-        fact = shown.get(alias, {})
+        fact = inserted.get(alias, {})
         if field not in fact:
             return "—"
-        return value_label(fact[field], lang)
+        value = fact[field]
+        if field in dates.get(alias, ()) and isinstance(value, int):
+            value = from_day(value)
+        return value_label(value, lang)
 
     # A single pass over the rule's own text: values are inserted, never interpreted.
     return _PLACEHOLDER.sub(replace, text)
@@ -161,16 +195,19 @@ def _render(text: str, shown: Mapping[str, Mapping[str, Any]], lang: str) -> str
 class _Texts(Mapping[str, str]):
     """A message in both languages, rendered when first read (most reports are read in one).
 
-    It holds the rule's templates and the values its placeholders insert (dates as dates), so
-    it pickles small and unrendered: a report sent between processes renders its messages
-    where they are read.
+    It holds the rule's templates, the facts its placeholders read (the assessment's own, not
+    copies) and which of their fields are dates, so it is small, and pickles small and
+    unrendered: a report sent between processes renders its messages where they are read.
     """
 
-    __slots__ = ("_done", "_shown", "_templates")
+    __slots__ = ("_dates", "_done", "_inserted", "_templates")
 
-    def __init__(self, templates: Mapping[str, str], shown: Mapping[str, Mapping[str, Any]]) -> None:
+    def __init__(
+        self, templates: Mapping[str, str], inserted: Mapping[str, Mapping[str, Any]], dates: Mapping[str, frozenset[str]]
+    ) -> None:
         self._templates = templates
-        self._shown = shown
+        self._inserted = inserted
+        self._dates = dates
         self._done: dict[str, str] | None = None  # made when first read
 
     def __getitem__(self, lang: str) -> str:
@@ -178,7 +215,7 @@ class _Texts(Mapping[str, str]):
             self._done = {}
         text = self._done.get(lang)
         if text is None:
-            text = self._done[lang] = _render(self._templates[lang], self._shown, lang)
+            text = self._done[lang] = _render(self._templates[lang], self._inserted, self._dates, lang)
         return text
 
     def __iter__(self) -> Iterator[str]:
@@ -191,7 +228,7 @@ class _Texts(Mapping[str, str]):
         return repr(dict(self))
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_Texts, (self._templates, self._shown))
+        return (_Texts, (self._templates, self._inserted, self._dates))
 
 
 def assess(
@@ -275,10 +312,20 @@ def provenance_of(
         rules_source=rules_source(rulebook),
         policy_fingerprint=policy().fingerprint,
         as_of=day,
-        interpretations=interp.to_dict(),
+        interpretations=_interpretations_dict(interp),
         document_fingerprint=document_fingerprint(partnership),
         portfolio_fingerprint=index.fingerprint if index is not None else None,
     )
+
+
+def _interpretations_dict(interp: Interpretations) -> dict[str, Any]:
+    """``interp.to_dict()``, made once per Interpretations object: every report of a portfolio
+    shares it (read-only)."""
+    found = _INTERPRETATIONS.get(interp)
+    if found is None:
+        found = interp.to_dict()
+        _INTERPRETATIONS.put(interp, found)
+    return found
 
 
 def _index(portfolio: Iterable[Partnership] | PortfolioIndex | None, day: dt.date) -> PortfolioIndex | None:
@@ -333,9 +380,8 @@ def _run(
         for alias in sorted(firing.facts):
             fact = firing.facts[alias]
             fact_type = rulebook.fact_types[fact["type"]]
-            spec = fact_type.fields
-            used = [f for f in uses.get(alias, ()) if f in fact]
-            values = {field: _shown(fact[field], spec[field].type if field in spec else None) for field in used}
+            used = _fields(tuple(f for f in uses.get(alias, ()) if f in fact))
+            values = FactValues(fact, used, _date_fields(fact_type))
             paths = field_paths(fact_type, fact, used)
             origin = derivations.get(str(fact.get("derivation", "")))
             because.append(
@@ -344,14 +390,15 @@ def _run(
                     origin[1] if origin else (), origin[2] if origin else (),
                 )
             )
-        # What the messages insert, and nothing else of the matched facts, is kept with the finding
-        # (a portfolio holds many findings: copies of whole facts made it grow beyond its size).
-        shown: dict[str, dict[str, Any]] = {}
-        for alias, fields in plan.placeholders.items():
-            if alias in firing.facts:
-                inserted = firing.facts[alias]
-                spec = rulebook.fact_types[inserted["type"]].fields
-                shown[alias] = {f: _shown(inserted[f], spec[f].type if f in spec else None) for f in fields if f in inserted}
+        # The facts the messages insert from (references, not copies), and which of their fields
+        # are dates: all a finding keeps for its messages.
+        if plan.dates is None:
+            plan.dates = {
+                alias: _date_fields(rulebook.fact_types[fact_type])
+                for alias, fact_type in rule.alternatives[firing.alternative].aliases().items()
+                if alias in plan.placeholders
+            }
+        inserted = {alias: firing.facts[alias] for alias in plan.placeholders if alias in firing.facts}
         finding = Finding(
             rule_id=rule.id,
             kind=effect.kind,
@@ -360,8 +407,8 @@ def _run(
             citations=plan.citations,
             subject=subject,
             because=tuple(because),
-            messages=_Texts(plan.message, shown),
-            remedies=_Texts(plan.remedy, shown),
+            messages=_Texts(plan.message, inserted, plan.dates),
+            remedies=_Texts(plan.remedy, inserted, plan.dates),
             title_sv=rule.title["sv"],
             title_en=rule.title["en"],
             due=due,

@@ -767,18 +767,22 @@ def make_facts(
     interpretations: Interpretations,
     policy_in_force: dt.date,
     portfolio: Any = None,
+    assessment: dict[str, Any] | None = None,
 ) -> Facts:
     """The base facts for one assessment, in a canonical order, with the dated duties.
 
     Every fact has ``type`` (its fact type) and ``path`` (where in the document it comes from,
     ``""`` for the whole document). Dates are day numbers; unknown values are left out.
     ``portfolio`` is a :class:`~kipolicy._peers.PortfolioIndex` (or None for no portfolio).
+    ``assessment`` is the :func:`assessment_fact` of these arguments, when the caller shares one
+    among many assessments (the partnerships of a portfolio).
     """
     interp = interpretations
     original = partnership
     partnership = as_known_on(original, as_of)
     index = _kept_paths(original, partnership)
-    assessment = assessment_fact(as_of, interp, policy_in_force)
+    if assessment is None:
+        assessment = assessment_fact(as_of, interp, policy_in_force)
 
     traits = partnership.traits
     start = partnership.start_date

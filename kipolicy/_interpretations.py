@@ -182,7 +182,7 @@ class Interpretations(Mapping[str, Any]):
         InterpretationError: An unknown name, or a value the interpretation does not take.
     """
 
-    __slots__ = ("_settings", "_values")
+    __slots__ = ("__weakref__", "_settings", "_values")
 
     def __init__(self, values: Mapping[str, Any] | None = None, /, **kwargs: Any) -> None:
         if values is not None and not isinstance(values, Mapping):

@@ -23,7 +23,7 @@ import attrs
 from ._assess import _run, check_engine, coerce_date, program_for, provenance_of
 from ._documents import load_partnership
 from ._errors import InputError, Problem
-from ._facts import make_facts, portfolio_facts
+from ._facts import assessment_fact, make_facts, portfolio_facts
 from ._escape import plain
 from ._interpretations import Interpretations
 from ._model import Partnership
@@ -178,9 +178,11 @@ class PortfolioReport(Tabular):
 
 def _assess_one(
     program: Any, rulebook: RuleBook, index: PortfolioIndex, partnership: Partnership,
-    day: dt.date, interp: Interpretations, in_force: dt.date, engine: str,
+    day: dt.date, interp: Interpretations, in_force: dt.date, engine: str, assessment: dict[str, Any],
 ) -> Report:
-    made = make_facts(partnership, day, interp, in_force, index)
+    # Every partnership of the portfolio is assessed as of the same day under the same
+    # readings: one assessment fact serves them all.
+    made = make_facts(partnership, day, interp, in_force, index, assessment=assessment)
     return _run(
         program, rulebook, made.facts, made.duties, partnership, day, interp,
         provenance=provenance_of(rulebook, partnership, day, interp, index, engine),
@@ -204,6 +206,7 @@ def _worker_start(handover: str) -> None:
         partnerships=partnerships, day=day, interp=interp, rulebook=rulebook,
         program=program_for(rulebook, engine), index=PortfolioIndex(partnerships, day),
         in_force=policy().document.in_force_from, engine=engine,
+        assessment=assessment_fact(day, interp, policy().document.in_force_from),
     )
 
 
@@ -211,7 +214,7 @@ def _worker_assess(positions: range) -> list[Report]:
     w = _WORKER
     out = []
     for i in positions:
-        report = _assess_one(w["program"], w["rulebook"], w["index"], w["partnerships"][i], w["day"], w["interp"], w["in_force"], w["engine"])
+        report = _assess_one(w["program"], w["rulebook"], w["index"], w["partnerships"][i], w["day"], w["interp"], w["in_force"], w["engine"], w["assessment"])
         out.append(attrs.evolve(report, rules=None))  # the parent attaches its own rule book
     return out
 
@@ -309,7 +312,8 @@ def assess_portfolio(
         raise ValueError(f"workers: expected a whole number >= 1, got {workers!r}")
     index = PortfolioIndex(loaded, day)
     if workers == 1 or len(loaded) < 2:
-        reports = [_assess_one(program, rulebook, index, p, day, interp, in_force, engine) for p in loaded]
+        shared = assessment_fact(day, interp, in_force)
+        reports = [_assess_one(program, rulebook, index, p, day, interp, in_force, engine, shared) for p in loaded]
     else:
         reports = _in_processes(loaded, day, interp, rulebook, workers, engine)
     whole = _run(

@@ -5,19 +5,20 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from importlib import resources
 from typing import Any
 
 import attrs
 
+from ._calendar import from_day
 from ._escape import plain
 from ._interpretations import Interpretations
 from ._policy import policy
 from ._rules import KINDS
 from ._tables import Tabular
 
-__all__ = ["Citation", "Evidence", "Finding", "Obligation", "Report", "Subject", "value_label"]
+__all__ = ["Citation", "Evidence", "FactValues", "Finding", "Obligation", "Report", "Subject", "value_label"]
 
 #: The statuses of an obligation, in the order a calendar shows them.
 OBLIGATION_STATUSES: tuple[str, ...] = ("overdue", "open", "met-late", "met")
@@ -137,6 +138,43 @@ class Subject:
 
     def to_dict(self) -> dict[str, Any]:
         return attrs.asdict(self)
+
+
+class FactValues(Mapping[str, Any]):
+    """Some fields of a fact, read from the fact itself, as a finding shows them (a date field's
+    day number as a date).
+
+    A finding's evidence names the fields its rule looked at; holding those and the fact, rather
+    than a copy of their values, keeps a large portfolio report small. It is read-only, equal to
+    any mapping with the same items, and pickles with its fact.
+    """
+
+    __slots__ = ("_dates", "_fact", "_fields")
+
+    def __init__(self, fact: Mapping[str, Any], fields: tuple[str, ...], dates: frozenset[str] = frozenset()) -> None:
+        self._fact = fact
+        self._fields = fields
+        self._dates = dates
+
+    def __getitem__(self, field: str) -> Any:
+        if field not in self._fields:
+            raise KeyError(field)
+        value = self._fact[field]
+        if field in self._dates and isinstance(value, int) and not isinstance(value, bool):
+            return from_day(value)
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._fields)
+
+    def __len__(self) -> int:
+        return len(self._fields)
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FactValues, (self._fact, self._fields, self._dates))
 
 
 @attrs.frozen
