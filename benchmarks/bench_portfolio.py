@@ -1,79 +1,94 @@
 """assess_portfolio() for portfolios of 10, 100, 1,000 and 10,000 generated partnerships.
 
-Prints the CPU time, the cost and the memory (growth of RSS while the report is held) per
-partnership and how the cost grows with the size (the exponent of a power law fitted between
-consecutive sizes: 1 is linear), on each engine given. Optionally the same with worker processes
-(wall time). Run:
-``python benchmarks/bench_portfolio.py [--sizes 10 100 1000 10000] [--engines durable python] [--workers 2]``.
+Each size on each engine is measured in a fresh process: the CPU time, the cost per
+partnership, the resident memory the report holds per partnership (growth of RSS while it is
+held), the process's peak RSS, and how the cost grows with the size (the exponent of a power law
+fitted between consecutive sizes: 1 is linear). With ``--workers N`` the same portfolio is also
+assessed with N processes (wall time against one process, and whether the report is the same).
+
+Run: ``python benchmarks/bench_portfolio.py [--sizes 10 100 1000 10000] [--engines durable python]
+[--workers 2] [--json]``.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import math
-import os
+import resource
 import subprocess
 import sys
 import time
 
 from common import machine, rss_mb
 
-import kipolicy
-from tests.generate import portfolio
-
 AS_OF = dt.date(2026, 12, 1)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1000, 10000])
-    parser.add_argument("--engines", nargs="+", choices=("durable", "python"), default=["durable", "python"])
-    parser.add_argument("--workers", type=int, default=0, help="also run with this many processes")
-    args = parser.parse_args()
-    if len(args.engines) > 1:
-        # Each engine in a fresh process: memory freed by one is not there for the other to reuse.
-        print(f"machine: {machine()}", flush=True)
-        for engine in args.engines:
-            command = [sys.executable, __file__, "--engines", engine, "--workers", str(args.workers), "--sizes", *map(str, args.sizes)]
-            subprocess.run(command, check=True, env={**os.environ, "KIPOLICY_BENCH_QUIET": "1"})
-        return
-    if not os.environ.get("KIPOLICY_BENCH_QUIET"):
-        print(f"machine: {machine()}")
-    for engine in args.engines:
-        kipolicy.assess_portfolio([kipolicy.load_partnership(d) for d in portfolio(5, seed=99)], as_of=AS_OF, engine=engine)
-    previous: dict[str, tuple[int, float]] = {}
-    for size in args.sizes:
-        partnerships = [kipolicy.load_partnership(d) for d in portfolio(size, seed=size)]
-        for engine in args.engines:
-            previous[engine] = measure(partnerships, size, engine, args.workers, previous.get(engine))
+def measure(size: int, engine: str, workers: int) -> dict:
+    """One portfolio on one engine, in this (fresh) process."""
+    import kipolicy
+    from tests.generate import portfolio
 
-
-def measure(partnerships: list, size: int, engine: str, workers: int, previous: tuple[int, float] | None) -> tuple[int, float]:
-    """One portfolio on one engine (and with workers); returns (size, CPU seconds)."""
+    kipolicy.assess_portfolio([kipolicy.load_partnership(d) for d in portfolio(5, seed=99)], as_of=AS_OF, engine=engine)
+    partnerships = [kipolicy.load_partnership(d) for d in portfolio(size, seed=size)]
     before = rss_mb()
     start, wall_start = time.process_time(), time.perf_counter()
     result = kipolicy.assess_portfolio(partnerships, as_of=AS_OF, interpretations={"capacity": 50}, engine=engine)
     seconds, one_wall = time.process_time() - start, time.perf_counter() - wall_start
-    held = (rss_mb() - before) * 1024 / size
-    peers = sum(1 for r in result.reports for f in r.facts if f.get("type") in ("overlap", "shared_partner"))
-    growth = ""
-    if previous is not None:
-        exponent = math.log(seconds / previous[1]) / math.log(size / previous[0])
-        growth = f", grows as n^{exponent:.2f} from {previous[0]}"
-    print(f"{engine:>7}, n = {size:>6}: {seconds:8.2f} s CPU, {seconds / size * 1e3:6.2f} ms and {held:5.1f} KB of RSS per "
-          f"partnership (RSS {rss_mb():,.0f} MB), {peers / size:4.1f} portfolio facts each, {len(result.calendar)} obligations"
-          f"{growth}", flush=True)
+    out = {
+        "size": size, "engine": engine, "cpu_s": seconds, "wall_s": one_wall,
+        "held_kb_per_partnership": (rss_mb() - before) * 1024 / size,
+        "rss_before_mb": before, "rss_mb": rss_mb(),
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "findings": sum(len(r.findings) for r in result.reports), "obligations": len(result.calendar),
+    }
     if workers > 1:
         start = time.perf_counter()
-        parallel = kipolicy.assess_portfolio(partnerships, as_of=AS_OF, interpretations={"capacity": 50}, workers=workers,
-                                             engine=engine)
-        wall = time.perf_counter() - start
-        print(f"                    {workers} workers: {wall:8.2f} s of wall time against {one_wall:.2f} s in one process "
-              f"({one_wall / wall:.2f}x), same report: {parallel == result}", flush=True)
-    del result
-    return size, seconds
+        parallel = kipolicy.assess_portfolio(partnerships, as_of=AS_OF, interpretations={"capacity": 50},
+                                             workers=workers, engine=engine)
+        out["workers"] = {"n": workers, "wall_s": time.perf_counter() - start, "same": parallel == result}
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1000, 10000])
+    parser.add_argument("--engines", nargs="+", choices=("durable", "python"), default=["durable", "python"])
+    parser.add_argument("--workers", type=int, default=0, help="also run with this many processes")
+    parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
+    parser.add_argument("--one", nargs=2, metavar=("SIZE", "ENGINE"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(measure(int(args.one[0]), args.one[1], args.workers)))
+        return 0
+    print(f"machine: {machine()}", flush=True)
+    results = []
+    for engine in args.engines:
+        previous = None
+        for size in args.sizes:
+            # A fresh process each: memory one run freed is not there for the next to reuse.
+            done = subprocess.run([sys.executable, __file__, "--one", str(size), engine, "--workers", str(args.workers)],
+                                  capture_output=True, text=True, check=True)
+            r = json.loads(done.stdout.strip().splitlines()[-1])
+            growth = ""
+            if previous is not None:
+                r["growth_exponent"] = math.log(r["cpu_s"] / previous["cpu_s"]) / math.log(size / previous["size"])
+                growth = f", grows as n^{r['growth_exponent']:.2f} from {previous['size']:,}"
+            print(f"{engine:>7}, n = {size:>6,}: {r['cpu_s']:8.2f} s CPU, {r['cpu_s'] / size * 1e3:5.2f} ms and "
+                  f"{r['held_kb_per_partnership']:5.1f} KB of RSS per partnership held in the report; peak RSS "
+                  f"{r['peak_rss_mb']:,.0f} MB (inputs {r['rss_before_mb']:,.0f} MB){growth}", flush=True)
+            if "workers" in r:
+                w = r["workers"]
+                print(f"{'':>20}{w['n']} workers: {w['wall_s']:7.2f} s of wall time against {r['wall_s']:.2f} s in one "
+                      f"process ({r['wall_s'] / w['wall_s']:.2f}x), same report: {w['same']}", flush=True)
+            results.append(r)
+            previous = r
+    if args.json:
+        print(json.dumps({"machine": machine(), "results": results}, indent=2))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
