@@ -15,7 +15,7 @@ import datetime as dt
 import os
 import pickle
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -221,14 +221,22 @@ def _worker_assess(positions: range) -> list[Report]:
 
 def _in_processes(
     partnerships: list[Partnership], day: dt.date, interp: Interpretations, rulebook: RuleBook, workers: int,
-    engine: str,
+    engine: str, assess_here: Callable[[Partnership], Report],
 ) -> list[Report]:
+    """Assess in ``workers`` processes, this one included.
+
+    The portfolio is cut into chunks. ``workers - 1`` new processes take chunks from the front;
+    this process, which needs no start-up, takes them from the back, one at a time, for as long
+    as no other process has taken the next one. Reports of other processes arrive pickled
+    (their messages unrendered); this process's own need no transport at all.
+    """
     import concurrent.futures
     import multiprocessing
 
     sent = None if rulebook is default_rules() else rulebook
-    size = max(1, len(partnerships) // (workers * 4))
+    size = max(1, len(partnerships) // (workers * 8))
     chunks = [range(i, min(i + size, len(partnerships))) for i in range(0, len(partnerships), size)]
+    results: list[list[Report] | None] = [None] * len(chunks)
     # The portfolio goes to the workers through a file only this user can read: given as the
     # pool's initializer arguments, it is written into each new process's pipe, and the parent
     # waits for each process to start before it starts the next.
@@ -240,13 +248,20 @@ def _in_processes(
         # holds the engine's C state is not something durable-rules was written for).
         context = multiprocessing.get_context("spawn")
         with concurrent.futures.ProcessPoolExecutor(
-            max_workers=workers, mp_context=context, initializer=_worker_start, initargs=(handover,),
+            max_workers=workers - 1, mp_context=context, initializer=_worker_start, initargs=(handover,),
         ) as pool:
-            results = list(pool.map(_worker_assess, chunks))
+            futures = [pool.submit(_worker_assess, chunk) for chunk in chunks]
+            for i in reversed(range(len(chunks))):
+                if not futures[i].cancel():  # a worker has it already: so it has every earlier one
+                    break
+                results[i] = [assess_here(partnerships[j]) for j in chunks[i]]
+            for i, future in enumerate(futures):
+                if results[i] is None:
+                    results[i] = [attrs.evolve(r, rules=rulebook) for r in future.result()]
     finally:
         with contextlib.suppress(OSError):
             os.unlink(handover)
-    return [attrs.evolve(r, rules=rulebook) for chunk in results for r in chunk]
+    return [report for chunk in results if chunk is not None for report in chunk]
 
 
 def assess_portfolio(
@@ -266,9 +281,10 @@ def assess_portfolio(
         as_of: The date the assessment is made as of (a date, or ``YYYY-MM-DD``).
         interpretations: The readings in force; every other keeps its default.
         rules: A rule book from :func:`~kipolicy.load_rules`; default: the bundled rules.
-        workers: Processes to assess with (the engine holds the interpreter's lock, so
-            threads would not help). ``1`` (default) assesses in this process; any number
-            gives the same report.
+        workers: Processes to assess with, this one included (the engine holds the
+            interpreter's lock, so threads would not help): ``workers - 1`` new processes start,
+            and this one assesses too while they do. ``1`` (default) assesses in this process
+            alone; any number gives the same report.
         engine: ``durable`` (default) or ``python``, as for :func:`~kipolicy.assess`.
 
     Returns:
@@ -311,11 +327,15 @@ def assess_portfolio(
     if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
         raise ValueError(f"workers: expected a whole number >= 1, got {workers!r}")
     index = PortfolioIndex(loaded, day)
+    shared = assessment_fact(day, interp, in_force)
+
+    def assess_here(partnership: Partnership) -> Report:
+        return _assess_one(program, rulebook, index, partnership, day, interp, in_force, engine, shared)
+
     if workers == 1 or len(loaded) < 2:
-        shared = assessment_fact(day, interp, in_force)
-        reports = [_assess_one(program, rulebook, index, p, day, interp, in_force, engine, shared) for p in loaded]
+        reports = [assess_here(p) for p in loaded]
     else:
-        reports = _in_processes(loaded, day, interp, rulebook, workers, engine)
+        reports = _in_processes(loaded, day, interp, rulebook, workers, engine, assess_here)
     whole = _run(
         program, rulebook, portfolio_facts(index, day, interp, in_force), [], None, day, interp,
         label="portfolio",

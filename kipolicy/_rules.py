@@ -33,6 +33,7 @@ number, ``true``/``false`` or ``ALIAS.FIELD`` (a field of a fact matched earlier
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib
 import itertools
@@ -1229,7 +1230,11 @@ def load_rules(directory: str | os.PathLike[str] | None = None, *, policy_: Poli
         # not import it (the engine loads with the first use), so load it now.
         importlib.import_module("kipolicy._engine")
     if _compile_check is not None:
-        _compile_check(book)  # what the engine cannot compile is refused here, by rule
+        # What the engine cannot compile is refused here, by rule. Where durable-rules cannot be
+        # loaded at all, the plain-Python engine runs the book all the same, and using
+        # durable-rules says why it cannot.
+        with contextlib.suppress(ImportError):
+            _compile_check(book)
     return book
 
 

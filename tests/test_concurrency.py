@@ -76,13 +76,18 @@ def test_an_engine_error_is_reported_and_the_engine_stays_usable(monkeypatch: py
     assert kipolicy.assess(partnership, as_of=AS_OF) == expected
 
 
-def test_assess_portfolio_in_processes_gives_the_same_report() -> None:
+@pytest.mark.parametrize("workers, engine", [(2, "durable"), (3, "python")])
+def test_assess_portfolio_in_processes_gives_the_same_report(workers: int, engine: str) -> None:
+    # This process and the new ones share the chunks; whoever assessed a partnership, its
+    # report is the same, messages (rendered where read), evidence and facts included.
     partnerships = _partnerships(80, seed=13)
-    one = kipolicy.assess_portfolio(partnerships, as_of=AS_OF, interpretations={"capacity": 20})
-    two = kipolicy.assess_portfolio(partnerships, as_of=AS_OF, interpretations={"capacity": 20}, workers=2)
+    one = kipolicy.assess_portfolio(partnerships, as_of=AS_OF, interpretations={"capacity": 20}, engine=engine)
+    two = kipolicy.assess_portfolio(partnerships, as_of=AS_OF, interpretations={"capacity": 20}, workers=workers,
+                                    engine=engine)
     assert one == two
     assert one.to_dict() == two.to_dict()
-    assert two.reports[0].rules is kipolicy.rules()
+    assert [r.facts for r in one.reports] == [r.facts for r in two.reports]
+    assert all(r.rules is kipolicy.rules() for r in two.reports)
     assert two.reports[0].why_not("urval.capacity-reached")
     with pytest.raises(ValueError, match="workers"):
         kipolicy.assess_portfolio(partnerships, as_of=AS_OF, workers=0)

@@ -179,3 +179,24 @@ def test_the_command_line_and_the_service_take_the_engine(tmp_path: Path) -> Non
             "as_of": "2026-01-01"}
     served = TestClient(create_app(ServeSettings(engine="python"))).post("/v1/assess", json=body).json()
     assert served["reports"][0]["provenance"]["engine"] == ENGINES["python"]
+
+
+def test_the_python_engine_needs_no_durable_rules() -> None:
+    # An interpreter where durable-rules' extension cannot be loaded: engine="python" assesses,
+    # engine="durable" says in one line why it cannot.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.modules['durable_rules_engine'] = None\n"
+        "import kipolicy\n"
+        f"r = kipolicy.assess({GAPS!r}, as_of='2026-01-01', engine='python')\n"
+        "assert r.findings and r.provenance.engine == 'kipolicy plain-Python engine', r.provenance\n"
+        "try:\n"
+        f"    kipolicy.assess({GAPS!r}, as_of='2026-01-01')\n"
+        "except ImportError as exc:\n"
+        "    print('durable:', exc)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("durable: kipolicy cannot load its rule engine, durable-rules 2.0.28"), result.stdout
