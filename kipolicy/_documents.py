@@ -448,23 +448,35 @@ def to_document(partnership: Partnership) -> dict[str, Any]:
     (None) values are left out. ``structure(to_document(p), ...) == p``.
     """
 
-    def plain(value: Any) -> Any:
-        if attrs.has(type(value)):
-            out = {}
-            for field in attrs.fields(type(value)):
-                item = getattr(value, field.name)
-                if item is not None:
-                    out[field.name] = plain(item)
-            return out
-        if isinstance(value, enum.Enum):
-            return value.value
-        if isinstance(value, (list, tuple)):
-            return [plain(v) for v in value]
-        if isinstance(value, Mapping):
-            return {plain(k): plain(v) for k, v in value.items()}
-        return value
+    return _plain(partnership)
 
-    return plain(partnership)
+
+def _plain(value: Any) -> Any:
+    """A value of the fact model as plain data (see :func:`to_document`)."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or kind is float or value is None:
+        return value
+    names = _ATTRS_FIELDS.get(kind, False)
+    if names is False:
+        names = _ATTRS_FIELDS[kind] = tuple(f.name for f in attrs.fields(kind)) if attrs.has(kind) else None
+    if isinstance(names, tuple):
+        out = {}
+        for name in names:
+            item = getattr(value, name)
+            if item is not None:
+                out[name] = _plain(item)
+        return out
+    if isinstance(value, enum.Enum):
+        return value._value_
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, Mapping):
+        return {_plain(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+# The field names of each attrs class of the fact model, found once (other types: none).
+_ATTRS_FIELDS: dict[type, tuple[str, ...] | None] = {}
 
 
 def variant(

@@ -93,12 +93,14 @@ class PortfolioIndex:
     Args:
         partnerships: The portfolio's partnerships (their ids must be unique).
         as_of: The day that decides which are active.
+        fingerprint: The portfolio's fingerprint, when it is known already (a worker process
+            gets it from the process that took it); else it is taken when first asked for.
 
     Raises:
         ValueError: Two partnerships of the portfolio have the same id.
     """
 
-    def __init__(self, partnerships: Iterable[Partnership], as_of: dt.date) -> None:
+    def __init__(self, partnerships: Iterable[Partnership], as_of: dt.date, *, fingerprint: str | None = None) -> None:
         self.as_of = as_of
         self.partnerships: list[Partnership] = []
         self.peers: dict[str, Peer] = {}
@@ -124,7 +126,7 @@ class PortfolioIndex:
             for key in peer.partners:
                 self._by_partner[key].append(peer.id)
         self.active_strategic_ids = frozenset(p.id for p in self.peers.values() if p.active_strategic)
-        self._fingerprint: str | None = None
+        self._fingerprint: str | None = fingerprint
 
     @property
     def fingerprint(self) -> str | None:
@@ -133,6 +135,11 @@ class PortfolioIndex:
             from ._provenance import document_fingerprint, portfolio_fingerprint
 
             self._fingerprint = portfolio_fingerprint(document_fingerprint(p) for p in self.partnerships)
+        return self._fingerprint
+
+    @property
+    def fingerprint_if_taken(self) -> str | None:
+        """The fingerprint if it was taken already (without taking it)."""
         return self._fingerprint
 
     def __len__(self) -> int:

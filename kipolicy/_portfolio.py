@@ -194,41 +194,57 @@ def _assess_one(
 _WORKER: dict[str, Any] = {}
 
 
-def _worker_start(handover: str) -> None:
-    """Set a worker up from the file the parent wrote: the portfolio, the date, the readings, the
-    rule book (None: the bundled one) and the engine."""
-    with open(handover, "rb") as file:
-        partnerships, day, interp, rulebook, engine = pickle.load(file)  # noqa: S301 - written by the parent, for this pool
-    # The rule book itself comes from the parent (pickled), never re-read from its directory:
-    # rule files edited or removed since the parent loaded them change nothing.
-    rulebook = rulebook if rulebook is not None else default_rules()
-    _WORKER.update(
-        partnerships=partnerships, day=day, interp=interp, rulebook=rulebook,
-        program=program_for(rulebook, engine), index=PortfolioIndex(partnerships, day),
-        in_force=policy().document.in_force_from, engine=engine,
-        assessment=assessment_fact(day, interp, policy().document.in_force_from),
-    )
+def _worker_warm(engine: str) -> None:
+    """A worker's first task: load kipolicy's rules and make them ready for ``engine``, while the
+    parent is still writing the portfolio down."""
+    program_for(default_rules(), engine)
 
 
-def _worker_assess(positions: range) -> list[Report]:
-    w = _WORKER
+def _worker_load(handover: str) -> dict[str, Any]:
+    """What a worker needs, from the file the parent wrote (read once per worker): the
+    portfolio, the date, the readings, the rule book (None: the bundled one), the engine and the
+    portfolio's fingerprint."""
+    if _WORKER.get("handover") != handover:
+        with open(handover, "rb") as file:
+            partnerships, day, interp, rulebook, engine, fingerprint = pickle.load(file)  # noqa: S301 - written by the parent, for this pool
+        # The rule book itself comes from the parent (pickled), never re-read from its
+        # directory: rule files edited or removed since the parent loaded them change nothing.
+        rulebook = rulebook if rulebook is not None else default_rules()
+        in_force = policy().document.in_force_from
+        _WORKER.clear()
+        _WORKER.update(
+            handover=handover, partnerships=partnerships, day=day, interp=interp, rulebook=rulebook,
+            program=program_for(rulebook, engine), index=PortfolioIndex(partnerships, day, fingerprint=fingerprint),
+            in_force=in_force, engine=engine, assessment=assessment_fact(day, interp, in_force),
+        )
+    return _WORKER
+
+
+def _worker_assess(handover: str, positions: range) -> list[Report]:
+    w = _worker_load(handover)
     out = []
     for i in positions:
-        report = _assess_one(w["program"], w["rulebook"], w["index"], w["partnerships"][i], w["day"], w["interp"], w["in_force"], w["engine"], w["assessment"])
+        report = _assess_one(
+            w["program"], w["rulebook"], w["index"], w["partnerships"][i], w["day"], w["interp"], w["in_force"],
+            w["engine"], w["assessment"],
+        )
         out.append(attrs.evolve(report, rules=None))  # the parent attaches its own rule book
     return out
 
 
 def _in_processes(
     partnerships: list[Partnership], day: dt.date, interp: Interpretations, rulebook: RuleBook, workers: int,
-    engine: str, assess_here: Callable[[Partnership], Report],
+    engine: str, index: PortfolioIndex, assess_here: Callable[[Partnership], Report],
 ) -> list[Report]:
     """Assess in ``workers`` processes, this one included.
 
-    The portfolio is cut into chunks. ``workers - 1`` new processes take chunks from the front;
-    this process, which needs no start-up, takes them from the back, one at a time, for as long
-    as no other process has taken the next one. Reports of other processes arrive pickled
-    (their messages unrendered); this process's own need no transport at all.
+    The new processes start first and load the rules while this one writes the portfolio into a
+    file only this user can read (given to a pool as initializer arguments, it would be written
+    into each new process's pipe, each process waiting for the one before). The portfolio is cut
+    into chunks; the new processes take chunks from the front, and this process, which needs no
+    start-up, takes them from the back, one at a time, for as long as no other process has taken
+    the next one. Reports of other processes arrive pickled (their messages unrendered); this
+    process's own need no transport at all.
     """
     import concurrent.futures
     import multiprocessing
@@ -237,24 +253,25 @@ def _in_processes(
     size = max(1, len(partnerships) // (workers * 8))
     chunks = [range(i, min(i + size, len(partnerships))) for i in range(0, len(partnerships), size)]
     results: list[list[Report] | None] = [None] * len(chunks)
-    # The portfolio goes to the workers through a file only this user can read: given as the
-    # pool's initializer arguments, it is written into each new process's pipe, and the parent
-    # waits for each process to start before it starts the next.
     descriptor, handover = tempfile.mkstemp(prefix="kipolicy-portfolio-", suffix=".pickle")
     try:
-        with os.fdopen(descriptor, "wb") as file:
-            pickle.dump((partnerships, day, interp, sent, engine), file, protocol=pickle.HIGHEST_PROTOCOL)
         # spawn: a fresh interpreter per worker, with its own engine (forking a process that
         # holds the engine's C state is not something durable-rules was written for).
         context = multiprocessing.get_context("spawn")
-        with concurrent.futures.ProcessPoolExecutor(
-            max_workers=workers - 1, mp_context=context, initializer=_worker_start, initargs=(handover,),
-        ) as pool:
-            futures = [pool.submit(_worker_assess, chunk) for chunk in chunks]
+        with concurrent.futures.ProcessPoolExecutor(max_workers=workers - 1, mp_context=context) as pool:
+            warming = [pool.submit(_worker_warm, engine) for _ in range(workers - 1)]
+            with os.fdopen(descriptor, "wb") as file:
+                # The portfolio's fingerprint goes with it if it was taken; else each process takes
+                # it for its first report, at the same time.
+                handed = (partnerships, day, interp, sent, engine, index.fingerprint_if_taken)
+                pickle.dump(handed, file, protocol=pickle.HIGHEST_PROTOCOL)
+            futures = [pool.submit(_worker_assess, handover, chunk) for chunk in chunks]
             for i in reversed(range(len(chunks))):
                 if not futures[i].cancel():  # a worker has it already: so it has every earlier one
                     break
                 results[i] = [assess_here(partnerships[j]) for j in chunks[i]]
+            for warm in warming:
+                warm.result()
             for i, future in enumerate(futures):
                 if results[i] is None:
                     results[i] = [attrs.evolve(r, rules=rulebook) for r in future.result()]
@@ -335,7 +352,7 @@ def assess_portfolio(
     if workers == 1 or len(loaded) < 2:
         reports = [assess_here(p) for p in loaded]
     else:
-        reports = _in_processes(loaded, day, interp, rulebook, workers, engine, assess_here)
+        reports = _in_processes(loaded, day, interp, rulebook, workers, engine, index, assess_here)
     whole = _run(
         program, rulebook, portfolio_facts(index, day, interp, in_force), [], None, day, interp,
         label="portfolio",
