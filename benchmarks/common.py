@@ -29,7 +29,21 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return f"{platform.python_implementation()} {platform.python_version()} on {platform.machine()}, {cpus} CPUs {model}".strip()
+    return (f"{platform.python_implementation()} {platform.python_version()} on {platform.machine()}, {cpus} CPUs {model}".strip()
+            + f"; {versions()}")
+
+
+def versions() -> str:
+    """The versions of what is measured: kipolicy, its engine and the comparison's CLIPS binding."""
+    from importlib import metadata
+
+    found = []
+    for name in ("kipolicy", "durable-rules", "clipspy"):
+        try:
+            found.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{name} not installed")
+    return ", ".join(found)
 
 
 def rss_mb() -> float:

@@ -14,7 +14,7 @@ from .conftest import ROOT
     ("script", "args", "expected"),
     [
         ("bench_assess.py", ["--processes", "1", "--rounds", "1", "--seconds", "0.1", "--n", "10"], "throughput"),
-        ("bench_portfolio.py", ["--sizes", "5", "20", "--workers", "2"], "same report: True"),
+        ("bench_portfolio.py", ["--sizes", "5", "20", "--workers", "2", "--rounds", "1"], "same report: True"),
         ("bench_memory.py", ["--n", "50"], "growth from"),
         ("bench_engines.py", ["--n", "20", "--processes", "1", "--rounds", "1", "--seconds", "0.05"],
          "agreement (kipolicy on both engines == reference == CLIPS): "),
