@@ -37,7 +37,7 @@ if TYPE_CHECKING:  # the same names, for type checkers and editors
         Establishment, Ethics, EthicsStatus, Evaluation, EvaluationPurpose, FollowUp, Forum,
         Initiative, Level, Outcome, Party, PartyKind, PartyRole, Partnership, Reach, Renewal,
         Resourcing, Risk, RiskAssessment, RiskLevel, RiskPurpose, Stage, SteeringGroup,
-        SteeringMember, Strategy, Termination, TerminationKind, TraitStatus, Traits, ValueDimension,
+        Selection, SteeringMember, Strategy, Termination, TerminationKind, TraitStatus, Traits, ValueDimension,
     )
     from ._policy import Document, Policy, Section, Unit, policy
     from ._calendar import add_months
@@ -100,6 +100,7 @@ _EXPORTS: dict[str, str] = {
     "Stage": "._model",
     "SteeringGroup": "._model",
     "SteeringMember": "._model",
+    "Selection": "._model",
     "Strategy": "._model",
     "Termination": "._model",
     "TerminationKind": "._model",
@@ -226,6 +227,7 @@ __all__ = [
     "RuleBook",
     "RuleFileError",
     "Section",
+    "Selection",
     "Stage",
     "SteeringGroup",
     "SteeringMember",

@@ -219,6 +219,13 @@ FACT_TYPES: dict[str, FactType] = {
                 "int", "Computed: how many KI strategy focus areas are named.",
                 "strategy.focus_areas",
             ),
+            "alternatives_considered": Field(
+                "int", "Computed: how many other possible partners or partnerships the record says were "
+                "considered (urval.1).", "selection.alternatives",
+            ),
+            "choice_reason_stated": Field(
+                "bool", "Computed: the record says why this partner was chosen (urval.1).", "selection.reason",
+            ),
             "added_values": Field(
                 "int", "Computed: how many added-value dimensions are claimed.", "added_value"
             ),
@@ -879,6 +886,8 @@ def make_facts(
                 "partners": len(partnership.partners),
                 "continues": continues,
                 "focus_areas": sum(1 for a in partnership.strategy.focus_areas if a.strip()),
+                "alternatives_considered": sum(1 for a in partnership.selection.alternatives if a.strip()),
+                "choice_reason_stated": bool(partnership.selection.reason and partnership.selection.reason.strip()),
                 "added_values": len(partnership.added_value),
                 "steering_group": steering is not None,
                 "fora_levels": len({normalise(f.level) for f in partnership.fora if f.level.strip()}),

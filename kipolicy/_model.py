@@ -46,6 +46,7 @@ __all__ = [
     "RiskAssessment",
     "RiskLevel",
     "RiskPurpose",
+    "Selection",
     "Stage",
     "SteeringGroup",
     "SteeringMember",
@@ -319,6 +320,19 @@ class Strategy:
 
 
 @attrs.frozen
+class Selection:
+    """How the partner was chosen (urval.1: *ett urval måste ske bland möjliga partnerskap*).
+
+    Attributes:
+        alternatives: The other possible partners or partnerships that were considered.
+        reason: Why this partner was chosen among them.
+    """
+
+    alternatives: tuple[str, ...] = ()
+    reason: str | None = None
+
+
+@attrs.frozen
 class AddedValue:
     """One kind of added value claimed (mervarde.1 and the sections after it).
 
@@ -571,6 +585,7 @@ class Partnership:
         parties: KI and the partner organisations.
         traits: The definition's traits.
         strategy: The link to KI's strategy.
+        selection: How the partner was chosen among the possible ones.
         added_value: The added value claimed, one entry per dimension.
         ethics: The ethics assessment.
         risk_assessments: Risk assessments made.
@@ -593,6 +608,7 @@ class Partnership:
     parties: tuple[Party, ...] = attrs.field(default=(), validator=_unique("id"))
     traits: Traits = attrs.field(factory=Traits)
     strategy: Strategy = attrs.field(factory=Strategy)
+    selection: Selection = attrs.field(factory=Selection)
     added_value: tuple[AddedValue, ...] = attrs.field(default=(), validator=_unique("dimension"))
     ethics: Ethics = attrs.field(factory=Ethics)
     risk_assessments: tuple[RiskAssessment, ...] = ()

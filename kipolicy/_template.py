@@ -47,6 +47,8 @@ _COMMON: dict[str, Any] = {
                {"research": "jointly-intended", "education": "jointly-intended", "utilisation": "absent"},
                "intentions_stated_jointly": True},
     "strategy": {"focus_areas": ["A Strategy 2030 focus area"], "rationale": "How the partnership supports it."},
+    "selection": {"alternatives": ["Another university that was considered"],
+                  "reason": "Why this partner was chosen among the possible ones."},
     "added_value": [{"dimension": "perspectives", "description": "Engineering and medicine in joint projects.",
                      "aspects": ["interdisciplinarity"]}],
     "ethics": {"academic_freedom": "fine", "democratic_values": "fine", "critical_reflection": "fine",
