@@ -108,3 +108,16 @@ def test_every_quotation_of_the_policy_in_the_docs_is_verbatim() -> None:
                 if italic:
                     assert italic[1] == unit.text_en, f"{page.name}: the translation of {unit.id} differs"
     assert quoted > 30  # the generated pages quote every cited unit
+
+
+def test_a_findings_modality_is_that_of_the_first_unit_it_cites() -> None:
+    # Rules-catalogue rev. 2: the first cited unit is the one that imposes the duty, and the
+    # finding carries that unit's modality (checked for every alternative of every rule).
+    pol = kipolicy.policy()
+    wrong = [
+        (rule.id, index, rule.modality, rule.cites_for(index)[0], pol.unit(rule.cites_for(index)[0]).modality)
+        for rule in kipolicy.rules()
+        for index in range(len(rule.alternatives))
+        if pol.unit(rule.cites_for(index)[0]).modality != rule.modality
+    ]
+    assert wrong == []
