@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any
 from ._escape import md, plain
 from ._plots import inline_svgs
 from ._policy import policy
-from ._report import _STATUS_WORDS, Finding, Obligation, Report, counts_text, kind_label, obligation_key
+from ._report import (
+    _STATUS_WORDS, Finding, Obligation, Report, counts_text, grouped_findings, kind_label, obligation_key, parties_label,
+)
 
 if TYPE_CHECKING:
     from ._portfolio import PortfolioReport
@@ -237,12 +239,32 @@ def _finding_markdown(finding: Finding, lang: str, level: str = "###") -> list[s
     return lines
 
 
+def _group_markdown(group: tuple[Finding, ...], lang: str) -> list[str]:
+    """A rule's findings about several parties, as one entry listing them."""
+    if len(group) == 1:
+        return _finding_markdown(group[0], lang)
+    t = _T[lang]
+    first = group[0]
+    due = f" ({t['due']} {first.due})" if first.due else ""
+    lines = [f"### `{kind_label(first.kind, lang)}` {first.rule_id}{due} — {parties_label(len(group), lang)}", ""]
+    lines += [f"- **{md(f.subject)}**: {md(f.message(lang))}" for f in group]
+    lines.append("")
+    remedies = list(dict.fromkeys(f.remedy(lang) for f in group))
+    if len(remedies) == 1:
+        lines += [f"*{t['remedy']}:* {md(remedies[0])}", ""]
+    else:
+        lines += [f"*{t['remedy']}:*", "", *(f"- {md(r)}" for r in remedies), ""]
+    for citation in first.citations:
+        lines += [f"> **{citation.unit}** {citation.text(lang)}", ""]
+    return lines
+
+
 def _findings_markdown(findings: Sequence[Finding], lang: str) -> list[str]:
     lines: list[str] = []
     for section_id, items in _sections(findings):
         lines += [f"## {policy().section(section_id).heading(lang)} (`{section_id}`)", ""]
-        for finding in items:
-            lines += _finding_markdown(finding, lang)
+        for group in grouped_findings(items):
+            lines += _group_markdown(group, lang)
     return lines
 
 
@@ -421,11 +443,34 @@ def _finding_html(finding: Finding, lang: str) -> str:
     )
 
 
+def _group_html(group: tuple[Finding, ...], lang: str) -> str:
+    """A rule's findings about several parties, as one entry listing them."""
+    if len(group) == 1:
+        return _finding_html(group[0], lang)
+    t = _T[lang]
+    first = group[0]
+    due = f" <em>({_e(t['due'])} {_e(first.due)})</em>" if first.due else ""
+    items = "".join(f"<li><strong>{_e(f.subject)}</strong>: {_e(f.message(lang))}</li>" for f in group)
+    remedies = list(dict.fromkeys(f.remedy(lang) for f in group))
+    remedy = (
+        f"<p><em>{_e(t['remedy'])}:</em> {_e(remedies[0])}</p>" if len(remedies) == 1
+        else f"<p><em>{_e(t['remedy'])}:</em></p><ul>" + "".join(f"<li>{_e(r)}</li>" for r in remedies) + "</ul>"
+    )
+    quotes = "".join(
+        f"<blockquote><strong>{_e(c.unit)}</strong> {_e(c.text(lang))}</blockquote>" for c in first.citations
+    )
+    return (
+        f'<div class="finding"><p><span class="kind {_e(first.kind)}">{_e(kind_label(first.kind, lang))}</span> '
+        f"<code>{_e(first.rule_id)}</code>{due} — {_e(parties_label(len(group), lang))}</p>"
+        f"<ul>{items}</ul>{remedy}{quotes}</div>"
+    )
+
+
 def _findings_html(findings: Sequence[Finding], lang: str) -> str:
     parts = []
     for section_id, items in _sections(findings):
         parts.append(f"<h3>{_e(policy().section(section_id).heading(lang))} <small>({_e(section_id)})</small></h3>")
-        parts += [_finding_html(f, lang) for f in items]
+        parts += [_group_html(group, lang) for group in grouped_findings(items)]
     return "".join(parts)
 
 

@@ -567,16 +567,11 @@ class Report(Tabular):
         counts = counts_text(self.counts(), lang)
         lines.append(("Findings: " if en else "Iakttagelser: ") + (counts or ("none" if en else "inga")))
         current = None
-        for finding in self.findings:
-            if finding.section != current:
-                current = finding.section
+        for group in grouped_findings(self.findings):
+            if group[0].section != current:
+                current = group[0].section
                 lines += ["", f"== {pol.section(current).heading(lang)} ({current}) =="]
-            due = f" (due {finding.due})" if finding.due and en else (f" (senast {finding.due})" if finding.due else "")
-            lines.append(f"[{kind_label(finding.kind, lang)}] {finding.rule_id}{due} — {finding.subject}")
-            lines.append(f"  {finding.message(lang)}")
-            lines.append(("  Remedy: " if en else "  Åtgärd: ") + finding.remedy(lang))
-            for citation in finding.citations:
-                lines.append(f"  {citation.unit}: \"{citation.text(lang)}\"")
+            lines += group_text(group, lang)
         if self.obligations:
             lines += ["", "== Calendar ==" if en else "== Kalender =="]
             lines += [_obligation_line(o, lang) for o in self.obligations]
@@ -606,3 +601,48 @@ _SEVERITY = {kind: rank for rank, kind in enumerate(KINDS)}
 
 def sorted_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:
     return tuple(sorted(findings, key=sort_key))
+
+
+def grouped_findings(findings: Iterable[Finding]) -> list[tuple[Finding, ...]]:
+    """Findings as renderings show them: each alone, except that the findings of one rule about
+    several parties (an alliance's partners, say) make one entry listing the parties.
+
+    The findings are taken in the order given (sorted: those of one rule are together); the API
+    keeps one finding per party as its subject.
+    """
+    out: list[list[Finding]] = []
+    for finding in findings:
+        last = out[-1][-1] if out else None
+        if (
+            last is not None
+            and finding.subject.fact_type == "party"
+            and last.subject.fact_type == "party"
+            and (finding.rule_id, finding.kind, finding.due) == (last.rule_id, last.kind, last.due)
+        ):
+            out[-1].append(finding)
+        else:
+            out.append([finding])
+    return [tuple(group) for group in out]
+
+
+def parties_label(count: int, lang: str) -> str:
+    """``3 parties`` / ``3 parter``."""
+    return f"{count} " + (("party" if count == 1 else "parties") if lang == "en" else ("part" if count == 1 else "parter"))
+
+
+def group_text(group: tuple[Finding, ...], lang: str) -> list[str]:
+    """One entry of a plain-text report: a finding, or a rule's findings about several parties."""
+    en = lang == "en"
+    first = group[0]
+    due = f" (due {first.due})" if first.due and en else (f" (senast {first.due})" if first.due else "")
+    head = f"[{kind_label(first.kind, lang)}] {first.rule_id}{due} — "
+    remedy = "  Remedy: " if en else "  Åtgärd: "
+    if len(group) == 1:
+        lines = [head + str(first.subject), f"  {first.message(lang)}", remedy + first.remedy(lang)]
+    else:
+        lines = [head + parties_label(len(group), lang) + ": " + "; ".join(str(f.subject) for f in group)]
+        lines += [f"  - {f.subject}: {f.message(lang)}" for f in group]
+        remedies = list(dict.fromkeys(f.remedy(lang) for f in group))
+        lines += [remedy + remedies[0]] if len(remedies) == 1 else [remedy.rstrip()] + [f"  - {r}" for r in remedies]
+    lines += [f"  {citation.unit}: \"{citation.text(lang)}\"" for citation in first.citations]
+    return lines

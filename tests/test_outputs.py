@@ -7,9 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import kipolicy
+from kipolicy._escape import md
 
 ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
 ACTIVE = ROOT / "examples" / "active-with-gaps.toml"
 
 
@@ -116,3 +120,51 @@ def test_a_swedish_report_names_the_kinds_in_swedish() -> None:
         assert "[violation]" not in text and "`violation`" not in text and ">violation<" not in text
     assert "11 avvikelser" in report.to_text("sv") and "11 violation" in report.to_text("en")
     assert {f["kind"] for f in report.to_dict()["findings"]} >= {"violation", "warning"}
+
+
+def _alliance() -> kipolicy.Report:
+    document = kipolicy.to_document(kipolicy.load_partnership(EXAMPLES / "strategic-proposal.toml"))
+    for i, name in enumerate(["Universiteit Leiden", "Université de Genève", "Uniwersytet Warszawski"]):
+        document["parties"].append(
+            {"id": f"p{i}", "name": name, "role": "partner", "kind": "university", "reach": "international",
+             "country": ["NL", "CH", "PL"][i], "fields": ["medicine"], "management_engagement": "absent",
+             "contact_persons": ["One person"]}
+        )
+    return kipolicy.assess(document, as_of="2025-06-01")
+
+
+@pytest.mark.parametrize("lang", ["en", "sv"])
+def test_an_alliances_per_party_findings_are_one_entry_in_renderings(lang: str) -> None:
+    # Rev. 2, principle 6: the API keeps one finding per party; renderings list the parties of
+    # one rule's findings in one entry, each with its message, the remedy and citations once.
+    report = _alliance()
+    engaged = report.by_rule("definition.management-not-engaged")
+    assert [f.subject.path for f in engaged] == ["parties[2]", "parties[3]", "parties[4]"]
+    assert len([f for f in report.to_dict()["findings"] if f["rule_id"] == "definition.management-not-engaged"]) == 3
+    parties = "3 parties" if lang == "en" else "3 parter"
+
+    text = report.to_text(lang)
+    head = next(line for line in text.splitlines() if "definition.management-not-engaged" in line)
+    assert head.endswith(f"{parties}: Universiteit Leiden (parties[2]); Université de Genève (parties[3]); "
+                         "Uniwersytet Warszawski (parties[4])")
+    assert text.count("definition.management-not-engaged") == 1
+    for finding in engaged:
+        assert f"  - {finding.subject}: {finding.message(lang)}" in text
+    assert text.count('definition.5: "') >= 1
+    block = text.split(head)[1].split("\n[")[0]
+    assert block.count("definition.5:") == 1  # the cited unit once for the three parties
+
+    markdown = report.to_markdown(lang)
+    assert markdown.count("definition.management-not-engaged") == 1
+    assert f"definition.management-not-engaged — {parties}" in markdown
+    assert all(f"- **{md(f.subject)}**: " in markdown for f in engaged)
+
+    html = report.to_html(lang)
+    assert html.count("<code>definition.management-not-engaged</code>") == 1
+    assert all(f"<li><strong>{f.subject}</strong>: " in html for f in engaged)
+
+
+def test_a_single_partys_finding_is_shown_as_before() -> None:
+    report = kipolicy.assess(EXAMPLES / "active-with-gaps.toml", as_of="2026-01-01")
+    (finding,) = report.by_rule("definition.management-not-engaged")
+    assert f"[violation] definition.management-not-engaged — {finding.subject}" in report.to_text("en")
