@@ -39,7 +39,10 @@ from typing import Any
 
 from ._errors import EngineError, Problem, RuleFileError
 from ._limits import MAX_NUMBER
-from ._rules import GATE_ALIAS, Clause, Condition, Firing, PhasePlan, Ref, Rule, RuleBook, set_compile_check, variants
+from ._rules import (
+    GATE_ALIAS, Clause, Condition, EngineProgram, Firing, PerBook, Ref, Rule, RuleBook, content_key, set_compile_check,
+    variants,
+)
 
 def _load_engine() -> tuple[Any, Any]:
     """Import durable-rules' C extension and its Python host.
@@ -104,9 +107,6 @@ _MAX_ENGINE_TEXT = 1 << 20
 _RESERVED = {"id": "id_", "sid": "sid_"}
 _BACK = {v: k for k, v in _RESERVED.items()}
 _MARKER_ALIAS = "phase_marker"
-# Fields of a derived fact that say where it comes from, not what it says: two derivations of
-# the same content are one fact.
-_PROVENANCE = ("derived_by", "derivation")
 _END_RULE = "kipolicy:end-of-assessment"
 _INTERNAL_ALIASES = frozenset({_MARKER_ALIAS, GATE_ALIAS, "end"})
 _RULESET_NUMBERS = itertools.count(1)
@@ -177,28 +177,23 @@ def _host_class() -> type:
     return _Host
 
 
-class Program:
+class Program(EngineProgram):
     """A rule book compiled into a durable-rules ruleset, ready to run assessments.
 
     The program lives as long as its rule book: :func:`compile_rules` keeps it on the book
     (weakly, from the engine's side), and when the book is collected the engine's ruleset is
     deleted with it.
 
+    Besides what every engine's program has (:class:`~kipolicy._rules.EngineProgram`: the
+    phases, a cache):
+
     Attributes:
-        phase_of: Each rule's phase; phases run in ascending order.
-        stage_of_phase: The stage index of each phase.
         definition: The ruleset as given to the engine (for inspection and docs).
-        cache: Per-program data of the callers (e.g. what every firing of a rule shares), kept
-            as long as the program.
         rebuilds: How often the engine's ruleset was compiled anew to drop leaked sessions.
     """
 
     def __init__(self, rules: RuleBook) -> None:
-        self._rules_ref = weakref.ref(rules)
-        plan = PhasePlan.of(list(rules))
-        self.phase_of: Mapping[str, int] = plan.phase_of
-        self.stage_of_phase: Mapping[int, int] = plan.stage_of_phase
-        self.phases: tuple[int, ...] = plan.phases
+        super().__init__(rules)
         self._action_rule: dict[str, tuple[Rule, int]] = {}
         # Per engine rule: its place in the canonical order of firings, and the aliases whose
         # facts (by fact number) complete that order.
@@ -220,7 +215,6 @@ class Program:
         # at the end of every assessment and does nothing.
         definition[_END_RULE] = {"all": [{"end": {"type": "end_of_assessment"}}], "run": _END_RULE}
         self.definition = copy.deepcopy(definition)
-        self.cache: dict[Any, Any] = {}
         self.rebuilds = 0
         self._lock = threading.Lock()
         self._collected: list[tuple[str, dict[str, int]]] = []
@@ -236,11 +230,6 @@ class Program:
                 raise RuleFileError(problems) from None
             raise
         weakref.finalize(self, _delete_rulesets, self._handle)
-
-    @property
-    def rules(self) -> RuleBook | None:
-        """The rule book it was compiled from (None once that was collected)."""
-        return self._rules_ref()
 
     @property
     def leaked_sessions(self) -> int:
@@ -413,9 +402,7 @@ class Program:
                     rule, index = self._action_rule[name]
                     matched = {alias: by_number[n] for alias, n in numbers.items()}
                     for fact in react(Firing(rule, index, matched, phase)):
-                        signature = json.dumps(
-                            {k: v for k, v in fact.items() if k not in _PROVENANCE}, sort_keys=True
-                        )
+                        signature = content_key(fact)
                         if signature not in seen:
                             seen.add(signature)
                             new = dict(fact)
@@ -545,15 +532,10 @@ def compile_rules(rules: RuleBook) -> Program:
     The program is kept on the rule book, so it is released (and the engine's ruleset deleted)
     when no one holds the book any more.
     """
-    with _PROGRAMS_LOCK:
-        program = _PROGRAMS.get(rules)
-        if program is None:
-            program = _PROGRAMS[rules] = Program(rules)
-        return program
+    return _PROGRAMS(rules)
 
 
 # Keyed weakly by the rule book: a program lives exactly as long as its book.
-_PROGRAMS: weakref.WeakKeyDictionary[RuleBook, Program] = weakref.WeakKeyDictionary()
-_PROGRAMS_LOCK = threading.Lock()
+_PROGRAMS: PerBook[Program] = PerBook(Program)
 
 set_compile_check(compile_rules)

@@ -152,12 +152,10 @@ class PortfolioIndex:
     def overlaps(self, partnership: Partnership) -> list[Overlap]:
         """The other partnerships sharing a focus area and a partner country, or a partner."""
         me = _peer(partnership, self.as_of)
-        candidates: set[str] = set()
+        candidates = self._sharing_a_partner(me, partnership.id)
         for area in me.focus_areas:
             for country in me.countries:
                 candidates.update(self._by_profile.get((area, country), ()))
-        for key in me.partners:
-            candidates.update(self._by_partner.get(key, ()))
         candidates.discard(partnership.id)
         out = []
         for peer_id in sorted(candidates):
@@ -205,12 +203,16 @@ class PortfolioIndex:
         """The other partnerships that have a partner in common with ``partnership``, in id
         order, each with the partners in common (and nothing else)."""
         me = _peer(partnership, self.as_of)
-        candidates: set[str] = set()
-        for key in me.partners:
-            candidates.update(self._by_partner.get(key, ()))
-        candidates.discard(partnership.id)
         out = []
-        for peer_id in sorted(candidates):
+        for peer_id in sorted(self._sharing_a_partner(me, partnership.id)):
             peer = self.peers[peer_id]
             out.append(Overlap(peer, (), (), tuple(me.partners[k] for k in sorted(me.partners.keys() & peer.partners.keys()))))
         return out
+
+    def _sharing_a_partner(self, me: Peer, own_id: str) -> set[str]:
+        """The ids of the other partnerships with a partner in common with ``me``."""
+        found: set[str] = set()
+        for key in me.partners:
+            found.update(self._by_partner.get(key, ()))
+        found.discard(own_id)
+        return found

@@ -23,21 +23,18 @@ type of fact just derived.
 from __future__ import annotations
 
 import itertools
-import json
-import threading
-import weakref
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import attrs
 
 from ._evaluate import Test, all_of, refers
-from ._rules import GATE_ALIAS, Clause, Condition, Firing, PhasePlan, Rule, RuleBook, Variant, variants
+from ._rules import (
+    GATE_ALIAS, Clause, Condition, EngineProgram, Firing, PerBook, Rule, RuleBook, Variant, content_key, variants,
+)
 
 __all__ = ["PythonProgram", "compile_python"]
 
-# Fields of a derived fact that say where it comes from, not what it says (as in ._engine).
-_PROVENANCE = ("derived_by", "derivation")
 
 Fact = Mapping[str, Any]
 _EMPTY: dict[str, Fact] = {}
@@ -68,7 +65,7 @@ class _Compiled:
     joined: bool  # whether any clause refers to another matched fact
 
 
-class PythonProgram:
+class PythonProgram(EngineProgram):
     """A rule book made ready for the plain-Python engine (see the module's description).
 
     It has the interface of the durable adapter's :class:`~kipolicy._engine.Program`:
@@ -87,12 +84,7 @@ class PythonProgram:
     rebuilds = 0
 
     def __init__(self, rules: RuleBook) -> None:
-        self._rules_ref = weakref.ref(rules)
-        plan = PhasePlan.of(list(rules))
-        self.phase_of: Mapping[str, int] = plan.phase_of
-        self.stage_of_phase: Mapping[int, int] = plan.stage_of_phase
-        self.phases: tuple[int, ...] = plan.phases
-        self.cache: dict[Any, Any] = {}
+        super().__init__(rules)
         self._alphas: list[_Alpha] = []
         alpha_index: dict[tuple[str, tuple[Clause, ...]], int] = {}
 
@@ -125,11 +117,6 @@ class PythonProgram:
                     joined=any(refers(clause) for c in (*variant.positives, *variant.negations) for clause in c.where),
                 )
                 self._by_phase.setdefault(compiled.phase, []).append(compiled)
-
-    @property
-    def rules(self) -> RuleBook | None:
-        """The rule book it was made from (None once that was collected)."""
-        return self._rules_ref()
 
     def run(
         self,
@@ -196,7 +183,7 @@ class PythonProgram:
                         if alias != GATE_ALIAS
                     }
                     for fact in react(Firing(compiled.rule, compiled.variant.alternative, matched, phase)):
-                        signature = json.dumps({k: v for k, v in fact.items() if k not in _PROVENANCE}, sort_keys=True)
+                        signature = content_key(fact)
                         if signature not in seen:
                             seen.add(signature)
                             new = dict(fact)
@@ -263,12 +250,7 @@ def _joins(compiled: _Compiled, store: Sequence[Fact], alpha: Callable[[int], li
 
 def compile_python(rules: RuleBook) -> PythonProgram:
     """The plain-Python program for ``rules``, made once per rule book."""
-    with _LOCK:
-        program = _PROGRAMS.get(rules)
-        if program is None:
-            program = _PROGRAMS[rules] = PythonProgram(rules)
-        return program
+    return _PROGRAMS(rules)
 
 
-_PROGRAMS: weakref.WeakKeyDictionary[RuleBook, PythonProgram] = weakref.WeakKeyDictionary()
-_LOCK = threading.Lock()
+_PROGRAMS: PerBook[PythonProgram] = PerBook(PythonProgram)

@@ -37,13 +37,16 @@ import contextlib
 import hashlib
 import importlib
 import itertools
+import json
 import os
 import re
+import threading
 import tomllib
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import attrs
 
@@ -1027,6 +1030,52 @@ def stratify(rules: Sequence[Rule]) -> dict[str, int]:
     )
 
 
+T = TypeVar("T")
+
+
+class EngineProgram:
+    """What every engine's program for a rule book has: the book (weakly: a program lives as long
+    as its book), the phases (:class:`PhasePlan`) and a cache for its callers.
+
+    Attributes:
+        phase_of: Each rule's phase; phases run in ascending order.
+        stage_of_phase: The stage index of each phase.
+        phases: The phases that have rules, ascending.
+        cache: Per-program data of the callers (e.g. what every firing of a rule shares), kept
+            as long as the program.
+    """
+
+    def __init__(self, rules: RuleBook) -> None:
+        self._rules_ref = weakref.ref(rules)
+        plan = PhasePlan.of(list(rules))
+        self.phase_of: Mapping[str, int] = plan.phase_of
+        self.stage_of_phase: Mapping[int, int] = plan.stage_of_phase
+        self.phases: tuple[int, ...] = plan.phases
+        self.cache: dict[Any, Any] = {}
+
+    @property
+    def rules(self) -> RuleBook | None:
+        """The rule book it was made from (None once that was collected)."""
+        return self._rules_ref()
+
+
+class PerBook(Generic[T]):
+    """One value per rule book, made once (under a lock) and released with the book: each engine
+    keeps its program for a book this way."""
+
+    def __init__(self, make: Callable[[RuleBook], T]) -> None:
+        self._make = make
+        self._values: weakref.WeakKeyDictionary[RuleBook, T] = weakref.WeakKeyDictionary()
+        self._lock = threading.Lock()
+
+    def __call__(self, book: RuleBook) -> T:
+        with self._lock:
+            value = self._values.get(book)
+            if value is None:
+                value = self._values[book] = self._make(book)
+            return value
+
+
 #: The alias of the condition a rule with ``retroactive = false`` gets when it has no positive
 #: partnership condition of its own to carry the retroactivity clause.
 GATE_ALIAS = "retroactivity_gate"
@@ -1109,6 +1158,16 @@ class Firing:
     alternative: int
     facts: Mapping[str, Mapping[str, Any]]
     phase: int
+
+
+# Fields of a derived fact that say where it comes from, not what it says.
+_PROVENANCE = ("derived_by", "derivation")
+
+
+def content_key(fact: Mapping[str, Any]) -> str:
+    """What a derived fact says, as a text: two derivations of the same content are one fact
+    (every engine keeps the first)."""
+    return json.dumps({k: v for k, v in fact.items() if k not in _PROVENANCE}, sort_keys=True)
 
 
 @attrs.frozen
