@@ -175,11 +175,17 @@ def _shown(value: Any, field_type: Any) -> Any:
     return value
 
 
-def _render(text: str, inserted: Mapping[str, Mapping[str, Any]], dates: Mapping[str, frozenset[str]], lang: str) -> str:
-    """A message template with its placeholders filled from the facts a firing matched."""
+def _render(
+    text: str, inserted: Mapping[str, Mapping[str, Any]], dates: Mapping[str, frozenset[str]], lang: str,
+    withheld: Mapping[str, Mapping[str, str]] | None = None,
+) -> str:
+    """A message template with its placeholders filled from the facts a firing matched (a
+    withheld value as its stand-in)."""
 
     def replace(match: re.Match[str]) -> str:
         alias, _, field = match[1].strip().partition(".")
+        if withheld and field in withheld.get(alias, {}):
+            return withheld[alias][field]
         fact = inserted.get(alias, {})
         if field not in fact:
             return "—"
@@ -198,16 +204,20 @@ class _Texts(Mapping[str, str]):
     It holds the rule's templates, the facts its placeholders read (the assessment's own, not
     copies) and which of their fields are dates, so it is small, and pickles small and
     unrendered: a report sent between processes renders its messages where they are read.
+    ``withheld`` gives, per alias and field, what stands in for a value a report made without
+    quotes does not show.
     """
 
-    __slots__ = ("_dates", "_done", "_inserted", "_templates")
+    __slots__ = ("_dates", "_done", "_inserted", "_templates", "_withheld")
 
     def __init__(
-        self, templates: Mapping[str, str], inserted: Mapping[str, Mapping[str, Any]], dates: Mapping[str, frozenset[str]]
+        self, templates: Mapping[str, str], inserted: Mapping[str, Mapping[str, Any]], dates: Mapping[str, frozenset[str]],
+        withheld: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
         self._templates = templates
         self._inserted = inserted
         self._dates = dates
+        self._withheld = withheld
         self._done: dict[str, str] | None = None  # made when first read
 
     def __getitem__(self, lang: str) -> str:
@@ -215,7 +225,7 @@ class _Texts(Mapping[str, str]):
             self._done = {}
         text = self._done.get(lang)
         if text is None:
-            text = self._done[lang] = _render(self._templates[lang], self._inserted, self._dates, lang)
+            text = self._done[lang] = _render(self._templates[lang], self._inserted, self._dates, lang, self._withheld)
         return text
 
     def __iter__(self) -> Iterator[str]:
@@ -228,7 +238,16 @@ class _Texts(Mapping[str, str]):
         return repr(dict(self))
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_Texts, (self._templates, self._inserted, self._dates))
+        return (_Texts, (self._templates, self._inserted, self._dates, self._withheld))
+
+    def withholding(self, withheld: Mapping[str, Mapping[str, str]]) -> _Texts:
+        """The same message with the values in ``withheld`` replaced by their stand-ins."""
+        return _Texts(self._templates, self._inserted, self._dates, withheld)
+
+    @property
+    def inserted(self) -> Mapping[str, Mapping[str, Any]]:
+        """The facts the placeholders read, by alias."""
+        return self._inserted
 
 
 def assess(
@@ -239,6 +258,7 @@ def assess(
     interpretations: Interpretations | Mapping[str, Any] | None = None,
     rules: RuleBook | None = None,
     engine: str = "durable",
+    quote: bool = True,
 ) -> Report:
     """Assess a partnership against the policy, as of a date.
 
@@ -256,6 +276,10 @@ def assess(
         engine: ``durable`` (default: durable-rules) or ``python`` (kipolicy's plain-Python
             engine, which runs the same rule book through the same stages; both give the
             same report but for the engine named in its provenance).
+        quote: False withholds the document's own words and figures (names, countries, focus
+            areas as written, terms in years) from the report's findings and renderings: each
+            stands as ``‹field path›`` (docs/explain.md#reports-without-quotes). The findings
+            are the same.
 
     Returns:
         The :class:`~kipolicy.Report`.
@@ -280,10 +304,15 @@ def assess(
     pol = policy()
     index = _index(portfolio, day)
     made = make_facts(subject_partnership, day, interp, pol.document.in_force_from, index)
-    return _run(
+    report = _run(
         program, rulebook, made.facts, made.duties, subject_partnership, day, interp,
         provenance=provenance_of(rulebook, subject_partnership, day, interp, index, engine),
     )
+    if not quote:
+        from ._quotes import without_quotes
+
+        report = without_quotes(report, rulebook)
+    return report
 
 
 def rules_source(rulebook: RuleBook) -> str:

@@ -89,6 +89,14 @@ def _add_assessment_options(parser: argparse.ArgumentParser, formats: Sequence[s
     parser.add_argument("--lang", choices=("sv", "en"), default="en", help="language of the report (default: en)")
 
 
+def _add_quote_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--no-quotes", action="store_true",
+        help="withhold the documents' own words and figures (names, countries, focus areas, terms): each stands as "
+        "its field path, e.g. ‹parties[1].name›, for a report that may become a public record (docs/explain.md)",
+    )
+
+
 def _add_fail_on(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--fail-on", choices=KINDS, metavar="KIND",
@@ -128,6 +136,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     cmd.add_argument("--diff", action="store_true", help="with --change: show what changes against the unchanged document")
     _add_assessment_options(cmd, ("text", "json", "markdown", "html", "csv", "ics"))
+    _add_quote_option(cmd)
     _add_fail_on(cmd)
 
     cmd = _command(
@@ -141,6 +150,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     cmd.add_argument("directory", metavar="DIR", help="a directory of partnership documents")
     _add_assessment_options(cmd, ("text", "json", "markdown", "html", "csv", "ics"))
+    _add_quote_option(cmd)
     _add_fail_on(cmd)
     cmd.add_argument(
         "--plot", choices=("timeline", "profile"),
@@ -161,6 +171,7 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("file", metavar="FILE", help="a partnership document")
     cmd.add_argument("rule", nargs="?", metavar="RULE_ID", help="only this rule's findings")
     _add_assessment_options(cmd, ("text", "markdown", "json"))
+    _add_quote_option(cmd)
 
     cmd = _command(
         commands, "why-not", "why a rule did not fire for a document",
@@ -391,7 +402,8 @@ def _assess(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise InputError([Problem("--diff", "", "a difference is shown as text, markdown, html or json, not csv or ics")])
 
     def run(p: Partnership) -> Report:
-        return assess(p, as_of=as_of, portfolio=portfolio, interpretations=interpretations, rules=book, engine=args.engine)
+        return assess(p, as_of=as_of, portfolio=portfolio, interpretations=interpretations, rules=book, engine=args.engine,
+                      quote=not args.no_quotes)
 
     originals = partnerships
     if changes:
@@ -453,7 +465,8 @@ def _one_report(args: argparse.Namespace, err: TextIO) -> tuple[Report, Interpre
     interpretations = _interpretations(args.settings)
     as_of = _as_of(args.as_of, err)
     report = assess(
-        load_partnership(args.file), as_of=as_of, interpretations=interpretations, rules=_rulebook(args), engine=args.engine
+        load_partnership(args.file), as_of=as_of, interpretations=interpretations, rules=_rulebook(args), engine=args.engine,
+        quote=not getattr(args, "no_quotes", False),
     )
     return report, interpretations, as_of
 
@@ -519,7 +532,8 @@ def _portfolio(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.output is not None and not args.output.lower().endswith((".svg", ".png")):
         raise InputError([Problem(args.output, "", "expected a .svg or .png file to write the picture to")])
     result = assess_portfolio(
-        _documents(args.directory), as_of=as_of, interpretations=interpretations, rules=_rulebook(args), engine=args.engine
+        _documents(args.directory), as_of=as_of, interpretations=interpretations, rules=_rulebook(args), engine=args.engine,
+        quote=not args.no_quotes,
     )
     if args.plot is not None:
         from ._plots import available, plot, save

@@ -74,11 +74,14 @@ class Field:
             choice takes.
         doc: What it means (and, for a computed attribute, how it is computed).
         source: The document field it comes from, if it is copied from one.
+        quotes: Its value is the document's own words or figures (a name, a term of years), which
+            a report made with ``quote=False`` withholds.
     """
 
     type: str | tuple[str, ...]
     doc: str
     source: str | None = None
+    quotes: bool = attrs.field(default=False, kw_only=True)
 
     @property
     def is_choice(self) -> bool:
@@ -149,7 +152,7 @@ FACT_TYPES: dict[str, FactType] = {
         "The partnership as a whole.",
         {
             "id": Field("text", "The partnership's id.", "id"),
-            "name": Field("text", "The partnership's name.", "name"),
+            "name": Field("text", "The partnership's name.", "name", quotes=True),
             "level": Field(_choices(Level), "The level it is entered at.", "level"),
             "stage": Field(_choices(Stage), "proposal, active or ended.", "stage"),
             "start": Field(
@@ -182,7 +185,7 @@ FACT_TYPES: dict[str, FactType] = {
             "long_term": Field(STATUS, "Trait 3: long-term commitments.", "traits.long_term"),
             "commitment_years": Field(
                 "number", "Years the parties commit to. Missing if not given.",
-                "traits.commitment_years",
+                "traits.commitment_years", quotes=True,
             ),
             "common_goals": Field(
                 "int", "Computed: how many common goals and challenges are stated.",
@@ -254,7 +257,7 @@ FACT_TYPES: dict[str, FactType] = {
             ),
             "ki_funding_years": Field(
                 "number", "For how many years KI commits funding. Missing if not given.",
-                "resourcing.ki_funding_years",
+                "resourcing.ki_funding_years", quotes=True,
             ),
             "multi_year_funding": Field(
                 "bool",
@@ -296,14 +299,14 @@ FACT_TYPES: dict[str, FactType] = {
         "A party: KI itself, or a partner organisation.",
         {
             "id": Field("text", "The party's id.", "parties[].id"),
-            "name": Field("text", "The party's name.", "parties[].name"),
+            "name": Field("text", "The party's name.", "parties[].name", quotes=True),
             "role": Field(_choices(PartyRole), "ki or partner.", "parties[].role"),
             "kind": Field(_choices(PartyKind), "The kind of organisation.", "parties[].kind"),
             "reach": Field(
                 _choices(Reach), "local, national or international. Missing if not given.",
                 "parties[].reach",
             ),
-            "country": Field("text", "Country. Missing if not given.", "parties[].country"),
+            "country": Field("text", "Country. Missing if not given.", "parties[].country", quotes=True),
             "management_engagement": Field(
                 STATUS, "Trait 2 for this party.", "parties[].management_engagement"
             ),
@@ -354,14 +357,14 @@ FACT_TYPES: dict[str, FactType] = {
                 "`all-five`).",
             ),
             "unit": Field("text", "The unit of the definition that states the trait."),
-            "party": Field("text", "For the management trait: the party's name."),
+            "party": Field("text", "For the management trait: the party's name.", quotes=True),
         },
     ),
     "focus_area": FactType(
         "focus_area",
         "A KI Strategy 2030 focus area the partnership names (urval.3).",
         {
-            "name": Field("text", "The focus area as named.", "strategy.focus_areas[]"),
+            "name": Field("text", "The focus area as named.", "strategy.focus_areas[]", quotes=True),
             "listed": Field(
                 "bool",
                 "Computed: the name is in the configured `focus-areas` list (compared without "
@@ -508,10 +511,10 @@ FACT_TYPES: dict[str, FactType] = {
         "when there is at least one.",
         {
             "established": Field("int", "Computed: how many active strategic partnerships overlap."),
-            "names": Field("text", "Computed: their names, '; '-separated, by id."),
+            "names": Field("text", "Computed: their names, '; '-separated, by id.", quotes=True),
             "ids": Field("text", "Computed: their ids, comma-separated."),
-            "focus_overlap": Field("text", "Computed: the focus areas in common with any of them, comma-separated."),
-            "country_overlap": Field("text", "Computed: the partner countries in common with any of them, comma-separated."),
+            "focus_overlap": Field("text", "Computed: the focus areas in common with any of them, comma-separated.", quotes=True),
+            "country_overlap": Field("text", "Computed: the partner countries in common with any of them, comma-separated.", quotes=True),
         },
         label="names",
     ),
@@ -521,13 +524,13 @@ FACT_TYPES: dict[str, FactType] = {
         "partnership of the portfolio (same name, compared without case and extra spaces). Made "
         "for proposals only.",
         {
-            "partner": Field("text", "The partner's name (as this document gives it)."),
+            "partner": Field("text", "The partner's name (as this document gives it).", quotes=True),
             "peer_id": Field("text", "The other partnership's id."),
-            "peer_name": Field("text", "The other partnership's name."),
+            "peer_name": Field("text", "The other partnership's name.", quotes=True),
             "peer_active_strategic": Field(
                 "bool", "Computed: the other partnership is an active strategic partnership."
             ),
-            "label": Field("text", "Computed: partner and other partnership."),
+            "label": Field("text", "Computed: partner and other partnership.", quotes=True),
         },
         label="label",
     ),

@@ -289,6 +289,7 @@ def assess_portfolio(
     rules: RuleBook | None = None,
     workers: int = 1,
     engine: str = "durable",
+    quote: bool = True,
 ) -> PortfolioReport:
     """Assess every partnership of a portfolio against the policy and against the others.
 
@@ -303,6 +304,8 @@ def assess_portfolio(
             and this one assesses too while they do. ``1`` (default) assesses in this process
             alone; any number gives the same report.
         engine: ``durable`` (default) or ``python``, as for :func:`~kipolicy.assess`.
+        quote: False withholds the documents' own words and figures, as for
+            :func:`~kipolicy.assess`.
 
     Returns:
         The :class:`PortfolioReport`.
@@ -358,7 +361,7 @@ def assess_portfolio(
         label="portfolio",
     )
     calendar = tuple(sorted((o for r in reports for o in r.obligations), key=obligation_key))
-    return PortfolioReport(
+    result = PortfolioReport(
         as_of=day,
         reports=tuple(reports),
         findings=sorted_findings(f for f in whole.findings if f.subject.fact_type == "portfolio"),
@@ -372,3 +375,8 @@ def assess_portfolio(
             for p in loaded
         ),
     )
+    if not quote:
+        from ._quotes import portfolio_without_quotes
+
+        result = portfolio_without_quotes(result, rulebook)
+    return result

@@ -307,6 +307,7 @@ class RuleBook(Sequence[Rule]):
         self._rules = tuple(rules)
         self._by_id = {r.id: r for r in self._rules}
         self.fact_types: Mapping[str, FactType] = dict(fact_types)
+        self._quoted: dict[str, frozenset[str]] | None = None
         self.source = source
         #: A SHA-256 fingerprint of the rule files as loaded (their names and bytes): two books
         #: with the same fingerprint were loaded from the same text.
@@ -333,6 +334,22 @@ class RuleBook(Sequence[Rule]):
 
     def ids(self) -> list[str]:
         return list(self._by_id)
+
+    def quoted_fields(self) -> Mapping[str, frozenset[str]]:
+        """Per fact type, the fields whose values are the document's own words or figures: those
+        the fact model marks so, and the fields of derived facts that rules copy from them."""
+        if self._quoted is None:
+            quoted = {name: {f for f, spec in t.fields.items() if spec.quotes} for name, t in self.fact_types.items()}
+            for rule in self._rules:
+                for alternative in rule.alternatives:
+                    aliases = alternative.aliases()
+                    derivations = [*rule.derive, *(d for r in rule.readings for d in r.derive or ())]
+                    for derivation in derivations:
+                        for field, value in derivation.values.items():
+                            if isinstance(value, Ref) and value.field in quoted.get(aliases.get(value.alias, ""), ()):
+                                quoted.setdefault(derivation.fact_type, set()).add(field)
+            self._quoted = {name: frozenset(fields) for name, fields in quoted.items()}
+        return self._quoted
 
     def __repr__(self) -> str:
         return f"<RuleBook {len(self)} rules from {self.source}>"

@@ -155,11 +155,20 @@ class _Service:
             raise InputError([Problem("<request>", "lang", f"expected 'sv' or 'en', got {lang!r}")])
         return as_of, interpretations, lang
 
+    @staticmethod
+    def quote(body: Mapping[str, Any]) -> bool:
+        """Whether the answer may quote the documents (``quote``, default true)."""
+        value = body.get("quote", True)
+        if not isinstance(value, bool):
+            raise InputError([Problem("<request>", "quote", f"expected true or false, got {value!r}")])
+        return value
+
     # -- answers --
     def assess(self, body: Mapping[str, Any]) -> dict[str, Any]:
         as_of, interpretations, _ = self.common(body)
         partnership = self.document(body)
-        report = assess(partnership, as_of=as_of, interpretations=interpretations, rules=self.rules, engine=self.settings.engine)
+        report = assess(partnership, as_of=as_of, interpretations=interpretations, rules=self.rules, engine=self.settings.engine,
+                        quote=self.quote(body))
         self.record(report, partnership)
         return contract.assessment([report], as_of, interpretations)
 
@@ -177,14 +186,16 @@ class _Service:
                 problems += exc.problems
         if problems:
             raise InputError(problems)
-        result = assess_portfolio(partnerships, as_of=as_of, interpretations=interpretations, rules=self.rules, engine=self.settings.engine)
+        result = assess_portfolio(partnerships, as_of=as_of, interpretations=interpretations, rules=self.rules,
+                                  engine=self.settings.engine, quote=self.quote(body))
         for report, partnership in zip(result.reports, partnerships, strict=True):
             self.record(report, partnership)
         return contract.portfolio(result, as_of, interpretations)
 
     def _report(self, body: Mapping[str, Any]) -> tuple[Any, Interpretations, str]:
         as_of, interpretations, lang = self.common(body)
-        report = assess(self.document(body), as_of=as_of, interpretations=interpretations, rules=self.rules, engine=self.settings.engine)
+        report = assess(self.document(body), as_of=as_of, interpretations=interpretations, rules=self.rules,
+                        engine=self.settings.engine, quote=self.quote(body))
         return report, interpretations, lang
 
     def why_not(self, body: Mapping[str, Any]) -> dict[str, Any]:
@@ -317,6 +328,8 @@ def openapi() -> dict[str, Any]:
     date = {"type": "string", "format": "date", "example": "2026-01-01"}
     interpretations = {"type": "object", "description": "Interpretations by name (GET /v1/interpretations).",
                        "propertyNames": {"enum": list(INTERPRETATIONS)}}
+    quote = {"type": "boolean", "default": True,
+             "description": "false: the answer withholds the documents' own words and figures (each stands as its field path)."}
     request = {
         "type": "object",
         "properties": {
@@ -324,6 +337,7 @@ def openapi() -> dict[str, Any]:
             "document_text": {"type": "string", "description": "The document as TOML or JSON text, instead of 'document'."},
             "format": {"enum": ["toml", "json"], "description": "The form of document_text (default toml)."},
             "as_of": date, "interpretations": interpretations, "lang": {"enum": ["sv", "en"]},
+            "quote": quote,
         },
         "required": ["as_of"],
     }
@@ -331,7 +345,8 @@ def openapi() -> dict[str, Any]:
     components["PortfolioRequest"] = {
         "type": "object",
         "properties": {"documents": {"type": "array", "items": document, "maxItems": MAX_PORTFOLIO},
-                       "as_of": date, "interpretations": interpretations, "lang": {"enum": ["sv", "en"]}},
+                       "as_of": date, "interpretations": interpretations, "lang": {"enum": ["sv", "en"]},
+                       "quote": quote},
         "required": ["documents", "as_of"],
     }
     components["RuleRequest"] = {"allOf": [{"$ref": "#/components/schemas/AssessRequest"},
