@@ -34,6 +34,7 @@ from ._report import (
     Obligation,
     Report,
     Subject,
+    shown_value,
     sorted_findings,
     value_label,
 )
@@ -169,12 +170,6 @@ _DATE_FIELDS: IdentityCache[frozenset[str]] = IdentityCache()
 _INTERPRETATIONS: IdentityCache[dict[str, Any]] = IdentityCache()
 
 
-def _shown(value: Any, field_type: Any) -> Any:
-    if field_type == "date" and isinstance(value, int):
-        return from_day(value)
-    return value
-
-
 def _render(
     text: str, inserted: Mapping[str, Mapping[str, Any]], dates: Mapping[str, frozenset[str]], lang: str,
     withheld: Mapping[str, Mapping[str, str]] | None = None,
@@ -189,10 +184,7 @@ def _render(
         fact = inserted.get(alias, {})
         if field not in fact:
             return "—"
-        value = fact[field]
-        if field in dates.get(alias, ()) and isinstance(value, int):
-            value = from_day(value)
-        return value_label(value, lang)
+        return value_label(shown_value(fact[field], field in dates.get(alias, ())), lang)
 
     # A single pass over the rule's own text: values are inserted, never interpreted.
     return _PLACEHOLDER.sub(replace, text)

@@ -105,7 +105,6 @@ _MAX_PROPERTIES = 250
 _MAX_ENGINE_TEXT = 1 << 20
 
 _RESERVED = {"id": "id_", "sid": "sid_"}
-_BACK = {v: k for k, v in _RESERVED.items()}
 _MARKER_ALIAS = "phase_marker"
 _END_RULE = "kipolicy:end-of-assessment"
 _INTERNAL_ALIASES = frozenset({_MARKER_ALIAS, GATE_ALIAS, "end"})

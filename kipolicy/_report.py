@@ -18,7 +18,7 @@ from ._policy import policy
 from ._rules import KINDS
 from ._tables import Tabular
 
-__all__ = ["Citation", "Evidence", "FactValues", "Finding", "Obligation", "Report", "Subject", "value_label"]
+__all__ = ["Citation", "Evidence", "FactValues", "Finding", "Obligation", "Report", "Subject", "shown_value", "value_label"]
 
 #: The statuses of an obligation, in the order a calendar shows them.
 OBLIGATION_STATUSES: tuple[str, ...] = ("overdue", "open", "met-late", "met")
@@ -140,6 +140,13 @@ class Subject:
         return attrs.asdict(self)
 
 
+def shown_value(value: Any, is_date: bool) -> Any:
+    """A fact's value as reports show it: a date field's day number as a date."""
+    if is_date and isinstance(value, int) and not isinstance(value, bool):
+        return from_day(value)
+    return value
+
+
 class FactValues(Mapping[str, Any]):
     """Some fields of a fact, read from the fact itself, as a finding shows them (a date field's
     day number as a date).
@@ -159,10 +166,7 @@ class FactValues(Mapping[str, Any]):
     def __getitem__(self, field: str) -> Any:
         if field not in self._fields:
             raise KeyError(field)
-        value = self._fact[field]
-        if field in self._dates and isinstance(value, int) and not isinstance(value, bool):
-            return from_day(value)
-        return value
+        return shown_value(self._fact[field], field in self._dates)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._fields)
