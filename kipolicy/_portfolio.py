@@ -254,13 +254,14 @@ def _in_processes(
     chunks = [range(i, min(i + size, len(partnerships))) for i in range(0, len(partnerships), size)]
     results: list[list[Report] | None] = [None] * len(chunks)
     descriptor, handover = tempfile.mkstemp(prefix="kipolicy-portfolio-", suffix=".pickle")
+    handing = os.fdopen(descriptor, "wb")  # closed below however the pool ends
     try:
         # spawn: a fresh interpreter per worker, with its own engine (forking a process that
         # holds the engine's C state is not something durable-rules was written for).
         context = multiprocessing.get_context("spawn")
         with concurrent.futures.ProcessPoolExecutor(max_workers=workers - 1, mp_context=context) as pool:
             warming = [pool.submit(_worker_warm, engine) for _ in range(workers - 1)]
-            with os.fdopen(descriptor, "wb") as file:
+            with handing as file:
                 # The portfolio's fingerprint goes with it if it was taken; else each process takes
                 # it for its first report, at the same time.
                 handed = (partnerships, day, interp, sent, engine, index.fingerprint_if_taken)
@@ -276,6 +277,7 @@ def _in_processes(
                 if results[i] is None:
                     results[i] = [attrs.evolve(r, rules=rulebook) for r in future.result()]
     finally:
+        handing.close()
         with contextlib.suppress(OSError):
             os.unlink(handover)
     return [report for chunk in results if chunk is not None for report in chunk]
