@@ -35,7 +35,7 @@ if TYPE_CHECKING:  # the same names, for type checkers and editors
     from ._model import (
         AddedValue, AdminSupport, Agreement, Area, AssessedBy, ContributionKind, Decision,
         Establishment, Ethics, EthicsStatus, Evaluation, EvaluationPurpose, FollowUp, Forum,
-        Initiative, Level, Outcome, Party, PartyKind, PartyRole, Partnership, Reach, Renewal,
+        Initiative, Level, OpenEnded, Outcome, Party, PartyKind, PartyRole, Partnership, Reach, Renewal,
         Resourcing, Risk, RiskAssessment, RiskLevel, RiskPurpose, Stage, SteeringGroup,
         Selection, SteeringMember, Strategy, Termination, TerminationKind, TraitStatus, Traits, ValueDimension,
     )
@@ -85,6 +85,7 @@ _EXPORTS: dict[str, str] = {
     "Forum": "._model",
     "Initiative": "._model",
     "Level": "._model",
+    "OpenEnded": "._model",
     "Outcome": "._model",
     "Party": "._model",
     "PartyKind": "._model",
@@ -205,6 +206,7 @@ __all__ = [
     "KipolicyError",
     "Level",
     "Obligation",
+    "OpenEnded",
     "Outcome",
     "Partnership",
     "Party",

@@ -45,6 +45,7 @@ __all__ = ["ENGINES", "assess", "check_engine", "coerce_date", "program_for"]
 
 #: The rule whose firing means the partnership meets the definition.
 STRATEGIC_RULE = "definition.strategic"
+NOT_STRATEGIC_RULE = "definition.not-strategic"
 _DEFINITION_STAGE = STAGES.index("definition")
 
 
@@ -433,6 +434,8 @@ def _run(
             title_sv=rule.title["sv"],
             title_en=rule.title["en"],
             due=due,
+            would_be=rule.would_be,
+            needed_by=rule.needs,
         )
         findings.setdefault((rule.id, subject.path, subject.label), finding)
         if effect.halts:
@@ -460,9 +463,16 @@ def _run(
 
     ordered = sorted_findings(findings.values())
     reached_definition = halted["stage"] is None or halted["stage"] >= _DEFINITION_STAGE
-    is_strategic = (
-        any(f.rule_id == STRATEGIC_RULE for f in ordered) if reached_definition else None
-    )
+    # Strategic when definition.strategic fired, not when definition.not-strategic did; with
+    # neither (a trait the document leaves unknown, and none failed) the judgement awaits the
+    # missing facts: None, as when the definition was not reached.
+    is_strategic = None
+    if reached_definition:
+        fired = {f.rule_id for f in ordered}
+        if STRATEGIC_RULE in fired:
+            is_strategic = True
+        elif NOT_STRATEGIC_RULE in fired:
+            is_strategic = False
     obligations: tuple[Obligation, ...] = ()
     if halted["stage"] is None:
         about: dict[tuple[str, str], list[str]] = {}

@@ -36,7 +36,7 @@ from cattrs.errors import (
 from ._errors import InputError, Problem, did_you_mean
 from ._identity import IdentityCache
 from ._limits import MAX_DOCUMENT_BYTES, MAX_LIST_ITEMS, number_problem, text_problem
-from ._model import Area, Choice, FieldValueError, Partnership, TraitStatus
+from ._model import Area, Choice, FieldValueError, OpenEnded, Partnership, TraitStatus
 
 __all__ = ["apply_overrides", "converter", "load_partnership", "read_document", "structure"]
 
@@ -229,6 +229,23 @@ def make_converter() -> cattrs.Converter:
         return hook
 
     conv.register_structure_hook_factory(is_optional, optional_factory)
+
+    # A term in years, or open-ended (*tills vidare*): `float | OpenEnded | None`.
+    def term_hook(value: Any, _type: Any) -> Any:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            if value == OpenEnded.OPEN_ENDED.value:
+                return OpenEnded.OPEN_ENDED
+            raise ValueError(
+                f"expected a number of years or 'open-ended', got {value!r}"
+                f"{did_you_mean(value, [OpenEnded.OPEN_ENDED.value])}"
+            )
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError(f"expected a number of years or 'open-ended', got {_describe(value)}")
+        return conv.structure(value, float)
+
+    conv.register_structure_hook(float | OpenEnded | None, term_hook)
     conv.register_unstructure_hook(dt.date, lambda d: d.isoformat())
     return conv
 

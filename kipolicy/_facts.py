@@ -38,11 +38,13 @@ from ._model import (
     EthicsStatus,
     Initiative,
     Level,
+    OpenEnded,
     Outcome,
     Partnership,
     PartyKind,
     PartyRole,
     Reach,
+    RiskAssessment,
     RiskPurpose,
     Stage,
     TraitStatus,
@@ -184,8 +186,12 @@ FACT_TYPES: dict[str, FactType] = {
             "formalised": Field(STATUS, "Trait 1: formalised cooperation.", "traits.formalised"),
             "long_term": Field(STATUS, "Trait 3: long-term commitments.", "traits.long_term"),
             "commitment_years": Field(
-                "number", "Years the parties commit to. Missing if not given.",
+                "number", "Years the parties commit to. Missing if not stated or open-ended.",
                 "traits.commitment_years", quotes=True,
+            ),
+            "commitment_open_ended": Field(
+                "bool", "Computed: the commitment is open-ended (*tills vidare*): long-term.",
+                "traits.commitment_years",
             ),
             "common_goals": Field(
                 "int", "Computed: how many common goals and challenges are stated.",
@@ -308,7 +314,7 @@ FACT_TYPES: dict[str, FactType] = {
             ),
             "country": Field("text", "Country. Missing if not given.", "parties[].country", quotes=True),
             "management_engagement": Field(
-                STATUS, "Trait 2 for this party.", "parties[].management_engagement"
+                STATUS, "Trait 2 for this party. Missing if not stated.", "parties[].management_engagement"
             ),
             "benefit_stated": Field(
                 "bool", "Computed: the party's benefit is stated.", "parties[].benefit"
@@ -404,14 +410,22 @@ FACT_TYPES: dict[str, FactType] = {
             "date": Field("date", "When it was made.", "risk_assessments[].date"),
             "by": Field(_choices(AssessedBy), "joint or ki.", "risk_assessments[].by"),
             "purpose": Field(
-                _choices(RiskPurpose), "preparation or continuous.", "risk_assessments[].purpose"
+                _choices(RiskPurpose),
+                "preparation or continuous: as recorded, else inferred from the date (on or before "
+                "the decision, or with no decision during the proposal stage or before the start: "
+                "preparation).",
+                "risk_assessments[].purpose",
+            ),
+            "purpose_inferred": Field(
+                "bool", "Computed: the purpose was not recorded but inferred from the date.",
+                "risk_assessments[].purpose",
             ),
             "risks": Field("int", "Computed: how many risks were identified.", "risk_assessments[].risks"),
             "high_risks": Field(
                 "int", "Computed: how many identified risks are high.", "risk_assessments[].risks"
             ),
             "weighed": Field(
-                "bool", "The risks were weighed against the potential benefit.",
+                "bool", "The risks were weighed against the potential benefit. Missing if not recorded.",
                 "risk_assessments[].weighed_against_benefit",
             ),
             "external_support": Field(
@@ -468,7 +482,9 @@ FACT_TYPES: dict[str, FactType] = {
         {
             "kind": Field(("follow-up", "evaluation"), "Which of the two."),
             "date": Field("date", "When it was made.", "follow_ups[].date"),
-            "outcome": Field(_choices(Outcome), "What it concluded.", "follow_ups[].outcome"),
+            "outcome": Field(
+                _choices(Outcome), "What it concluded. Missing if not recorded.", "follow_ups[].outcome"
+            ),
             "latest": Field(
                 "bool", "Computed: no other follow-up or evaluation is later (ties: both are latest)."
             ),
@@ -638,10 +654,29 @@ def _number(value: float) -> int | float:
     return float(value)
 
 
-def _status(value: TraitStatus) -> str:
+def _status(value: Choice | None) -> str | None:
     # ``_value_`` is the member's value as a plain attribute: reading ``.value`` goes through
     # the enum's descriptor, ten times slower, and facts read dozens of them per assessment.
-    return value._value_
+    # None (not stated) stays None: unknown, left out of the fact.
+    return None if value is None else value._value_
+
+
+def risk_purpose(
+    assessment: RiskAssessment, decision: dt.date | None, stage: Stage, start: dt.date | None
+) -> tuple[str, bool]:
+    """A risk assessment's purpose, and whether it was inferred (rev. 2, principle 1).
+
+    A recorded purpose always wins. Otherwise: made on or before the decision, it was made
+    for the preparation; with no decision yet, one made during the proposal stage, or before
+    the start, was too; any other was continuous.
+    """
+    if assessment.purpose is not None:
+        return assessment.purpose._value_, False
+    if decision is not None:
+        preparation = assessment.date <= decision
+    else:
+        preparation = stage is Stage.PROPOSAL or (start is not None and assessment.date < start)
+    return ("preparation" if preparation else "continuous"), True
 
 
 def _breadth(statuses: list[TraitStatus]) -> str:
@@ -816,12 +851,14 @@ def make_facts(
     ]
     for i, party in enumerate(partnership.parties):
         trait_facts.append(
-            {
-                "name": "management",
-                "status": _status(party.management_engagement),
-                "path": f"parties[{i}]",
-                "party": party.name,
-            }
+            _compact(
+                {
+                    "name": "management",
+                    "status": _status(party.management_engagement),
+                    "path": f"parties[{i}]",
+                    "party": party.name,
+                }
+            )
         )
     trait_facts += [
         {"name": "long-term", "status": _status(traits.long_term), "path": "traits.long_term"},
@@ -838,12 +875,16 @@ def make_facts(
         fact["required"] = fact["name"] != "breadth" or all_five
     basis = (
         "intentions"
-        if any(f["required"] and f["status"] == "jointly-intended" for f in trait_facts)
+        if any(f["required"] and f.get("status") == "jointly-intended" for f in trait_facts)
         else "in-place"
     )
 
     resourcing = partnership.resourcing
     decision = partnership.establishment.decision
+    purposes = [
+        risk_purpose(r, decision.date if decision else None, partnership.stage, start)
+        for r in partnership.risk_assessments
+    ]
     agreement = partnership.agreement
     renewals_by_date = sorted(agreement.renewals, key=lambda r: r.date)
     if renewals_by_date:
@@ -877,8 +918,11 @@ def make_facts(
                 "formalised": _status(traits.formalised),
                 "long_term": _status(traits.long_term),
                 "commitment_years": (
-                    _number(traits.commitment_years) if traits.commitment_years is not None else None
+                    _number(traits.commitment_years)
+                    if isinstance(traits.commitment_years, (int, float))
+                    else None
                 ),
+                "commitment_open_ended": traits.commitment_years is OpenEnded.OPEN_ENDED,
                 "common_goals": sum(1 for g in traits.common_goals if g.strip()),
                 "mutual_benefit": _status(traits.mutual_benefit),
                 "joint_value_stated": bool(traits.joint_value and traits.joint_value.strip()),
@@ -896,9 +940,7 @@ def make_facts(
                 "fora_levels": len({normalise(f.level) for f in partnership.fora if f.level.strip()}),
                 "initiative": partnership.establishment.initiative._value_,
                 "decided": decision is not None,
-                "preparation_assessments": sum(
-                    r.purpose is RiskPurpose.PREPARATION for r in partnership.risk_assessments
-                ),
+                "preparation_assessments": sum(purpose == "preparation" for purpose, _ in purposes),
                 "ki_funding": resourcing.ki_funding,
                 "ki_funding_years": (
                     _number(resourcing.ki_funding_years)
@@ -970,21 +1012,24 @@ def make_facts(
         )
     for j, risk_assessment in enumerate(partnership.risk_assessments):
         i = index["risk_assessments"][j]
+        purpose, inferred = purposes[j]
         facts.append(
-            {
-                "type": "risk_assessment",
-                "path": f"risk_assessments[{i}]",
-                "date": to_day(risk_assessment.date),
-                "by": risk_assessment.by._value_,
-                "purpose": risk_assessment.purpose._value_,
-                "risks": len(risk_assessment.risks),
-                "high_risks": sum(r.level._value_ == "high" for r in risk_assessment.risks),
-                "weighed": risk_assessment.weighed_against_benefit,
-                "external_support": risk_assessment.external_support,
-                "under_policy": risk_assessment.date >= policy_in_force or not ongoing_only,
-                "label": f"{risk_assessment.by._value_} {risk_assessment.purpose._value_} "
-                f"{risk_assessment.date.isoformat()}",
-            }
+            _compact(
+                {
+                    "type": "risk_assessment",
+                    "path": f"risk_assessments[{i}]",
+                    "date": to_day(risk_assessment.date),
+                    "by": risk_assessment.by._value_,
+                    "purpose": purpose,
+                    "purpose_inferred": inferred,
+                    "risks": len(risk_assessment.risks),
+                    "high_risks": sum(r.level._value_ == "high" for r in risk_assessment.risks),
+                    "weighed": risk_assessment.weighed_against_benefit,
+                    "external_support": risk_assessment.external_support,
+                    "under_policy": risk_assessment.date >= policy_in_force or not ongoing_only,
+                    "label": f"{risk_assessment.by._value_} {purpose} {risk_assessment.date.isoformat()}",
+                }
+            )
         )
     if decision is not None:
         authorities = {normalise(a) for a in interp["decision-authorities"] or ()}
@@ -1035,15 +1080,17 @@ def make_facts(
     latest = max((r[1] for r in reviews), default=None)
     for kind, date, outcome, path in reviews:
         facts.append(
-            {
-                "type": "review",
-                "path": path,
-                "kind": kind,
-                "date": to_day(date),
-                "outcome": outcome._value_,
-                "latest": date == latest,
-                "label": f"{kind} {date.isoformat()}",
-            }
+            _compact(
+                {
+                    "type": "review",
+                    "path": path,
+                    "kind": kind,
+                    "date": to_day(date),
+                    "outcome": _status(outcome),
+                    "latest": date == latest,
+                    "label": f"{kind} {date.isoformat()}",
+                }
+            )
         )
     for duty in duties:
         facts.append(

@@ -34,6 +34,7 @@ __all__ = [
     "Forum",
     "Initiative",
     "Level",
+    "OpenEnded",
     "Outcome",
     "Partnership",
     "Party",
@@ -195,7 +196,16 @@ class Outcome(Choice):
     BELOW_EXPECTATIONS = "below-expectations"
 
 
+class OpenEnded(Choice):
+    """A term without an end: *tills vidare* (definition.6: an open-ended commitment is
+    long-term)."""
+
+    OPEN_ENDED = "open-ended"
+
+
 class EvaluationPurpose(Choice):
+    """Why an evaluation was made (uppfoljning.2: *inför beslut om förnyelse*)."""
+
     RENEWAL = "renewal"
     PERIODIC = "periodic"
     OTHER = "other"
@@ -263,7 +273,8 @@ class Party:
         reach: Local, national or international (definition.1).
         country: Country (ISO 3166 code or name).
         fields: Fields of competence (e.g. medicine, technology, humanities, social science).
-        management_engagement: Whether the party's management is engaged (definition.5).
+        management_engagement: Whether the party's management is engaged (definition.5);
+            None (not stated) is unknown: an ``incomplete`` finding, never ``absent``.
         benefit: The benefit this party draws from the partnership (definition.7).
         contact_persons: Named contact persons at this party (organisation.2).
     """
@@ -275,7 +286,7 @@ class Party:
     reach: Reach | None = None
     country: str | None = None
     fields: tuple[str, ...] = ()
-    management_engagement: TraitStatus = TraitStatus.ABSENT
+    management_engagement: TraitStatus | None = None
     benefit: str | None = None
     contact_persons: tuple[str, ...] = ()
 
@@ -287,7 +298,8 @@ class Traits:
     Attributes:
         formalised: Formalised, institution-wide cooperation (an agreement), trait 1.
         long_term: Long-term commitments, trait 3.
-        commitment_years: How many years the parties commit to (or intend to).
+        commitment_years: How many years the parties commit to (or intend to), or
+            ``open-ended`` (*tills vidare*: long-term). None (not stated) is unknown.
         common_goals: The common goals and challenges, trait 3.
         mutual_benefit: Mutual benefit no party could reach alone, trait 4.
         joint_value: The value generated jointly that no party could reach alone.
@@ -298,7 +310,7 @@ class Traits:
 
     formalised: TraitStatus = TraitStatus.ABSENT
     long_term: TraitStatus = TraitStatus.ABSENT
-    commitment_years: float | None = attrs.field(default=None, validator=_non_negative)
+    commitment_years: float | OpenEnded | None = attrs.field(default=None, validator=_non_negative)
     common_goals: tuple[str, ...] = ()
     mutual_benefit: TraitStatus = TraitStatus.ABSENT
     joint_value: str | None = None
@@ -388,16 +400,19 @@ class RiskAssessment:
         date: When it was made.
         by: ``joint`` (together with the partner) or ``ki`` (by KI alone).
         purpose: ``preparation`` of the proposal, or ``continuous`` within the partnership.
+            None (not recorded): inferred from the date (before the decision, or with no
+            decision during the proposal stage or before the start: preparation).
         risks: The risks identified.
-        weighed_against_benefit: Whether the risks were weighed against the potential benefit.
+        weighed_against_benefit: Whether the risks were weighed against the potential benefit;
+            None (not recorded) is unknown.
         external_support: Whether external support was used.
     """
 
     date: dt.date
     by: AssessedBy = AssessedBy.KI
-    purpose: RiskPurpose = RiskPurpose.CONTINUOUS
+    purpose: RiskPurpose | None = None
     risks: tuple[Risk, ...] = ()
-    weighed_against_benefit: bool = False
+    weighed_against_benefit: bool | None = None
     external_support: bool = False
 
 
@@ -530,12 +545,12 @@ class FollowUp:
 
     Attributes:
         date: When it was made.
-        outcome: meets, partly-meets or below-expectations.
+        outcome: meets, partly-meets or below-expectations; None (not recorded) is unknown.
         note: What it found.
     """
 
     date: dt.date
-    outcome: Outcome = Outcome.MEETS
+    outcome: Outcome | None = None
     note: str | None = None
 
 
@@ -546,14 +561,14 @@ class Evaluation:
     Attributes:
         id: An id that a renewal can refer to.
         date: When it was made.
-        purpose: renewal, periodic or other.
-        outcome: meets, partly-meets or below-expectations.
+        purpose: renewal, periodic or other; None if not recorded.
+        outcome: meets, partly-meets or below-expectations; None (not recorded) is unknown.
     """
 
     id: str = attrs.field(validator=_text)
     date: dt.date = attrs.field()
-    purpose: EvaluationPurpose = EvaluationPurpose.RENEWAL
-    outcome: Outcome = Outcome.MEETS
+    purpose: EvaluationPurpose | None = None
+    outcome: Outcome | None = None
 
 
 @attrs.frozen

@@ -43,6 +43,7 @@ _T: dict[str, dict[str, Any]] = {
         "out": "out of scope",
         "definition": "Definition",
         "strategic": {True: "strategic", False: "not strategic", None: "not assessed"},
+        "pending": "awaits missing facts",
         "interpretations": "Interpretations",
         "defaults": "the defaults",
         "findings": "Findings",
@@ -76,6 +77,7 @@ _T: dict[str, dict[str, Any]] = {
         "out": "omfattas inte",
         "definition": "Definition",
         "strategic": {True: "strategiskt", False: "inte strategiskt", None: "inte bedömt"},
+        "pending": "avvaktar uppgifter som saknas",
         "interpretations": "Tolkningar",
         "defaults": "standardtolkningarna",
         "findings": "Iakttagelser",
@@ -188,7 +190,7 @@ def _e(value: Any) -> str:
 def _status(report: Report, lang: str) -> tuple[str, str, str]:
     t = _T[lang]
     scope = t["in"] if report.in_scope else t["out"]
-    strategic = t["strategic"][report.is_strategic]
+    strategic = t["pending"] if report.definition_pending else t["strategic"][report.is_strategic]
     changed = report.interpretations.changed()
     readings = ", ".join(f"{k} = {_value(v)}" for k, v in changed.items()) or t["defaults"]
     return scope, strategic, readings

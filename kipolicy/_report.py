@@ -44,8 +44,19 @@ def kind_label(kind: str, lang: str, *, plural: bool = False) -> str:
 
 
 def counts_text(counts: Mapping[str, int], lang: str) -> str:
-    """``11 avvikelser, 6 varningar`` / ``11 violation, 6 warning``: the kinds that occur."""
-    return ", ".join(f"{n} {kind_label(k, lang, plural=n != 1)}" for k, n in counts.items() if n)
+    """``11 avvikelser, 6 varningar`` / ``11 violation, 6 warning``: the kinds that occur.
+
+    A kind whose labels give a count phrase says it its own way: missing facts are counted as
+    *ofullständigt underlag: 2 uppgifter* / *incomplete: 2 facts*."""
+    return ", ".join(_count_text(k, n, lang) for k, n in counts.items() if n)
+
+
+def _count_text(kind: str, n: int, lang: str) -> str:
+    phrase = _label_file()["kinds"].get(kind, {}).get(f"{lang}_count")
+    if phrase is None:
+        return f"{n} {kind_label(kind, lang, plural=n != 1)}"
+    one, many = phrase.split("|")
+    return (one if n == 1 else many).format(n=n)
 
 
 def value_label(value: Any, lang: str) -> str:
@@ -252,6 +263,10 @@ class Finding:
         due: For an obligation, the date it falls due; None otherwise.
         title_sv: The rule's title in Swedish.
         title_en: The rule's title in English.
+        would_be: For an ``incomplete`` finding (a fact the policy needs is not in the
+            document), the kind the rules it stands for would give if the fact turned out
+            unfavourable (``violation`` or ``warning``); None otherwise.
+        needed_by: For an ``incomplete`` finding, the rules that need the missing fact.
     """
 
     rule_id: str
@@ -266,6 +281,8 @@ class Finding:
     title_sv: str = ""
     title_en: str = ""
     due: dt.date | None = None
+    would_be: str | None = None
+    needed_by: tuple[str, ...] = ()
 
     def message(self, lang: str = "sv") -> str:
         """The message in ``lang`` (``sv`` or ``en``)."""
@@ -306,6 +323,8 @@ class Finding:
             "message": dict(self.messages),
             "remedy": dict(self.remedies),
             "due": self.due.isoformat() if self.due else None,
+            "would_be": self.would_be,
+            "needed_by": list(self.needed_by),
             "citations": [c.to_dict() for c in self.citations],
             "because": [e.to_dict() for e in self.because],
         }
@@ -519,6 +538,12 @@ class Report(Tabular):
         """The ids of the rules that fired, once each, in report order."""
         return tuple(dict.fromkeys(f.rule_id for f in self.findings))
 
+    @property
+    def definition_pending(self) -> bool:
+        """The definition was assessed, but whether the partnership is strategic awaits facts the
+        document does not give (an ``incomplete`` finding about a required trait)."""
+        return self.in_scope and self.is_strategic is None
+
     def counts(self) -> dict[str, int]:
         """How many findings of each kind."""
         return {kind: sum(f.kind == kind for f in self.findings) for kind in KINDS}
@@ -557,6 +582,8 @@ class Report(Tabular):
             ("Assessed as of " if en else "Bedömd per ") + self.as_of.isoformat(),
         ]
         strategic = {True: ("strategic", "strategiskt"), False: ("not strategic", "inte strategiskt"), None: ("not assessed", "inte bedömt")}[self.is_strategic]
+        if self.definition_pending:
+            strategic = ("awaits missing facts", "avvaktar uppgifter som saknas")
         scope = ("in scope", "omfattas") if self.in_scope else ("out of scope", "omfattas inte")
         lines.append(
             ("Scope: " if en else "Omfattning: ") + scope[0 if en else 1]

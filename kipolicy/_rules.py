@@ -76,7 +76,10 @@ __all__ = [
 ]
 
 #: Finding kinds, from the most to the least serious.
-KINDS: tuple[str, ...] = ("violation", "warning", "obligation", "recommendation", "note")
+KINDS: tuple[str, ...] = ("violation", "warning", "incomplete", "obligation", "recommendation", "note")
+#: The kinds an ``incomplete`` finding can stand in for: a missing fact is reported only where
+#: it could decide a violation or a warning (rules-catalogue rev. 2, principle 1).
+WOULD_BE_KINDS: tuple[str, ...] = ("violation", "warning")
 
 #: When rules run, in order. A rule that ``halts`` stops every later stage.
 STAGES: tuple[str, ...] = ("in-force", "scope", "definition", "policy")
@@ -226,6 +229,10 @@ class Rule:
             the policy came into force.
         readings: Changes under named interpretations.
         file: The rule file it comes from.
+        due: The date field that gives a finding's due date, if any.
+        would_be: For a rule of kind ``incomplete`` (a fact the policy needs is missing), the
+            kind the rules in ``needs`` would give if the fact turned out unfavourable.
+        needs: For a rule of kind ``incomplete``, the rules that need the missing fact.
     """
 
     id: str
@@ -244,6 +251,8 @@ class Rule:
     readings: tuple[Reading, ...] = ()
     file: str = ""
     due: Ref | None = None
+    would_be: str | None = None
+    needs: tuple[str, ...] = ()
 
     @property
     def all_cites(self) -> tuple[str, ...]:
@@ -369,7 +378,7 @@ class _Collector:
 _FILE_KEYS = {"section", "stage", "description", "facts", "rule"}
 _RULE_KEYS = {
     "id", "kind", "modality", "cites", "title", "message", "remedy", "subject", "when",
-    "either", "derive", "halts", "retroactive", "under", "stage", "note", "due",
+    "either", "derive", "halts", "retroactive", "under", "stage", "note", "due", "would_be", "needs",
 }
 _ALTERNATIVE_KEYS = {"when", "subject", "kind", "cites", "message", "remedy"}
 _CONDITION_KEYS = {"fact", "no", "as", "where", "any"}
@@ -574,6 +583,7 @@ class _Loader:
         if "due" in raw:
             due = self.due_ref(file, where, raw["due"], alternatives)
             ok = ok and due is not None
+        ok = self.check_incomplete(file, where, kind, raw) and ok
         derive = self.derivations(file, f"{where}: derive", raw.get("derive", []), alternatives)
         readings = []
         for r_index, reading in enumerate(raw.get("under", []) if isinstance(raw.get("under", []), list) else []):
@@ -612,7 +622,32 @@ class _Loader:
             readings=tuple(readings),
             file=file,
             due=due,
+            would_be=raw.get("would_be"),
+            needs=tuple(raw.get("needs", ())),
         )
+
+    def check_incomplete(self, file: str, where: str, kind: Any, raw: Mapping[str, Any]) -> bool:
+        """``would_be`` and ``needs`` go with kind ``incomplete``, and only with it."""
+        c = self.c
+        if kind != "incomplete":
+            for key in ("would_be", "needs"):
+                if key in raw:
+                    c.add(file, where, f"{key}: only a rule of kind 'incomplete' has it")
+                    return False
+            return True
+        ok = True
+        if raw.get("would_be") not in WOULD_BE_KINDS:
+            c.add(
+                file, where,
+                f"would_be: expected the kind the needing rules would give, one of "
+                f"{', '.join(WOULD_BE_KINDS)}; got {raw.get('would_be')!r}",
+            )
+            ok = False
+        needs = raw.get("needs")
+        if not isinstance(needs, list) or not needs or not all(isinstance(n, str) for n in needs):
+            c.add(file, where, "needs: expected a non-empty list of the ids of the rules that need the missing fact")
+            ok = False
+        return ok
 
     def check_cites(self, file: str, where: str, cites: Any, modality: Any) -> bool:
         """Check a list of cited units, and that ``modality`` is the modality of one of them."""
@@ -1289,6 +1324,9 @@ def load_rules(directory: str | os.PathLike[str] | None = None, *, policy_: Poli
             seen[rule.id] = file
             rules.append(rule)
     for rule in rules:
+        for needed in rule.needs:
+            if needed not in seen:
+                c.add(rule.file, f"rule {rule.id}", f"needs: unknown rule {needed!r}{did_you_mean(needed, seen)}")
         for fact_type in rule.fact_types(negated=False) | rule.fact_types(negated=True):
             declared = loader.fact_types[fact_type]
             if declared.derived and not any(fact_type in r.derivable() for r in rules):

@@ -247,6 +247,8 @@ def rules_schema() -> dict[str, Any]:
             "retroactive": {"type": "boolean"},
             "stage": {"enum": list(STAGES)},
             "due": {"type": "string"},
+            "would_be": {"enum": ["violation", "warning"]},
+            "needs": {"type": "array", "items": {"type": "string"}, "minItems": 1},
             "note": {"type": "string"},
         },
         "required": ["id", "kind", "modality", "cites", "title", "message", "remedy"],
@@ -280,7 +282,7 @@ def report_schema() -> dict[str, Any]:
     """The JSON Schema of ``kipolicy assess|portfolio --format json`` (its ``schema_version``)."""
     from ._interpretations import INTERPRETATIONS
     from ._report import OBLIGATION_STATUSES
-    from ._rules import KINDS
+    from ._rules import KINDS, WOULD_BE_KINDS
 
     date = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
     nullable_date = {"anyOf": [date, {"type": "null"}]}
@@ -309,11 +311,13 @@ def report_schema() -> dict[str, Any]:
                                                          "fact_type": {"type": "string"}},
                         "required": ["path", "label", "fact_type"]},
             "message": texts, "remedy": texts, "due": nullable_date,
+            "would_be": {"anyOf": [{"enum": list(WOULD_BE_KINDS)}, {"type": "null"}]},
+            "needed_by": {"type": "array", "items": {"type": "string"}},
             "citations": {"type": "array", "items": {"type": "object", "required": ["unit"]}, "minItems": 1},
             "because": {"type": "array", "items": {"$ref": "#/$defs/Evidence"}},
         },
         "required": ["rule_id", "kind", "modality", "section", "title", "subject", "message", "remedy", "due",
-                     "citations", "because"],
+                     "would_be", "needed_by", "citations", "because"],
         "additionalProperties": False,
     }
     obligation = {

@@ -75,7 +75,8 @@ def reference(p: Partnership, as_of: dt.date) -> set[Finding]:
     if p.traits.formalised.value == "absent":
         out.add(("definition.not-formalised", "", "violation", None))
     for i, party in enumerate(p.parties):
-        if party.management_engagement.value == "absent":
+        # Unknown is not absent: only an engagement stated as absent is a departure.
+        if party.management_engagement is not None and party.management_engagement.value == "absent":
             out.add(("definition.management-not-engaged", f"parties[{i}]", "violation", None))
     if stage == "proposal" and partners and not before_policy:
         complementary = any(
@@ -90,7 +91,7 @@ def reference(p: Partnership, as_of: dt.date) -> set[Finding]:
         if assessment.date > as_of or (assessment.date < IN_FORCE):
             # ongoing-only: an assessment made before the policy came into force is not judged
             continue
-        if assessment.risks and not assessment.weighed_against_benefit:
+        if assessment.risks and assessment.weighed_against_benefit is False:
             out.add(("risk.not-weighed", f"risk_assessments[{i}]", "violation", None))
         if any(r.level.value == "high" for r in assessment.risks) and not assessment.external_support:
             out.add(("risk.external-support", f"risk_assessments[{i}]", "recommendation", None))

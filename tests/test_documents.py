@@ -52,7 +52,7 @@ def test_every_problem_is_reported_at_once_with_its_path() -> None:
         "parties[0].fields: expected a list, got the text 'medicine'",
         "parties[1].kind: expected one of 'university', 'company', 'government-agency', 'civil-society', 'public-sector', 'other', got 'univ'",
         problems[4],
-        "traits.commitment_years: expected a number, got the text '5'",
+        "traits.commitment_years: expected a number of years or 'open-ended', got '5'",
         "traits.areas.resarch: expected one of 'research', 'education', 'utilisation', got 'resarch' (did you mean 'research'?)",
         "risk_assessments[0].date: expected a date (YYYY-MM-DD), got the impossible date '2023-13-01'",
         problems[8],

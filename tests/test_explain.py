@@ -39,7 +39,7 @@ def test_field_paths_name_the_document_and_the_arguments() -> None:
     paths = {e.alias: dict(e.field_paths) for e in finding.because}
     assert paths["assessment"] == {"as_of": "as_of", "risk_interval_months": "interpretations.risk-interval-months"}
     weighed = kipolicy.assess(
-        kipolicy.load_partnership({**_doc(), "risk_assessments": [{"date": dt.date(2025, 1, 1), "risks": [{"description": "r"}]}]}),
+        kipolicy.load_partnership({**_doc(), "risk_assessments": [{"date": dt.date(2025, 1, 1), "risks": [{"description": "r"}], "weighed_against_benefit": False}]}),
         as_of="2025-09-01",
     ).by_rule("risk.not-weighed")[0]
     (evidence,) = weighed.because
