@@ -120,9 +120,11 @@ def main() -> int:
     (ROOT / "docs" / "rules.md").write_text(rule_reference(), encoding="utf-8")
     (ROOT / "docs" / "traceability.md").write_text(traceability_page(), encoding="utf-8")
     from kipolicy._register import interpretation_register
+    from kipolicy._vocabularies import vocabularies_markdown
 
     (ROOT / "docs" / "interpretations.md").write_text(interpretation_register(), encoding="utf-8")
     (ROOT / "docs" / "service-api.md").write_text(openapi_page(), encoding="utf-8")
+    (ROOT / "docs" / "vocabularies.md").write_text(vocabularies_markdown(), encoding="utf-8")
     for page in PAGES_WITH_OUTPUT:
         path = ROOT / page
         path.write_text(refreshed(path.read_text(encoding="utf-8")), encoding="utf-8")

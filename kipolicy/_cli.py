@@ -37,11 +37,13 @@ from ._escape import md, md_block
 from ._render import html_document
 from ._explain import why_not
 from ._model import Partnership
-from ._errors import EngineError, InputError, KipolicyError, Problem, RuleFileError, UnknownIdError
+from ._errors import EngineError, InputError, KipolicyError, Problem, RuleFileError, UnknownIdError, did_you_mean
 from ._interpretations import INTERPRETATIONS, Interpretations
 from ._policy import policy
 from ._report import Report, obligation_key
 from ._rules import KINDS, RuleBook, default_rules, load_rules
+from ._vocabularies import names as vocabulary_names
+from ._vocabularies import vocabulary
 
 __all__ = ["JSON_SCHEMA_VERSION", "main"]
 
@@ -217,6 +219,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     cmd.add_argument("target", nargs="?", metavar="SECTION|UNIT", help="a section id (risk) or a unit id (risk.3)")
     cmd.add_argument("--lang", choices=("sv", "en"), default="sv", help="language of the text (default: sv, the policy's own)")
+    cmd.add_argument("--format", choices=("text", "json"), default="text")
+
+    cmd = _command(
+        commands, "vocabularies", "list the words a document's compared values come from",
+        "List the controlled vocabularies (roles, levels of contact fora, countries, fields of research), "
+        "or the terms of one: each term's id, its Swedish and English names and the aliases a document may use.",
+        ["kipolicy vocabularies", "kipolicy vocabularies roles", "kipolicy vocabularies fora-levels --format json"],
+    )
+    cmd.add_argument("name", nargs="?", metavar="NAME", help="a vocabulary's name")
     cmd.add_argument("--format", choices=("text", "json"), default="text")
 
     cmd = _command(
@@ -595,6 +606,34 @@ def _rules(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:  # noqa: 
     return EXIT_OK
 
 
+def _vocabularies(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:  # noqa: ARG001
+    available = vocabulary_names()
+    if args.name is None:
+        listed = [vocabulary(name) for name in available]
+        if args.format == "json":
+            out.write(_dump([{"name": v.name, "title": dict(v.title), "field": v.field, "terms": len(v.terms),
+                              "source": v.source} for v in listed]))
+        else:
+            for v in listed:
+                out.write(f"{v.name:<14} {v.title['en']} ({len(v.terms)} terms) — {v.field}\n")
+        return EXIT_OK
+    if args.name not in available:
+        raise InputError([Problem("NAME", args.name, f"expected one of {', '.join(available)}{did_you_mean(args.name, available)}")])
+    words = vocabulary(args.name)
+    if args.format == "json":
+        out.write(_dump({
+            "name": words.name, "title": dict(words.title), "source": words.source, "field": words.field,
+            "terms": [{"id": t.id, "sv": t.sv, "en": t.en, "aliases": list(t.aliases), "parent": t.parent}
+                      for t in words.terms],
+        }))
+        return EXIT_OK
+    out.write(f"{words.title['en']} ({words.field})\n{words.source}\n\n")
+    for term in words.terms:
+        aliases = f"  also: {', '.join(term.aliases)}" if term.aliases else ""
+        out.write(f"{term.id:<22} {term.sv} / {term.en}{aliases}\n")
+    return EXIT_OK
+
+
 def _policy(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:  # noqa: ARG001
     pol = policy()
     lang = args.lang
@@ -752,6 +791,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
     "verify": _verify,
     "rules": _rules,
     "policy": _policy,
+    "vocabularies": _vocabularies,
     "cases": _cases,
     "serve": _serve,
     "schema": _schema,

@@ -243,8 +243,8 @@ FACT_TYPES: dict[str, FactType] = {
             ),
             "fora_levels": Field(
                 "int",
-                "Computed: on how many different levels contact fora exist (levels compared "
-                "without case and extra spaces).",
+                "Computed: on how many different levels of the level vocabulary contact fora "
+                "exist, the steering group counting as a forum at the management level.",
                 "fora",
             ),
             "initiative": Field(
@@ -448,8 +448,8 @@ FACT_TYPES: dict[str, FactType] = {
             "by": Field("text", "The deciding role.", "establishment.decision.by"),
             "authorised": Field(
                 "bool",
-                "Computed: the deciding role is one of `decision-authorities` (compared without "
-                "case and extra spaces).",
+                "Computed: the deciding role is one of `decision-authorities` (both from the role "
+                "vocabulary).",
             ),
         },
         label="by",
@@ -937,7 +937,9 @@ def make_facts(
                 "choice_reason_stated": bool(partnership.selection.reason and partnership.selection.reason.strip()),
                 "added_values": len(partnership.added_value),
                 "steering_group": steering is not None,
-                "fora_levels": len({normalise(f.level) for f in partnership.fora if f.level.strip()}),
+                "fora_levels": len(
+                    {f.level for f in partnership.fora} | ({"management"} if steering is not None else set())
+                ),
                 "initiative": partnership.establishment.initiative._value_,
                 "decided": decision is not None,
                 "preparation_assessments": sum(purpose == "preparation" for purpose, _ in purposes),
@@ -1032,14 +1034,14 @@ def make_facts(
             )
         )
     if decision is not None:
-        authorities = {normalise(a) for a in interp["decision-authorities"] or ()}
+        authorities = set(interp["decision-authorities"] or ())
         facts.append(
             {
                 "type": "decision",
                 "path": "establishment.decision",
                 "date": to_day(decision.date),
                 "by": decision.by,
-                "authorised": normalise(decision.by) in authorities,
+                "authorised": decision.by in authorities,
             }
         )
 

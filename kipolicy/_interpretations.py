@@ -15,6 +15,7 @@ import attrs
 
 from ._errors import InterpretationError, Problem, did_you_mean
 from ._limits import number_problem, text_problem
+from ._vocabularies import VocabularyError, vocabulary
 
 __all__ = ["INTERPRETATIONS", "Interpretation", "Interpretations"]
 
@@ -33,6 +34,9 @@ class Interpretation:
         cites: The policy units the question is about.
         maximum: The largest value a number takes (numbers are bounded: a value past any
             sensible reading is a mistake, and the engine cannot hold every number).
+        minimum: The smallest value a number takes (0 unless the question needs more).
+        vocabulary: For a list of names, the vocabulary they come from (each name becomes its
+            term's id), if any.
     """
 
     name: str
@@ -42,6 +46,8 @@ class Interpretation:
     cites: tuple[str, ...]
     choices: tuple[str, ...] | None = None
     maximum: int | None = None
+    minimum: int = 0
+    vocabulary: str | None = None
 
     @property
     def field(self) -> str:
@@ -59,13 +65,14 @@ class Interpretation:
                 return None
             whole = self.kind != "number"
             expected = (
-                f"a whole number from 0 to {self.maximum}" if whole else f"a number from 0 to {self.maximum}"
+                f"a whole number from {self.minimum} to {self.maximum}"
+                if whole else f"a number from {self.minimum} to {self.maximum}"
             ) + (" or none" if self.kind == "optional-int" else "")
             if isinstance(value, bool) or not isinstance(value, int if whole else (int, float)):
                 return f"expected {expected}, got {_shown(value)}"
             if isinstance(value, float) and not math.isfinite(value):
                 return f"expected {expected}, got the non-finite number {value!r}"
-            if value < 0 or (self.maximum is not None and value > self.maximum):
+            if value < self.minimum or (self.maximum is not None and value > self.maximum):
                 return f"expected {expected}, got {_shown(value)}"
             wrong = number_problem(value)
             if wrong:
@@ -83,10 +90,18 @@ class Interpretation:
                 wrong = text_problem(name, 200)
                 if wrong:
                     return wrong
+                if self.vocabulary is not None:
+                    try:
+                        vocabulary(self.vocabulary).canonical(name)
+                    except VocabularyError as exc:
+                        return str(exc)
         return None
 
     def normalise(self, value: Any) -> Any:
         if self.kind == "names" and value is not None:
+            if self.vocabulary is not None:
+                words = vocabulary(self.vocabulary)
+                return tuple(dict.fromkeys(words.canonical(name) for name in value))
             return tuple(value)
         return value
 
@@ -143,7 +158,7 @@ _ALL = (
     Interpretation(
         "decision-authorities", ("rektor",), "names",
         "Who may decide to enter a strategic partnership under etablering.3?",
-        ("etablering.3",),
+        ("etablering.3",), vocabulary="roles",
     ),
     Interpretation(
         "due-soon-days", 60, "int",
@@ -164,6 +179,11 @@ _ALL = (
         "focus-areas", None, "names",
         "Which names count as KI Strategy 2030 focus areas for urval.3?",
         ("urval.3",),
+    ),
+    Interpretation(
+        "fora-levels", 2, "int",
+        "How many levels are 'flera olika nivåer' (organisation.3)?",
+        ("organisation.3",), maximum=4, minimum=2,
     ),
 )
 

@@ -12,8 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Hashable
+from typing import Any
 
 import attrs
+
+from ._vocabularies import VocabularyError, vocabulary
 
 __all__ = [
     "AddedValue",
@@ -255,6 +258,23 @@ def _text(instance: object, attribute: attrs.Attribute, value: str) -> None:  # 
         raise FieldValueError(attribute.name, "expected a non-empty text")
 
 
+def _words_of(name: str, field: str):
+    """An attrs converter for a field taking the words of the vocabulary ``name``: a word becomes
+    its term's id; a word outside the vocabulary is a :class:`FieldValueError` naming ``field``
+    (anything but a text is left to the type checks)."""
+
+    def convert(value: Any) -> Any:
+        if isinstance(value, str) and value.strip():
+            try:
+                return vocabulary(name).canonical(value)
+            except VocabularyError as exc:
+                raise FieldValueError(field, str(exc)) from None
+        return value
+
+    convert.__name__ = f"words_of_{name.replace('-', '_')}"
+    return convert
+
+
 def _non_negative(instance: object, attribute: attrs.Attribute, value: float | None) -> None:  # noqa: ARG001
     if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
         raise FieldValueError(attribute.name, f"expected a number >= 0, got {value!r}")
@@ -445,11 +465,15 @@ class Decision:
 
     Attributes:
         date: When it was taken.
-        by: The deciding role, e.g. ``rektor`` (checked against ``decision-authorities``).
+        by: The deciding role, from the role vocabulary (``rektor``, or its English title
+            ``President``, or ``Vice-Chancellor``: one role; ``kipolicy vocabularies roles``
+            lists them), checked against ``decision-authorities``.
     """
 
     date: dt.date
-    by: str = attrs.field(validator=_text)
+    by: str = attrs.field(
+        converter=_words_of("roles", "by"), validator=_text, metadata={"vocabulary": "roles"}
+    )
 
 
 @attrs.frozen
@@ -499,13 +523,15 @@ class Forum:
 
     Attributes:
         name: Its name.
-        level: The level it sits at, e.g. management, research, education (free text;
-            compared without case).
+        level: The level it sits at, from the level vocabulary: management (alias
+            leadership), operational (research and teaching staff), administrative or student.
         parties: The ids of the parties taking part.
     """
 
     name: str = attrs.field(validator=_text)
-    level: str = attrs.field(validator=_text)
+    level: str = attrs.field(
+        converter=_words_of("fora-levels", "level"), validator=_text, metadata={"vocabulary": "fora-levels"}
+    )
     parties: tuple[str, ...] = ()
 
 

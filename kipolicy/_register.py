@@ -102,6 +102,17 @@ REGISTER: dict[str, Entry] = {
         {"a list of roles": "The roles of the delegation order in force."},
         ("decision.authorised",),
     ),
+    "fora-levels": Entry(
+        ("organisation.3", "organisation.2"),
+        "*Flera olika nivåer* reads as two, the least that is several, because levels are few: "
+        "the level vocabulary has four (management, operational, administrative, student), and "
+        "organisation.2's purpose — bridging a change of managers or other key people — is "
+        "served once contact runs on a second level besides management. *Flera år* reads as "
+        "three (long-term-years) because years of commitment are many. A number chosen, not "
+        "read (*läsart utan textstöd*).",
+        {"any whole number from 2 to 4": "Contact fora must sit on at least this many levels of "
+                                         "the vocabulary (the steering group counting as management)."},
+    ),
     "due-soon-days": Entry(
         ("uppfoljning.2", "risk.2"),
         "Two months give time to plan a follow-up or a risk assessment.",

@@ -24,6 +24,8 @@ from typing import Any
 
 import attrs
 
+from ._vocabularies import vocabulary
+
 from ._limits import MAX_LIST_ITEMS, MAX_NUMBER, MAX_TEXT_CHARS
 from ._model import Partnership
 
@@ -105,6 +107,14 @@ def _class_schema(cls: type, defs: dict[str, Any]) -> dict[str, Any]:
         schema = dict(_type_schema(hints[field.name], defs))
         if field.name in docs:
             schema["description"] = docs[field.name]
+        words_of = field.metadata.get("vocabulary")
+        if words_of is not None:
+            words = vocabulary(words_of)
+            schema["enum"] = words.words()
+            schema["description"] = (
+                schema.get("description", "") + f" A word of the vocabulary '{words_of}' "
+                f"(`kipolicy vocabularies {words_of}`); kipolicy also accepts it in any case and spacing."
+            )
         validator = getattr(field.validator, "__name__", "") if field.validator else ""
         if validator == "_text":
             schema["minLength"] = 1

@@ -114,7 +114,9 @@ def reference(p: Partnership, as_of: dt.date) -> set[Finding]:
         for i, party in enumerate(p.parties):
             if sum(1 for c in party.contact_persons if c.strip()) < 2:
                 out.add(("organisation.key-person-dependency", f"parties[{i}]", "warning", None))
-    levels = {_norm(f.level) for f in p.fora if f.level.strip()}
+    # Levels from the level vocabulary (the model keeps each forum's level as its term's id);
+    # the steering group is a forum at the management level.
+    levels = {f.level for f in p.fora} | ({"management"} if p.steering_group is not None else set())
     for kind, applies in (("violation", stage == "active" and continues), ("warning", stage == "proposal")):
         if applies and p.steering_group is None:
             out.add(("organisation.no-steering-group", "", kind, None))

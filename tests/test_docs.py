@@ -41,6 +41,13 @@ def test_traceability_table_is_up_to_date() -> None:
     assert current == load_refresh().traceability_page(), "docs/traceability.md is stale: run `python docs/refresh.py`"
 
 
+def test_vocabularies_page_is_up_to_date() -> None:
+    from kipolicy._vocabularies import vocabularies_markdown
+
+    current = (ROOT / "docs" / "vocabularies.md").read_text(encoding="utf-8")
+    assert current == vocabularies_markdown(), "docs/vocabularies.md is stale: run `python docs/refresh.py`"
+
+
 def test_interpretation_register_is_complete_and_up_to_date() -> None:
     from kipolicy._register import REGISTER, interpretation_register, rules_changed_by
 

@@ -1,0 +1,188 @@
+"""Controlled vocabularies: the words a document may use where the policy's reading compares
+values (rules-catalogue rev. 2, principle 2).
+
+Each vocabulary maps every accepted word — a term's id, its Swedish and English names and its
+aliases, in any case and spacing — to the term's id, which is what kipolicy stores and
+compares. A word outside the vocabulary is refused with did-you-mean. The vocabularies are
+package data (``kipolicy/data/vocabularies.toml``); countries are ISO 3166-1, from the
+maintained ``pycountry`` package.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from collections.abc import Mapping
+from importlib import resources
+from typing import Any
+
+import attrs
+
+from ._errors import suggest
+
+__all__ = ["Term", "Vocabulary", "VocabularyError", "normalise_word", "vocabulary"]
+
+
+def normalise_word(text: str) -> str:
+    """How words are compared: without case, and with runs of spaces, hyphens and underscores
+    as one space."""
+    return " ".join(text.casefold().replace("-", " ").replace("_", " ").split())
+
+
+@attrs.frozen
+class Term:
+    """One term of a vocabulary.
+
+    Attributes:
+        id: What kipolicy stores and compares (``rektor``).
+        sv: Its Swedish name.
+        en: Its English name.
+        aliases: Other words that mean it.
+        note: Why an alias or the term is there, if it needs saying.
+        parent: The broader term it belongs to (a field of research's broad area), if any.
+    """
+
+    id: str
+    sv: str
+    en: str
+    aliases: tuple[str, ...] = ()
+    note: str = ""
+    parent: str | None = None
+
+    def name(self, lang: str) -> str:
+        return self.sv if lang == "sv" else self.en
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """Every word that means this term."""
+        return (self.id, self.sv, self.en, *self.aliases)
+
+
+class VocabularyError(ValueError):
+    """A word outside a vocabulary, or one that could mean several terms."""
+
+
+@attrs.frozen
+class Vocabulary:
+    """A named vocabulary.
+
+    Attributes:
+        name: Its name (``roles``).
+        title: Its title by language.
+        source: Where its terms come from.
+        field: The document field that takes its words.
+        terms: Its terms, in order.
+        refused: Words refused on purpose, each with why (and what to use instead).
+    """
+
+    name: str
+    title: Mapping[str, str]
+    source: str
+    field: str
+    terms: tuple[Term, ...]
+    refused: Mapping[str, str] = attrs.field(factory=dict)
+    _index: dict[str, str] = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        index: dict[str, str] = {}
+        for term in self.terms:
+            for word in term.words:
+                key = normalise_word(word)
+                if index.get(key, term.id) != term.id:
+                    raise ValueError(f"vocabulary {self.name}: {word!r} means both {index[key]!r} and {term.id!r}")
+                index[key] = term.id
+        object.__setattr__(self, "_index", index)
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(t.id for t in self.terms)
+
+    def term(self, term_id: str) -> Term:
+        return next(t for t in self.terms if t.id == term_id)
+
+    def words(self) -> list[str]:
+        """Every word a document may use, each once, in the order of the terms."""
+        seen: dict[str, None] = {}
+        for term in self.terms:
+            for word in term.words:
+                seen.setdefault(word, None)
+        return list(seen)
+
+    def lookup(self, word: str) -> str | None:
+        """The id of the term ``word`` means, or None."""
+        return self._index.get(normalise_word(word))
+
+    def canonical(self, word: str) -> str:
+        """The id of the term ``word`` means.
+
+        Raises:
+            VocabularyError: ``word`` is refused on purpose, or means no term (with the
+                nearest word).
+        """
+        refused = self.refused.get(normalise_word(word))
+        if refused is not None:
+            raise VocabularyError(f"{word!r} is not used: {refused}")
+        found = self.lookup(word)
+        if found is None:
+            best = suggest(normalise_word(word), list(self._index))
+            hint = f" (did you mean {self._shown(self._index[best])!r}?)" if best else ""
+            raise VocabularyError(
+                f"expected a word of the vocabulary '{self.name}' ({', '.join(self.ids)}), got {word!r}{hint}"
+            )
+        return found
+
+    def _shown(self, term_id: str) -> str:
+        return term_id
+
+
+@functools.cache
+def _data() -> dict[str, Any]:
+    text = resources.files("kipolicy").joinpath("data/vocabularies.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+@functools.cache
+def vocabulary(name: str) -> Vocabulary:
+    """The vocabulary ``name`` (``roles``, ``fora-levels``, ``fields``)."""
+    raw = _data()[name]
+    terms = tuple(
+        Term(
+            t["id"], t["sv"], t["en"], tuple(t.get("aliases", ())), t.get("note", ""), t.get("parent"),
+        )
+        for t in raw["terms"]
+    )
+    refused = {normalise_word(word): why for word, why in raw.get("refused", {}).items()}
+    return Vocabulary(name, raw["title"], raw["source"], raw["field"], terms, refused)
+
+
+def names() -> tuple[str, ...]:
+    """The names of the vocabularies in the package data."""
+    return tuple(_data())
+
+
+def vocabularies_markdown() -> str:
+    """The page docs/vocabularies.md: every vocabulary with its terms (generated; a test checks
+    it is current)."""
+    lines = [
+        "# Vocabularies",
+        "",
+        "Where the policy's reading compares a value, the document's value comes from a controlled",
+        "vocabulary (rules-catalogue rev. 2, principle 2): a term's id, its Swedish or English name,",
+        "or an alias, in any case and spacing. kipolicy keeps the term's id; a word outside the",
+        "vocabulary is an `InputError` naming the field, with the nearest word. `kipolicy",
+        "vocabularies NAME` lists the same. Generated by `python docs/refresh.py` from",
+        "`kipolicy/data/vocabularies.toml`; a test fails when it is stale.",
+        "",
+    ]
+    for name in names():
+        words = vocabulary(name)
+        lines += [f"## {words.title['en']} (`{name}`)", "", f"Field: `{words.field}`. {words.source}", ""]
+        lines += ["| id | Swedish | English | also accepted |", "|---|---|---|---|"]
+        for term in words.terms:
+            also = ", ".join(term.aliases)
+            lines.append(f"| `{term.id}` | {term.sv} | {term.en} | {also} |")
+        if words.refused:
+            lines += ["", "Refused on purpose:", ""]
+            lines += [f"- *{word}*: {why}" for word, why in words.refused.items()]
+        lines.append("")
+    return "\n".join(lines)
