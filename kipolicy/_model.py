@@ -258,21 +258,23 @@ def _text(instance: object, attribute: attrs.Attribute, value: str) -> None:  # 
         raise FieldValueError(attribute.name, "expected a non-empty text")
 
 
-def _words_of(name: str, field: str):
-    """An attrs converter for a field taking the words of the vocabulary ``name``: a word becomes
-    its term's id; a word outside the vocabulary is a :class:`FieldValueError` naming ``field``
-    (anything but a text is left to the type checks)."""
+def _words(name: str, field: str, value: Any) -> Any:
+    """``value`` as its term's id in the vocabulary ``name``: a word outside the vocabulary is a
+    :class:`FieldValueError` naming ``field`` (anything but a text is left to the type checks)."""
+    if isinstance(value, str) and value.strip():
+        try:
+            return vocabulary(name).canonical(value)
+        except VocabularyError as exc:
+            raise FieldValueError(field, str(exc)) from None
+    return value
 
-    def convert(value: Any) -> Any:
-        if isinstance(value, str) and value.strip():
-            try:
-                return vocabulary(name).canonical(value)
-            except VocabularyError as exc:
-                raise FieldValueError(field, str(exc)) from None
-        return value
 
-    convert.__name__ = f"words_of_{name.replace('-', '_')}"
-    return convert
+def _role(value: Any) -> Any:
+    return _words("roles", "by", value)
+
+
+def _forum_level(value: Any) -> Any:
+    return _words("fora-levels", "level", value)
 
 
 def _non_negative(instance: object, attribute: attrs.Attribute, value: float | None) -> None:  # noqa: ARG001
@@ -472,7 +474,7 @@ class Decision:
 
     date: dt.date
     by: str = attrs.field(
-        converter=_words_of("roles", "by"), validator=_text, metadata={"vocabulary": "roles"}
+        converter=_role, validator=_text, metadata={"vocabulary": "roles"}
     )
 
 
@@ -530,7 +532,7 @@ class Forum:
 
     name: str = attrs.field(validator=_text)
     level: str = attrs.field(
-        converter=_words_of("fora-levels", "level"), validator=_text, metadata={"vocabulary": "fora-levels"}
+        converter=_forum_level, validator=_text, metadata={"vocabulary": "fora-levels"}
     )
     parties: tuple[str, ...] = ()
 
