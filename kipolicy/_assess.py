@@ -40,6 +40,7 @@ from ._report import (
 )
 from ._pyengine import compile_python
 from ._rules import _PLACEHOLDER, STAGES, Firing, Ref, Rule, RuleBook, bundled_rules_dir, default_rules
+from ._vocabularies import pycountry_version
 
 __all__ = ["ENGINES", "assess", "check_engine", "coerce_date", "program_for"]
 
@@ -337,7 +338,12 @@ def provenance_of(
         interpretations=_interpretations_dict(interp),
         document_fingerprint=document_fingerprint(partnership),
         portfolio_fingerprint=index.fingerprint if index is not None else None,
+        vocabularies=_VOCABULARY_PACKAGES,
     )
+
+
+#: The versions of the packages vocabularies come from, as a report's provenance records them.
+_VOCABULARY_PACKAGES = {"pycountry": pycountry_version()}
 
 
 def _interpretations_dict(interp: Interpretations) -> dict[str, Any]:

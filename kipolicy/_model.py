@@ -273,6 +273,10 @@ def _role(value: Any) -> Any:
     return _words("roles", "by", value)
 
 
+def _country(value: Any) -> Any:
+    return _words("countries", "country", value)
+
+
 def _forum_level(value: Any) -> Any:
     return _words("fora-levels", "level", value)
 
@@ -293,7 +297,9 @@ class Party:
         role: ``ki`` for Karolinska Institutet itself, ``partner`` for a partner organisation.
         kind: University, company, government agency, civil society, public sector or other.
         reach: Local, national or international (definition.1).
-        country: Country (ISO 3166 code or name).
+        country: The country, ISO 3166-1: an alpha-2 or alpha-3 code or the country's English or
+            Swedish name (``Germany``, ``DEU`` and ``DE`` are one country), kept as its alpha-2
+            code.
         fields: Fields of competence (e.g. medicine, technology, humanities, social science).
         management_engagement: Whether the party's management is engaged (definition.5);
             None (not stated) is unknown: an ``incomplete`` finding, never ``absent``.
@@ -306,7 +312,7 @@ class Party:
     role: PartyRole = PartyRole.PARTNER
     kind: PartyKind = PartyKind.OTHER
     reach: Reach | None = None
-    country: str | None = None
+    country: str | None = attrs.field(default=None, converter=_country, metadata={"vocabulary": "countries"})
     fields: tuple[str, ...] = ()
     management_engagement: TraitStatus | None = None
     benefit: str | None = None

@@ -81,6 +81,8 @@ class Provenance:
         interpretations: Every interpretation with its value.
         document_fingerprint: The assessed document's fingerprint.
         portfolio_fingerprint: The portfolio's fingerprint, if it was compared with one.
+        vocabularies: The versions of the packages vocabularies come from (``pycountry``:
+            country names change between its releases).
     """
 
     kipolicy_version: str
@@ -92,6 +94,7 @@ class Provenance:
     interpretations: Mapping[str, Any] = attrs.field(hash=False)
     document_fingerprint: str
     portfolio_fingerprint: str | None = None
+    vocabularies: Mapping[str, str] = attrs.field(factory=dict, hash=False)
 
     #: What ``verify`` compares, with the words it uses for each.
     FINGERPRINTS: ClassVar[dict[str, str]] = {
@@ -101,6 +104,7 @@ class Provenance:
         "kipolicy_version": "the kipolicy version",
         "portfolio_fingerprint": "the portfolio",
         "engine": "the engine",
+        "vocabularies": "the vocabularies' packages",
     }
 
     def to_dict(self) -> dict[str, Any]:
@@ -114,6 +118,7 @@ class Provenance:
             "interpretations": dict(self.interpretations),
             "document_fingerprint": self.document_fingerprint,
             "portfolio_fingerprint": self.portfolio_fingerprint,
+            "vocabularies": dict(self.vocabularies),
         }
 
     @classmethod
@@ -129,6 +134,7 @@ class Provenance:
             interpretations=dict(data["interpretations"]),
             document_fingerprint=str(data["document_fingerprint"]),
             portfolio_fingerprint=data.get("portfolio_fingerprint"),
+            vocabularies=dict(data.get("vocabularies", {})),
         )
 
     def changed(self, other: Provenance) -> list[str]:

@@ -110,7 +110,8 @@ def _class_schema(cls: type, defs: dict[str, Any]) -> dict[str, Any]:
         words_of = field.metadata.get("vocabulary")
         if words_of is not None:
             words = vocabulary(words_of)
-            schema["enum"] = words.words()
+            if len(words.terms) <= 60:
+                schema["enum"] = words.words()
             schema["description"] = (
                 schema.get("description", "") + f" A word of the vocabulary '{words_of}' "
                 f"(`kipolicy vocabularies {words_of}`); kipolicy also accepts it in any case and spacing."
@@ -349,9 +350,10 @@ def report_schema() -> dict[str, Any]:
             "rules_fingerprint": fingerprint, "rules_source": {"type": "string"},
             "policy_fingerprint": fingerprint, "as_of": date, "interpretations": interpretations,
             "document_fingerprint": fingerprint, "portfolio_fingerprint": {"anyOf": [fingerprint, {"type": "null"}]},
+            "vocabularies": {"type": "object", "additionalProperties": {"type": "string"}},
         },
         "required": ["kipolicy_version", "engine", "rules_fingerprint", "rules_source", "policy_fingerprint",
-                     "as_of", "interpretations", "document_fingerprint", "portfolio_fingerprint"],
+                     "as_of", "interpretations", "document_fingerprint", "portfolio_fingerprint", "vocabularies"],
         "additionalProperties": False,
     }
     counts = {"type": "object", "properties": {k: {"type": "integer", "minimum": 0} for k in KINDS},

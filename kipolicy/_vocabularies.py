@@ -82,16 +82,23 @@ class Vocabulary:
     terms: tuple[Term, ...]
     refused: Mapping[str, str] = attrs.field(factory=dict)
     _index: dict[str, str] = attrs.field(init=False, repr=False, eq=False)
+    _spelled: dict[str, str] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
         index: dict[str, str] = {}
+        spelled: dict[str, str] = {}
         for term in self.terms:
             for word in term.words:
                 key = normalise_word(word)
                 if index.get(key, term.id) != term.id:
                     raise ValueError(f"vocabulary {self.name}: {word!r} means both {index[key]!r} and {term.id!r}")
                 index[key] = term.id
+                spelled.setdefault(key, word)
         object.__setattr__(self, "_index", index)
+        object.__setattr__(self, "_spelled", spelled)
+        for word in self.refused:
+            if word in index:
+                raise ValueError(f"vocabulary {self.name}: {word!r} is refused but means {index[word]!r}")
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -125,14 +132,17 @@ class Vocabulary:
         found = self.lookup(word)
         if found is None:
             best = suggest(normalise_word(word), list(self._index))
-            hint = f" (did you mean {self._shown(self._index[best])!r}?)" if best else ""
-            raise VocabularyError(
-                f"expected a word of the vocabulary '{self.name}' ({', '.join(self.ids)}), got {word!r}{hint}"
+            hint = ""
+            if best:
+                spelled = self._spelled[best]
+                means = self._index[best]
+                hint = f" (did you mean {spelled!r}?)" if spelled == means else f" (did you mean {spelled!r}, {means}?)"
+            listed = (
+                ", ".join(self.ids) if len(self.terms) <= 20
+                else f"{len(self.terms)} terms: `kipolicy vocabularies {self.name}`"
             )
+            raise VocabularyError(f"expected a word of the vocabulary '{self.name}' ({listed}), got {word!r}{hint}")
         return found
-
-    def _shown(self, term_id: str) -> str:
-        return term_id
 
 
 @functools.cache
@@ -143,8 +153,10 @@ def _data() -> dict[str, Any]:
 
 @functools.cache
 def vocabulary(name: str) -> Vocabulary:
-    """The vocabulary ``name`` (``roles``, ``fora-levels``, ``fields``)."""
+    """The vocabulary ``name`` (``roles``, ``fora-levels``, ``countries``, ``fields``)."""
     raw = _data()[name]
+    if name == "countries":
+        return _countries(raw)
     terms = tuple(
         Term(
             t["id"], t["sv"], t["en"], tuple(t.get("aliases", ())), t.get("note", ""), t.get("parent"),
@@ -153,6 +165,47 @@ def vocabulary(name: str) -> Vocabulary:
     )
     refused = {normalise_word(word): why for word, why in raw.get("refused", {}).items()}
     return Vocabulary(name, raw["title"], raw["source"], raw["field"], terms, refused)
+
+
+def _countries(raw: Mapping[str, Any]) -> Vocabulary:
+    """ISO 3166-1 from pycountry: alpha-2 ids; alpha-3, the English names and the package's
+    Swedish names as words; the everyday aliases of the package data. A word that would mean
+    two countries (a Swedish name equal to another country's code) keeps its first meaning."""
+    import gettext
+
+    import pycountry
+
+    swedish = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["sv"], fallback=True)
+    extra: dict[str, list[str]] = {}
+    for word, code in raw.get("aliases", {}).items():
+        extra.setdefault(code, []).append(word)
+    taken: dict[str, str] = {}
+    terms = []
+    countries = sorted(pycountry.countries, key=lambda c: c.alpha_2)
+    for country in countries:  # codes first: a code always means its own country
+        for word in (country.alpha_2, country.alpha_3):
+            taken[normalise_word(word)] = country.alpha_2
+    for country in countries:
+        code = country.alpha_2
+        sv = swedish.gettext(country.name)
+        words = [country.alpha_3, getattr(country, "common_name", None), getattr(country, "official_name", None),
+                 *extra.get(code, ())]
+        aliases = []
+        for word in words:
+            if word and taken.setdefault(normalise_word(word), code) == code:
+                aliases.append(word)
+        en = country.name
+        names_ok = [w for w in (en, sv) if taken.setdefault(normalise_word(w), code) == code]
+        terms.append(Term(code, sv if sv in names_ok else code, en if en in names_ok else code, tuple(dict.fromkeys(aliases))))
+    refused = {normalise_word(word): why for word, why in raw.get("refused", {}).items()}
+    return Vocabulary("countries", raw["title"], raw["source"], raw["field"], tuple(terms), refused)
+
+
+def pycountry_version() -> str:
+    """The version of the pycountry package the country vocabulary comes from."""
+    from importlib.metadata import version
+
+    return version("pycountry")
 
 
 def names() -> tuple[str, ...]:
@@ -177,6 +230,17 @@ def vocabularies_markdown() -> str:
     for name in names():
         words = vocabulary(name)
         lines += [f"## {words.title['en']} (`{name}`)", "", f"Field: `{words.field}`. {words.source}", ""]
+        if name == "countries":
+            lines += [
+                f"{len(words.terms)} countries: `kipolicy vocabularies countries` lists them with their "
+                "names and aliases. Besides the package's names, these everyday names are accepted:",
+                "",
+            ]
+            lines += [f"- {word} = `{code}`" for word, code in _data()["countries"].get("aliases", {}).items()]
+            lines += ["", "Refused on purpose:", ""]
+            lines += [f"- *{word}*: {why}" for word, why in _data()["countries"].get("refused", {}).items()]
+            lines.append("")
+            continue
         lines += ["| id | Swedish | English | also accepted |", "|---|---|---|---|"]
         for term in words.terms:
             also = ", ".join(term.aliases)

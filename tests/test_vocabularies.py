@@ -56,7 +56,7 @@ def test_every_bad_value_is_reported_at_once() -> None:
         fora=[{"name": "a", "level": "board room"}, {"name": "b", "level": "studnets"}],
     ))
     assert sorted(p.split(":")[0] for p in problems) == ["establishment.decision.by", "fora[0].level", "fora[1].level"]
-    assert any("did you mean 'student'" in p for p in problems)
+    assert any("did you mean 'students', student?" in p for p in problems)
 
 
 def test_decision_authorities_come_from_the_vocabulary() -> None:
@@ -103,6 +103,51 @@ def test_case_and_spacing_do_not_matter(word: str, pad: str) -> None:
         if words.lookup(word) is not None:
             assert words.lookup(pad + word.swapcase() + pad) == words.lookup(word)
             assert normalise_word(word) == normalise_word(f" {word.upper()} ")
+
+
+@pytest.mark.parametrize(("word", "code"), [
+    ("Germany", "DE"), ("DEU", "DE"), ("de", "DE"), ("Tyskland", "DE"), ("UK", "GB"), ("South Korea", "KR"),
+    ("Taiwan", "TW"), ("Hong Kong", "HK"), ("United States of America", "US"), ("Sverige", "SE"),
+])
+def test_countries_are_iso_codes(word: str, code: str) -> None:
+    document = _document(parties=[
+        {"id": "ki", "name": "Karolinska Institutet", "role": "ki", "country": "SE"},
+        {"id": "p", "name": "Partner", "country": word},
+    ])
+    assert kipolicy.load_partnership(document).parties[1].country == code
+
+
+def test_a_country_is_refused_with_the_nearest_and_ambiguous_names_are_refused() -> None:
+    problems = _problems(_document(parties=[
+        {"id": "ki", "name": "Karolinska Institutet", "role": "ki", "country": "Swedn"},
+        {"id": "p", "name": "Partner", "country": "Korea"},
+    ]))
+    assert problems == [
+        "parties[0].country: expected a word of the vocabulary 'countries' (249 terms: `kipolicy vocabularies "
+        "countries`), got 'Swedn' (did you mean 'Sweden', SE?)",
+        "parties[1].country: 'Korea' is not used: it names two countries: KR (South Korea) or KP (North Korea)",
+    ]
+
+
+def test_germany_overlaps_de() -> None:
+    # urval.5 (rev. 2): "Germany", "DEU" and "DE" are one country.
+    base = {"stage": "active", "strategy": {"focus_areas": ["Health"]}}
+    peer = _document(id="peer", name="Peer", parties=[
+        {"id": "ki", "name": "Karolinska Institutet", "role": "ki", "management_engagement": "in-place"},
+        {"id": "p", "name": "Charité", "country": "DE", "management_engagement": "in-place"},
+    ], traits={"formalised": "in-place", "long_term": "in-place", "commitment_years": 5, "common_goals": ["g"],
+               "mutual_benefit": "in-place", "joint_value": "v"}, **base)
+    proposal = _document(id="new", name="New", stage="proposal", establishment={}, parties=[
+        {"id": "ki", "name": "Karolinska Institutet", "role": "ki"},
+        {"id": "p", "name": "Heidelberg", "country": "Germany"},
+    ], strategy={"focus_areas": ["health"]})
+    for document in (peer, proposal):
+        for party in document["parties"]:
+            party.setdefault("benefit", "b")
+    portfolio = kipolicy.assess_portfolio([kipolicy.load_partnership(peer), kipolicy.load_partnership(proposal)], as_of="2025-01-01")
+    report = next(r for r in portfolio.reports if r.partnership_id == "new")
+    (finding,) = report.by_rule("urval.overlaps-established")
+    assert "DE" in finding.message("en")
 
 
 def test_the_schema_lists_the_words() -> None:
