@@ -37,6 +37,7 @@ from ._errors import InputError, Problem, did_you_mean
 from ._identity import IdentityCache
 from ._limits import MAX_DOCUMENT_BYTES, MAX_LIST_ITEMS, number_problem, text_problem
 from ._model import Area, Choice, FieldValueError, OpenEnded, Partnership, TraitStatus
+from ._vocabularies import VocabularyError, vocabulary
 
 __all__ = ["apply_overrides", "converter", "load_partnership", "read_document", "structure"]
 
@@ -187,7 +188,15 @@ def make_converter() -> cattrs.Converter:
     def attrs_factory(type_: type):
         # Unknown keys are checked here rather than by cattrs, which stops at them and would
         # hide the other problems of the same table.
-        generated: Any = cattrs.gen.make_dict_structure_fn(type_, conv, _cattrs_forbid_extra_keys=False)
+        hints = typing.get_type_hints(type_)
+        overrides: dict[str, Any] = {
+            a.name: cattrs.gen.override(struct_hook=_words_hook(a.metadata["vocabulary"], hints[a.name]))
+            for a in attrs.fields(type_)
+            if "vocabulary" in a.metadata
+        }
+        generated: Any = cattrs.gen.make_dict_structure_fn(
+            type_, conv, _cattrs_forbid_extra_keys=False, **overrides
+        )
         names = {a.name for a in attrs.fields(type_)}
 
         def hook(value: Any, _type: Any) -> Any:
@@ -209,6 +218,37 @@ def make_converter() -> cattrs.Converter:
             return result
 
         return hook
+
+    # Words of a controlled vocabulary (a field's metadata names it): each becomes its term's
+    # id; every word outside the vocabulary is reported, with its index in a list.
+    def _word(name: str, value: Any) -> str:
+        text = conv.structure(value, str)
+        try:
+            return vocabulary(name).canonical(text)
+        except VocabularyError as exc:
+            raise ValueError(str(exc)) from None
+
+    def _words_hook(name: str, type_: Any):
+        if getattr(type_, "__origin__", None) is tuple:
+            def words(value: Any, _type: Any) -> tuple:
+                if not isinstance(value, (list, tuple)):
+                    raise ValueError(f"expected a list, got {_describe(value)}")
+                out, errors = [], []
+                for index, item in enumerate(value):
+                    try:
+                        out.append(_word(name, item))
+                    except ValueError as exc:
+                        errors.append(_note(exc, IterableValidationNote(f"@ index {index}", index, str)))
+                if errors:
+                    raise IterableValidationError("While structuring words", errors, type_)
+                return tuple(out)
+
+            return words
+
+        def word(value: Any, _type: Any) -> Any:
+            return None if value is None else _word(name, value)
+
+        return word
 
     conv.register_structure_hook_factory(attrs.has, attrs_factory)
 

@@ -30,6 +30,7 @@ from ._calendar import add_days, add_months, from_day, to_day
 from ._duties import DUTIES, Duty, counting_from, renewals_with_evaluations, schedule
 from ._interpretations import INTERPRETATIONS, Interpretations
 from ._peers import normalise
+from ._vocabularies import outside, own_competence
 from ._model import (
     AddedValue,
     AdminSupport,
@@ -325,8 +326,13 @@ FACT_TYPES: dict[str, FactType] = {
             ),
             "complementary_fields": Field(
                 "int",
-                "Computed: how many of the party's fields of competence are outside medicine "
-                "(anything but the fields listed in docs/dates-and-facts.md as KI's own).",
+                "Computed: how many of the party's fields of competence (FORD) are outside KI's "
+                "own: the KI party's fields if the document gives them, else broad area 3 "
+                "(medical and health sciences) and 1.6 (biological sciences).",
+                "parties[].fields",
+            ),
+            "complementary_field_codes": Field(
+                "text", "Computed: the FORD codes of those fields, e.g. `2, 5.2`. Missing if none.",
                 "parties[].fields",
             ),
             "new_category": Field(
@@ -625,16 +631,6 @@ _TRAIT_UNITS = {
     "mutual-benefit": "definition.7",
     "breadth": "definition.8",
 }
-
-#: Fields of competence counted as KI's own (medicine); any other field is complementary in the
-#: sense of urval.4. Compared without case and extra spaces.
-OWN_FIELDS = frozenset(
-    {
-        "medicine", "medical science", "medical sciences", "biomedicine", "health",
-        "health sciences", "public health", "dentistry", "odontology", "nursing",
-        "pharmacy", "pharmacology", "life sciences",
-    }
-)
 
 #: Kinds of partner outside academia that urval.4 names (civil society, the public sector;
 #: a government agency is part of the public sector).
@@ -963,6 +959,8 @@ def make_facts(
             }
         )
     )
+    ki = partnership.ki
+    own = own_competence(ki.fields if ki is not None else ())
     for i, party in enumerate(partnership.parties):
         facts.append(
             _compact(
@@ -978,9 +976,8 @@ def make_facts(
                     "management_engagement": _status(party.management_engagement),
                     "benefit_stated": bool(party.benefit and party.benefit.strip()),
                     "contacts": sum(1 for c in party.contact_persons if c.strip()),
-                    "complementary_fields": sum(
-                        1 for f in party.fields if f.strip() and normalise(f) not in OWN_FIELDS
-                    ),
+                    "complementary_fields": len(outside(party.fields, own)),
+                    "complementary_field_codes": ", ".join(outside(party.fields, own)) or None,
                     "new_category": party.kind in NEW_CATEGORIES,
                     "represented": party.id in represented,
                 }

@@ -5,6 +5,9 @@ JSON document into these classes is :mod:`kipolicy._documents`' job, and turning
 engine facts is :mod:`kipolicy._facts`'. Use :func:`attrs.evolve` to make what-if variants.
 
 Every enumeration's values are the strings a document uses (``"ki-wide"``, ``"in-place"``).
+Fields whose words come from a controlled vocabulary (``metadata={"vocabulary": ...}``: roles,
+levels of contact fora, countries, fields of research) hold the term's id once read from a
+document; a partnership built in code is read the same way when it is checked (assessed).
 """
 
 from __future__ import annotations
@@ -12,11 +15,9 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Hashable
-from typing import Any
 
 import attrs
 
-from ._vocabularies import VocabularyError, vocabulary
 
 __all__ = [
     "AddedValue",
@@ -258,29 +259,6 @@ def _text(instance: object, attribute: attrs.Attribute, value: str) -> None:  # 
         raise FieldValueError(attribute.name, "expected a non-empty text")
 
 
-def _words(name: str, field: str, value: Any) -> Any:
-    """``value`` as its term's id in the vocabulary ``name``: a word outside the vocabulary is a
-    :class:`FieldValueError` naming ``field`` (anything but a text is left to the type checks)."""
-    if isinstance(value, str) and value.strip():
-        try:
-            return vocabulary(name).canonical(value)
-        except VocabularyError as exc:
-            raise FieldValueError(field, str(exc)) from None
-    return value
-
-
-def _role(value: Any) -> Any:
-    return _words("roles", "by", value)
-
-
-def _country(value: Any) -> Any:
-    return _words("countries", "country", value)
-
-
-def _forum_level(value: Any) -> Any:
-    return _words("fora-levels", "level", value)
-
-
 def _non_negative(instance: object, attribute: attrs.Attribute, value: float | None) -> None:  # noqa: ARG001
     if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
         raise FieldValueError(attribute.name, f"expected a number >= 0, got {value!r}")
@@ -300,7 +278,9 @@ class Party:
         country: The country, ISO 3166-1: an alpha-2 or alpha-3 code or the country's English or
             Swedish name (``Germany``, ``DEU`` and ``DE`` are one country), kept as its alpha-2
             code.
-        fields: Fields of competence (e.g. medicine, technology, humanities, social science).
+        fields: Fields of competence, from the OECD fields of research (FORD, Frascati 2015):
+            a broad area or a field, by code (``3.3``), Statistics Sweden's code (``303``) or
+            name (``Health sciences``, ``public health``); kept as the FORD code.
         management_engagement: Whether the party's management is engaged (definition.5);
             None (not stated) is unknown: an ``incomplete`` finding, never ``absent``.
         benefit: The benefit this party draws from the partnership (definition.7).
@@ -312,8 +292,8 @@ class Party:
     role: PartyRole = PartyRole.PARTNER
     kind: PartyKind = PartyKind.OTHER
     reach: Reach | None = None
-    country: str | None = attrs.field(default=None, converter=_country, metadata={"vocabulary": "countries"})
-    fields: tuple[str, ...] = ()
+    country: str | None = attrs.field(default=None, metadata={"vocabulary": "countries"})
+    fields: tuple[str, ...] = attrs.field(default=(), metadata={"vocabulary": "fields"})
     management_engagement: TraitStatus | None = None
     benefit: str | None = None
     contact_persons: tuple[str, ...] = ()
@@ -479,9 +459,7 @@ class Decision:
     """
 
     date: dt.date
-    by: str = attrs.field(
-        converter=_role, validator=_text, metadata={"vocabulary": "roles"}
-    )
+    by: str = attrs.field(validator=_text, metadata={"vocabulary": "roles"})
 
 
 @attrs.frozen
@@ -537,9 +515,7 @@ class Forum:
     """
 
     name: str = attrs.field(validator=_text)
-    level: str = attrs.field(
-        converter=_forum_level, validator=_text, metadata={"vocabulary": "fora-levels"}
-    )
+    level: str = attrs.field(validator=_text, metadata={"vocabulary": "fora-levels"})
     parties: tuple[str, ...] = ()
 
 

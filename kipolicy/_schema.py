@@ -111,7 +111,8 @@ def _class_schema(cls: type, defs: dict[str, Any]) -> dict[str, Any]:
         if words_of is not None:
             words = vocabulary(words_of)
             if len(words.terms) <= 60:
-                schema["enum"] = words.words()
+                target = schema["items"] if schema.get("type") == "array" else schema
+                target["enum"] = words.words()
             schema["description"] = (
                 schema.get("description", "") + f" A word of the vocabulary '{words_of}' "
                 f"(`kipolicy vocabularies {words_of}`); kipolicy also accepts it in any case and spacing."

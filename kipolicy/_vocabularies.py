@@ -201,6 +201,25 @@ def _countries(raw: Mapping[str, Any]) -> Vocabulary:
     return Vocabulary("countries", raw["title"], raw["source"], raw["field"], tuple(terms), refused)
 
 
+def own_competence(ki_fields: tuple[str, ...] = ()) -> frozenset[str]:
+    """KI's own competence for urval.4, as FORD codes: the KI party's fields when the document
+    gives them, else the package data's reading (broad area 3 and 1.6 Biological sciences)."""
+    return frozenset(ki_fields or _data()["fields"]["ki_own"])
+
+
+def outside(fields: tuple[str, ...], own: frozenset[str]) -> tuple[str, ...]:
+    """The FORD codes of ``fields`` outside ``own``: a field is inside when it, or its broad
+    area, is own; a broad area is inside only when it is own itself (a broad area with a field
+    outside KI's own, such as natural sciences beside 1.6, brings competence KI lacks)."""
+    words = vocabulary("fields")
+    out = []
+    for code in fields:
+        parent = words.term(code).parent
+        if code not in own and (parent is None or parent not in own):
+            out.append(code)
+    return tuple(dict.fromkeys(out))
+
+
 def pycountry_version() -> str:
     """The version of the pycountry package the country vocabulary comes from."""
     from importlib.metadata import version

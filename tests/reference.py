@@ -36,10 +36,14 @@ SUBSET = (
     "uppfoljning.agreement-expired",
 )
 
-_OWN = {
-    "medicine", "medical science", "medical sciences", "biomedicine", "health", "health sciences",
-    "public health", "dentistry", "odontology", "nursing", "pharmacy", "pharmacology", "life sciences",
-}
+# urval.4: KI's own competence as FORD codes (the model keeps fields as codes): the KI party's
+# fields if given, else broad area 3 and field 1.6.
+_OWN = frozenset({"3", "1.6"})
+
+
+def _outside(code: str, own: frozenset[str]) -> bool:
+    area = code.split(".")[0] if "." in code else None
+    return code not in own and (area is None or area not in own)
 
 Finding = tuple[str, str, str, "dt.date | None"]
 
@@ -78,9 +82,11 @@ def reference(p: Partnership, as_of: dt.date) -> set[Finding]:
         # Unknown is not absent: only an engagement stated as absent is a departure.
         if party.management_engagement is not None and party.management_engagement.value == "absent":
             out.add(("definition.management-not-engaged", f"parties[{i}]", "violation", None))
+    ki = next((party for party in p.parties if party.role.value == "ki"), None)
+    own = frozenset(ki.fields) if ki is not None and ki.fields else _OWN
     if stage == "proposal" and partners and not before_policy:
         complementary = any(
-            any(f.strip() and _norm(f) not in _OWN for f in party.fields)
+            any(_outside(f, own) for f in party.fields)
             or party.kind.value in ("civil-society", "public-sector", "government-agency")
             for _, party in partners
         )

@@ -155,3 +155,55 @@ def test_the_schema_lists_the_words() -> None:
     by = schema["$defs"]["Decision"]["properties"]["by"]
     assert {"rektor", "President", "Vice-Chancellor", "other"} <= set(by["enum"])
     assert "leadership" in schema["$defs"]["Forum"]["properties"]["level"]["enum"]
+
+
+def _complementary(partner_fields: list[str], ki_fields: list[str] | None = None) -> bool:
+    ki: dict[str, Any] = {"id": "ki", "name": "Karolinska Institutet", "role": "ki"}
+    if ki_fields is not None:
+        ki["fields"] = ki_fields
+    document = _document(stage="proposal", establishment={}, parties=[
+        ki, {"id": "p", "name": "Partner", "kind": "university", "fields": partner_fields},
+    ])
+    report = kipolicy.assess(kipolicy.load_partnership(document), as_of="2025-01-01")
+    assert bool(report.by_rule("urval.complementary")) != bool(report.by_rule("urval.not-complementary"))
+    return bool(report.by_rule("urval.complementary"))
+
+
+@pytest.mark.parametrize(("fields", "ki_fields", "complementary"), [
+    (["clinical medicine"], None, False),
+    (["epidemiology", "nursing", "medical ethics"], None, False),
+    (["Biological sciences"], None, False),        # 1.6 is KI's own by default
+    (["Natural sciences"], None, True),            # the broad area reaches beyond 1.6
+    (["Medical and health sciences"], None, False),
+    (["technology"], None, True),
+    (["Medical engineering"], None, True),         # 2.6: teknik, urval.4
+    (["humaniora"], None, True),
+    (["504"], None, True),                         # SCB: sociology
+    (["1.6"], ["3"], True),                        # the document's own KI fields decide
+    (["3.3"], ["3.2"], True),
+    (["3.3"], ["3"], False),
+])
+def test_complementary_is_judged_on_the_fields_of_research(fields, ki_fields, complementary) -> None:
+    assert _complementary(fields, ki_fields) is complementary
+
+
+def test_umbrella_words_are_refused_with_what_they_could_mean() -> None:
+    problems = _problems(_document(parties=[
+        {"id": "ki", "name": "Karolinska Institutet", "role": "ki"},
+        {"id": "p", "name": "Partner", "fields": ["medicine", "Life Sciences"]},
+    ]))
+    assert problems == [
+        "parties[1].fields[1]: 'Life Sciences' is not used: an umbrella word that spans areas: give the fields it "
+        "means, e.g. 1.6 Biological sciences, 3.1 Basic medicine, 3.4 Medical biotechnology, 2.9 Industrial biotechnology"
+    ]
+
+
+def test_the_fields_of_research_are_ford_with_scb_codes() -> None:
+    fields = vocabulary("fields")
+    areas = [t for t in fields.terms if t.parent is None]
+    assert [t.id for t in areas] == ["1", "2", "3", "4", "5", "6"]
+    assert len(fields.terms) - len(areas) == 42
+    for term in fields.terms:
+        if term.parent is not None:
+            scb = term.parent + term.id.split(".")[1].zfill(2)   # 3.3 -> 303
+            assert fields.lookup(scb) == term.id
