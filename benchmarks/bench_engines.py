@@ -42,11 +42,11 @@ IN_FORCE = dt.date(2023, 2, 21)
 
 CLIPS_RULES = r"""
 (deftemplate finding (slot rule) (slot path) (slot kind) (slot due))
-(defrule no-partner (partnership) (not (party (role "partner")))
+(defrule no-partner (partnership (continues TRUE)) (not (party (role "partner")))
   => (assert (finding (rule "definition.no-partner") (path "") (kind "violation"))))
-(defrule not-formalised (partnership (formalised "absent"))
+(defrule not-formalised (partnership (continues TRUE) (formalised "absent"))
   => (assert (finding (rule "definition.not-formalised") (path "") (kind "violation"))))
-(defrule management-not-engaged (party (path ?p) (management_engagement "absent"))
+(defrule management-not-engaged (partnership (continues TRUE)) (party (path ?p) (management_engagement "absent"))
   => (assert (finding (rule "definition.management-not-engaged") (path ?p) (kind "violation"))))
 (defrule not-complementary
   (partnership (stage "proposal") (partners ?n&:(> ?n 0)) (preparation_assessed TRUE))

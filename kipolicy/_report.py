@@ -542,7 +542,10 @@ class Report(Tabular):
     def definition_pending(self) -> bool:
         """The definition was assessed, but whether the partnership is strategic awaits facts the
         document does not give (an ``incomplete`` finding about a required trait)."""
-        return self.in_scope and self.is_strategic is None
+        return (
+            self.in_scope and self.is_strategic is None
+            and any(f.kind == "incomplete" and f.section == "definition" for f in self.findings)
+        )
 
     def counts(self) -> dict[str, int]:
         """How many findings of each kind."""

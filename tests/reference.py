@@ -74,13 +74,14 @@ def reference(p: Partnership, as_of: dt.date) -> set[Finding]:
     continues = stage != "ended" and not terminated
     partners = [(i, party) for i, party in enumerate(p.parties) if party.role.value == "partner"]
 
-    if not partners:
+    # The definition concerns running partnerships: an ended one gets no definition findings.
+    if continues and not partners:
         out.add(("definition.no-partner", "", "violation", None))
-    if p.traits.formalised.value == "absent":
+    if continues and p.traits.formalised.value == "absent":
         out.add(("definition.not-formalised", "", "violation", None))
     for i, party in enumerate(p.parties):
         # Unknown is not absent: only an engagement stated as absent is a departure.
-        if party.management_engagement is not None and party.management_engagement.value == "absent":
+        if continues and party.management_engagement is not None and party.management_engagement.value == "absent":
             out.add(("definition.management-not-engaged", f"parties[{i}]", "violation", None))
     ki = next((party for party in p.parties if party.role.value == "ki"), None)
     own = frozenset(ki.fields) if ki is not None and ki.fields else _OWN

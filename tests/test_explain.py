@@ -21,15 +21,17 @@ ACTIVE = CASES / "documents" / "compliant-active.toml"
 def test_because_is_a_tree_down_to_document_fields() -> None:
     report = kipolicy.assess(EXAMPLES / "active-with-gaps.toml", as_of="2026-01-01")
     (finding,) = [f for f in report.by_rule("definition.not-strategic") if f.subject.path == "parties[1]"]
-    (derived,) = finding.because
-    assert derived.fact_type == "trait_failed" and derived.derived_by == "definition.management-not-engaged"
+    (derived,) = [e for e in finding.because if e.fact_type == "trait_failed"]
+    assert derived.derived_by == "definition.management-not-engaged"
     assert derived.derived_cites == ("definition.5",)
-    (party,) = derived.sources
+    (party,) = [e for e in derived.sources if e.fact_type == "party"]
     assert party.derived_by is None and party.sources == ()
     assert party.values["management_engagement"] == "absent"
     assert party.field_paths["management_engagement"] == "parties[1].management_engagement"
     data = json.loads(json.dumps(finding.to_dict()))
-    assert data["because"][0]["sources"][0]["field_paths"]["management_engagement"] == "parties[1].management_engagement"
+    (tree,) = [e for e in data["because"] if e["fact_type"] == "trait_failed"]
+    (source,) = [e for e in tree["sources"] if e["fact_type"] == "party"]
+    assert source["field_paths"]["management_engagement"] == "parties[1].management_engagement"
 
 
 def test_field_paths_name_the_document_and_the_arguments() -> None:
