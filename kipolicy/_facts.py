@@ -248,6 +248,10 @@ FACT_TYPES: dict[str, FactType] = {
                 "exist, the steering group counting as a forum at the management level.",
                 "fora",
             ),
+            "planned_decision": Field(
+                "date", "For a proposal not yet decided, the day the decision is planned for. "
+                "Missing if not given, or once decided.", "establishment.planned_decision",
+            ),
             "initiative": Field(
                 _choices(Initiative), "Who took the initiative.", "establishment.initiative"
             ),
@@ -938,6 +942,9 @@ def make_facts(
                 ),
                 "initiative": partnership.establishment.initiative._value_,
                 "decided": decision is not None,
+                "planned_decision": (
+                    _day(partnership.establishment.planned_decision) if decision is None else None
+                ),
                 "preparation_assessments": sum(purpose == "preparation" for purpose, _ in purposes),
                 "ki_funding": resourcing.ki_funding,
                 "ki_funding_years": (

@@ -469,10 +469,13 @@ class Establishment:
     Attributes:
         initiative: management, external-request, individual-staff, other or unknown.
         decision: The decision to enter the partnership, once taken.
+        planned_decision: For a proposal, the day the decision is planned for: the risk
+            assessment of the preparation falls due then (risk.1).
     """
 
     initiative: Initiative = Initiative.UNKNOWN
     decision: Decision | None = None
+    planned_decision: dt.date | None = None
 
 
 @attrs.frozen
