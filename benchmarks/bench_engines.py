@@ -62,8 +62,13 @@ CLIPS_RULES = r"""
   => (assert (finding (rule "risk.joint-overdue") (path ?p) (kind "violation") (due ?d))))
 (defrule ki-overdue (assessment (as_of ?a)) (duty (name "risk-ki") (met FALSE) (path ?p) (due ?d&:(< ?d ?a)))
   => (assert (finding (rule "risk.ki-overdue") (path ?p) (kind "violation") (due ?d))))
-(defrule no-ki-funding (partnership (continues TRUE) (ki_funding FALSE))
-  => (assert (finding (rule "resurssattning.no-ki-funding") (path "") (kind "violation"))))
+(defrule no-ki-funding-unfunded
+  (partnership (continues TRUE) (ki_funding FALSE) (partner_contributes FALSE) (external_funds 0))
+  => (assert (finding (rule "resurssattning.no-ki-funding") (path "") (kind "warning"))))
+(defrule no-ki-funding-funded-by-others
+  (partnership (continues TRUE) (ki_funding FALSE) (partner_contributes ?c) (external_funds ?e))
+  (test (or (eq ?c TRUE) (> ?e 0)))
+  => (assert (finding (rule "resurssattning.no-ki-funding") (path "") (kind "note"))))
 (defrule no-steering-group-active (partnership (stage "active") (continues TRUE) (steering_group FALSE))
   => (assert (finding (rule "organisation.no-steering-group") (path "") (kind "violation"))))
 (defrule no-steering-group-proposal (partnership (stage "proposal") (steering_group FALSE))
@@ -89,7 +94,7 @@ CLIPS_RULES = r"""
 SLOTS = {
     "assessment": ("as_of",),
     "partnership": ("formalised", "stage", "partners", "preparation_assessed", "continues", "ki_funding",
-                    "steering_group", "fora_levels", "agreement_expired"),
+                    "steering_group", "fora_levels", "agreement_expired", "partner_contributes", "external_funds"),
     "party": ("path", "role", "management_engagement", "complementary_fields", "new_category", "contacts"),
     "risk_assessment": ("path", "risks", "weighed", "under_policy", "high_risks", "external_support"),
     "duty": ("name", "met", "path", "due"),

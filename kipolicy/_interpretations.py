@@ -181,6 +181,11 @@ _ALL = (
         ("urval.3",),
     ),
     Interpretation(
+        "ki-funding", "capacity", "choice",
+        "Is 'KI ska kunna erbjuda finansiering' (resurssattning.1) a capacity of KI or a duty in each partnership?",
+        ("resurssattning.1",), ("capacity", "per-partnership"),
+    ),
+    Interpretation(
         "fora-levels", 2, "int",
         "How many levels are 'flera olika nivåer' (organisation.3)?",
         ("organisation.3",), maximum=4, minimum=2,

@@ -102,6 +102,14 @@ REGISTER: dict[str, Entry] = {
         {"a list of roles": "The roles of the delegation order in force."},
         ("decision.authorised",),
     ),
+    "ki-funding": Entry(
+        ("resurssattning.1",),
+        "*KI ska kunna erbjuda finansiering* says what KI must be able to do (*kunna*): a capacity "
+        "that creates the conditions for long-term partnerships, not a duty to fund every one. "
+        "Where nothing funds the joint activities the long-term commitment of definition.6 is at "
+        "risk (a warning); where the partner or external funds carry them, it is noted.",
+        {"per-partnership": "Revision 1: a departure whenever KI offers no funding of joint activities."},
+    ),
     "fora-levels": Entry(
         ("organisation.3", "organisation.2"),
         "*Flera olika nivåer* reads as two, the least that is several, because levels are few: "

@@ -116,7 +116,9 @@ def reference(p: Partnership, as_of: dt.date) -> set[Finding]:
             out.add(("uppfoljning.annual-overdue", "follow_ups", "violation", due))
 
     if continues and not p.resourcing.ki_funding:
-        out.add(("resurssattning.no-ki-funding", "", "violation", None))
+        # ki-funding = capacity: a warning when nothing funds the joint activities, else a note.
+        others = bool(p.resourcing.partner_contribution) or any(f.strip() for f in p.resourcing.external_funds)
+        out.add(("resurssattning.no-ki-funding", "", "note" if others else "warning", None))
     if continues:
         for i, party in enumerate(p.parties):
             if sum(1 for c in party.contact_persons if c.strip()) < 2:
