@@ -176,8 +176,10 @@ FACT_TYPES: dict[str, FactType] = {
             ),
             "startup_ends": Field(
                 "date",
-                "Computed: `start` plus `startup-months` months (see add_months). Missing "
-                "without a start.",
+                "Computed: the day the start-up phase of definition.9 ends: the day after "
+                "`establishment.phase_ends` when the document gives it, else `start` plus "
+                "`startup-months` months (see add_months). Missing without either.",
+                "establishment.phase_ends",
             ),
             "in_startup": Field(
                 "bool",
@@ -835,7 +837,10 @@ def make_facts(
     entered_before = entered is not None and entered < policy_in_force
     ongoing_only = interp["retroactivity"] == "ongoing-only"
     startup_ends = None
-    if start is not None:
+    phase_ends = partnership.establishment.phase_ends
+    if phase_ends is not None:
+        startup_ends = phase_ends + dt.timedelta(days=1) if phase_ends < dt.date.max else dt.date.max
+    elif start is not None:
         try:
             startup_ends = add_months(start, interp["startup-months"])
         except OverflowError:

@@ -181,6 +181,11 @@ _ALL = (
         ("urval.3",),
     ),
     Interpretation(
+        "intentions-after-startup", "fail", "choice",
+        "After the start-up phase, does a trait resting on intentions still count (definition.9)?",
+        ("definition.9",), ("fail", "warn"),
+    ),
+    Interpretation(
         "ki-funding", "capacity", "choice",
         "Is 'KI ska kunna erbjuda finansiering' (resurssattning.1) a capacity of KI or a duty in each partnership?",
         ("resurssattning.1",), ("capacity", "per-partnership"),

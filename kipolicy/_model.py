@@ -471,11 +471,16 @@ class Establishment:
         decision: The decision to enter the partnership, once taken.
         planned_decision: For a proposal, the day the decision is planned for: the risk
             assessment of the preparation falls due then (risk.1).
+        phase_ends: The last day of the establishment phase (resurssattning.2's
+            *etableringsfas*, e.g. the end of KI's start-up funding): the start-up phase of
+            definition.9 ends after it. When not given, the start-up phase is
+            ``startup-months`` after the start.
     """
 
     initiative: Initiative = Initiative.UNKNOWN
     decision: Decision | None = None
     planned_decision: dt.date | None = None
+    phase_ends: dt.date | None = None
 
 
 @attrs.frozen

@@ -68,8 +68,12 @@ REGISTER: dict[str, Entry] = {
     ),
     "startup-months": Entry(
         ("definition.9",),
-        "The policy does not say how long the start-up phase is; a year matches the annual "
-        "follow-up (uppfoljning.2), after which the intentions should have become practice.",
+        "The start-up phase is the establishment phase the document states "
+        "(`establishment.phase_ends`: resurssattning.2's *etableringsfas*, e.g. the end of KI's "
+        "start-up funding); only when none is stated is it this many months. The policy does not "
+        "say how long it is; a year matches the annual follow-up (uppfoljning.2), after which "
+        "the intentions should have become practice. A number chosen, not read (*läsart utan "
+        "textstöd*).",
         {"any whole number": "Intentions count while a proposal and this many months after the start."},
         ("partnership.in_startup", "partnership.startup_ends"),
     ),
@@ -101,6 +105,14 @@ REGISTER: dict[str, Entry] = {
         "order, only the President (rektor) is known to be authorised.",
         {"a list of roles": "The roles of the delegation order in force."},
         ("decision.authorised",),
+    ),
+    "intentions-after-startup": Entry(
+        ("definition.9",),
+        "*I ett uppstartsskede … görs bedömningen utifrån de intentioner som parterna gemensamt "
+        "uttalat*: intentions stand in for a trait only in the start-up phase. Read a contrario, "
+        "once it is over the judgement rests on what is in place, so a trait that still rests on "
+        "intentions fails.",
+        {"warn": "Revision 1: a warning, and the trait still counts (the partnership stays strategic)."},
     ),
     "ki-funding": Entry(
         ("resurssattning.1",),

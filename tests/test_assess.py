@@ -51,8 +51,10 @@ def test_findings_are_sorted_and_carry_because() -> None:
     # Section order, then severity (violation first), then rule id, then subject.
     keys = [(position(f.section), kipolicy.KINDS.index(f.kind), f.rule_id, f.subject.path) for f in report.findings]
     assert keys == sorted(keys)
+    organisation = [f.kind for f in report.findings if f.section == "organisation"]
+    assert organisation.index("violation") < organisation.index("warning")
     definition = [f.kind for f in report.findings if f.section == "definition"]
-    assert definition.index("violation") < definition.index("warning") < definition.index("note")
+    assert definition.index("violation") < definition.index("note")
     assert len({f.section for f in report.findings}) > 3
     (finding,) = report.by_rule("definition.management-not-engaged")
     assert finding.subject.path == "parties[1]" and finding.subject.label == "Acme Health Analytics Ltd"
@@ -63,7 +65,7 @@ def test_findings_are_sorted_and_carry_because() -> None:
     dates = [e.values.get("startup_ends") for e in after.because if e.fact_type == "partnership"]
     assert dates == [dt.date(2025, 3, 1)]
     assert "2025-03-01" in after.message("en")
-    assert after in report.by_kind("warning")
+    assert after in report.by_kind("violation")
     assert all(f.kind == "warning" for f in report.by_kind("warning"))
 
 
