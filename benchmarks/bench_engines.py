@@ -46,6 +46,8 @@ CLIPS_RULES = r"""
   => (assert (finding (rule "definition.no-partner") (path "") (kind "violation"))))
 (defrule not-formalised (partnership (continues TRUE) (formalised "absent"))
   => (assert (finding (rule "definition.not-formalised") (path "") (kind "violation"))))
+(defrule not-formalised-lapsed (partnership (continues TRUE) (stage "active") (agreement_expired TRUE))
+  => (assert (finding (rule "definition.not-formalised") (path "") (kind "violation"))))
 (defrule management-not-engaged (partnership (continues TRUE)) (party (path ?p) (management_engagement "absent"))
   => (assert (finding (rule "definition.management-not-engaged") (path ?p) (kind "violation"))))
 (defrule not-complementary
@@ -81,8 +83,12 @@ CLIPS_RULES = r"""
   => (assert (finding (rule "organisation.single-level-fora") (path "") (kind "warning"))))
 (defrule annual-overdue (assessment (as_of ?a)) (duty (name "follow-up") (met FALSE) (path ?p) (due ?d&:(< ?d ?a)))
   => (assert (finding (rule "uppfoljning.annual-overdue") (path ?p) (kind "violation") (due ?d))))
-(defrule agreement-expired (partnership (stage "active") (continues TRUE) (agreement_expired TRUE))
-  => (assert (finding (rule "uppfoljning.agreement-expired") (path "") (kind "warning"))))
+(defrule not-represented-active (partnership (stage "active") (continues TRUE) (steering_group TRUE))
+  (party (path ?p) (represented FALSE))
+  => (assert (finding (rule "organisation.party-not-represented") (path ?p) (kind "violation"))))
+(defrule not-represented-proposal (partnership (stage "proposal") (steering_group TRUE))
+  (party (path ?p) (represented FALSE))
+  => (assert (finding (rule "organisation.party-not-represented") (path ?p) (kind "warning"))))
 (deffunction findings-out ()
   (bind ?out (create$))
   (do-for-all-facts ((?f finding)) TRUE
@@ -95,7 +101,8 @@ SLOTS = {
     "assessment": ("as_of",),
     "partnership": ("formalised", "stage", "partners", "preparation_assessed", "continues", "ki_funding",
                     "steering_group", "fora_levels", "agreement_expired", "partner_contributes", "external_funds"),
-    "party": ("path", "role", "management_engagement", "complementary_fields", "new_category", "contacts"),
+    "party": ("path", "role", "management_engagement", "complementary_fields", "new_category", "contacts",
+              "represented"),
     "risk_assessment": ("path", "risks", "weighed", "under_policy", "high_risks", "external_support"),
     "duty": ("name", "met", "path", "due"),
 }

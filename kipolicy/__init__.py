@@ -34,7 +34,7 @@ if TYPE_CHECKING:  # the same names, for type checkers and editors
     from ._interpretations import INTERPRETATIONS, Interpretation, Interpretations
     from ._model import (
         AddedValue, AdminSupport, Agreement, Area, AssessedBy, ContributionKind, Decision,
-        Establishment, Ethics, EthicsStatus, Evaluation, EvaluationPurpose, FollowUp, Forum,
+        Establishment, Ethics, EthicsStatus, Evaluation, EvaluationPurpose, Extension, FollowUp, Forum,
         Initiative, Level, OpenEnded, Outcome, Party, PartyKind, PartyRole, Partnership, Reach, Renewal,
         Resourcing, Risk, RiskAssessment, RiskLevel, RiskPurpose, Stage, SteeringGroup,
         Selection, SteeringMember, Strategy, Termination, TerminationKind, TraitStatus, Traits, ValueDimension,
@@ -81,6 +81,7 @@ _EXPORTS: dict[str, str] = {
     "EthicsStatus": "._model",
     "Evaluation": "._model",
     "EvaluationPurpose": "._model",
+    "Extension": "._model",
     "FollowUp": "._model",
     "Forum": "._model",
     "Initiative": "._model",
@@ -194,6 +195,7 @@ __all__ = [
     "Evaluation",
     "EvaluationPurpose",
     "Evidence",
+    "Extension",
     "Finding",
     "FollowUp",
     "Forum",

@@ -297,7 +297,9 @@ FACT_TYPES: dict[str, FactType] = {
                 "agreement.ends",
             ),
             "agreement_expired": Field(
-                "bool", "Computed: the agreement ended before `as_of` (`agreement_ends` < `as_of`).",
+                "bool",
+                "Computed: the agreement ended before `as_of` (`agreement_ends` < `as_of`) and does "
+                "not run on by a tacit or automatic extension.",
                 "agreement.ends",
             ),
             "active_in_portfolio": Field(
@@ -966,7 +968,9 @@ def make_facts(
                 "partner_contributes": bool(resourcing.partner_contribution),
                 "external_funds": sum(1 for f in resourcing.external_funds if f.strip()),
                 "agreement_ends": _day(agreement_ends),
-                "agreement_expired": agreement_ends is not None and agreement_ends < as_of,
+                "agreement_expired": (
+                    agreement_ends is not None and agreement_ends < as_of and agreement.extension is None
+                ),
                 "active_in_portfolio": in_portfolio,
             }
         )

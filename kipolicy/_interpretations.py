@@ -181,6 +181,11 @@ _ALL = (
         ("urval.3",),
     ),
     Interpretation(
+        "expired-agreement", "not-formalised", "choice",
+        "Does an agreement that ended without renewal end the formalisation (definition.4)?",
+        ("definition.4", "uppfoljning.2"), ("not-formalised", "as-stated"),
+    ),
+    Interpretation(
         "intentions-after-startup", "fail", "choice",
         "After the start-up phase, does a trait resting on intentions still count (definition.9)?",
         ("definition.9",), ("fail", "warn"),

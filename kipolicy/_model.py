@@ -33,6 +33,7 @@ __all__ = [
     "EthicsStatus",
     "Evaluation",
     "EvaluationPurpose",
+    "Extension",
     "FieldValueError",
     "FollowUp",
     "Forum",
@@ -205,6 +206,13 @@ class OpenEnded(Choice):
     long-term)."""
 
     OPEN_ENDED = "open-ended"
+
+
+class Extension(Choice):
+    """How an agreement runs on past its end date without a renewal decision."""
+
+    TACIT = "tacit"
+    AUTOMATIC = "automatic"
 
 
 class EvaluationPurpose(Choice):
@@ -550,11 +558,14 @@ class Agreement:
         signed: When it was signed.
         ends: The last day it is in force (before any renewal).
         renewals: Renewals decided, oldest first.
+        extension: ``tacit`` or ``automatic`` if the agreement runs on past its end date
+            without a renewal decision (it has then not expired); None if it does not.
     """
 
     signed: dt.date | None = None
     ends: dt.date | None = None
     renewals: tuple[Renewal, ...] = ()
+    extension: Extension | None = None
 
 
 @attrs.frozen

@@ -106,6 +106,15 @@ REGISTER: dict[str, Entry] = {
         {"a list of roles": "The roles of the delegation order in force."},
         ("decision.authorised",),
     ),
+    "expired-agreement": Entry(
+        ("definition.4", "uppfoljning.2"),
+        "definition.4 asks for *formaliserat samarbete*: the agreement is the formalisation, so "
+        "when it has ended without a renewal (uppfoljning.2: *förnyelse av samarbetsavtal*) or a "
+        "tacit or automatic extension, the cooperation is no longer formalised, whatever the "
+        "document's trait field says, and the partnership is not strategic until it is renewed.",
+        {"as-stated": "Revision 1: the trait as the document states it, and a separate warning "
+                      "that the agreement has expired (uppfoljning.agreement-expired)."},
+    ),
     "intentions-after-startup": Entry(
         ("definition.9",),
         "*I ett uppstartsskede … görs bedömningen utifrån de intentioner som parterna gemensamt "

@@ -33,7 +33,7 @@ SUBSET = (
     "organisation.key-person-dependency",
     "organisation.single-level-fora",
     "uppfoljning.annual-overdue",
-    "uppfoljning.agreement-expired",
+    "organisation.party-not-represented",
 )
 
 # urval.4: KI's own competence as FORD codes (the model keeps fields as codes): the KI party's
@@ -77,7 +77,12 @@ def reference(p: Partnership, as_of: dt.date) -> set[Finding]:
     # The definition concerns running partnerships: an ended one gets no definition findings.
     if continues and not partners:
         out.add(("definition.no-partner", "", "violation", None))
-    if continues and p.traits.formalised.value == "absent":
+    # expired-agreement = not-formalised: an active partnership whose agreement ended without a
+    # renewal or an extension is not formalised, whatever the trait says.
+    renewals = sorted((r for r in p.agreement.renewals if r.date <= as_of), key=lambda r: r.date)
+    ends = renewals[-1].until if renewals else p.agreement.ends
+    lapsed = stage == "active" and ends is not None and ends < as_of and p.agreement.extension is None
+    if continues and (p.traits.formalised.value == "absent" or lapsed):
         out.add(("definition.not-formalised", "", "violation", None))
     for i, party in enumerate(p.parties):
         # Unknown is not absent: only an engagement stated as absent is a departure.
@@ -131,10 +136,9 @@ def reference(p: Partnership, as_of: dt.date) -> set[Finding]:
             out.add(("organisation.no-steering-group", "", kind, None))
         if applies and len(levels) < 2:
             out.add(("organisation.single-level-fora", "", kind, None))
-
-    if stage == "active" and continues:
-        renewals = sorted((r for r in p.agreement.renewals if r.date <= as_of), key=lambda r: r.date)
-        ends = renewals[-1].until if renewals else p.agreement.ends
-        if ends is not None and ends < as_of:
-            out.add(("uppfoljning.agreement-expired", "", "warning", None))
+        if applies and p.steering_group is not None:
+            represented = {m.party for m in p.steering_group.members if m.management_representative}
+            for i, party in enumerate(p.parties):
+                if party.id not in represented:
+                    out.add(("organisation.party-not-represented", f"parties[{i}]", kind, None))
     return out
