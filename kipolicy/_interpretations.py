@@ -191,6 +191,11 @@ _ALL = (
         ("definition.9",), ("fail", "warn"),
     ),
     Interpretation(
+        "selection-scope", "proposals-and-active", "choice",
+        "Do the strategy link and the ethical approach (urval.3, urval.6) hold only at selection, or for running partnerships too?",
+        ("urval.2", "urval.3", "urval.6"), ("proposals-and-active", "proposals-only"),
+    ),
+    Interpretation(
         "ki-funding", "capacity", "choice",
         "Is 'KI ska kunna erbjuda finansiering' (resurssattning.1) a capacity of KI or a duty in each partnership?",
         ("resurssattning.1",), ("capacity", "per-partnership"),

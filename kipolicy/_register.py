@@ -123,6 +123,20 @@ REGISTER: dict[str, Entry] = {
         "intentions fails.",
         {"warn": "Revision 1: a warning, and the trait still counts (the partnership stays strategic)."},
     ),
+    "selection-scope": Entry(
+        ("urval.2", "urval.3", "urval.6"),
+        "urval.2 names when the criteria *ska beaktas* (when a new partnership is considered), but "
+        "urval.3 says *De strategiska partnerskapen ska stödja genomförandet av KI:s strategi* and "
+        "urval.6 that a strategic partnership *ska kunna bedrivas* with an ethical approach: "
+        "standing conditions of a running partnership. For an active partnership entered under "
+        "the policy an unstated strategy link is incomplete (the record should show it), a named "
+        "focus area outside the configured list, an aspect not assessed, or a concern are "
+        "findings as for a proposal (a concern arising while it runs is weighed under risk.2). "
+        "The prioritisation criteria (complementary, overlap, already strategic, capacity) stay "
+        "with proposals.",
+        {"proposals-only": "Revision 1: the strategy link and the ethics assessment are judged for "
+                           "proposals only (urval.2: *vid överväganden om nytt strategiskt partnerskap*)."},
+    ),
     "ki-funding": Entry(
         ("resurssattning.1",),
         "*KI ska kunna erbjuda finansiering* says what KI must be able to do (*kunna*): a capacity "
