@@ -440,7 +440,7 @@ def _run(
             title_sv=rule.title["sv"],
             title_en=rule.title["en"],
             due=due,
-            would_be=rule.would_be,
+            would_be=rule.would_be_for(firing.alternative),
             needed_by=rule.needs,
         )
         findings.setdefault((rule.id, subject.path, subject.label), finding)

@@ -328,13 +328,17 @@ def _parse_setting(text: str) -> tuple[str, Any]:
         pattern = r"-?\d{1,18}" if kind != "number" else r"-?\d{1,18}(\.\d{1,18})?"
         if not re.fullmatch(pattern, raw):
             what = "a whole number" if kind != "number" else "a number (digits, with a decimal point if needed)"
-            bound = f" from 0 to {interpretation.maximum}" if interpretation.maximum is not None else ""
+            bound = (
+                f" from {interpretation.minimum} to {interpretation.maximum}" if interpretation.maximum is not None else ""
+            )
             raise InputError([Problem("--set", name, f"expected {what}{bound}, got {shown!r}")])
         if kind != "number" or "." not in raw:
             return interpretation.name, int(raw)
         return interpretation.name, float(raw)
     if kind == "names":
         return interpretation.name, [n.strip() for n in raw.split(",") if n.strip()]
+    if kind == "int-or-choice" and re.fullmatch(r"\d{1,18}", raw):
+        return interpretation.name, int(raw)
     return interpretation.name, raw
 
 

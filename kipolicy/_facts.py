@@ -111,8 +111,8 @@ def _choices(enum_type: type[Choice]) -> tuple[str, ...]:
 def _interpretation_fields() -> dict[str, Field]:
     out = {}
     for interpretation in INTERPRETATIONS.values():
-        if interpretation.kind == "names":
-            continue  # lists: computed into the facts they apply to
+        if interpretation.kind in ("names", "int-or-choice"):
+            continue  # lists and mixed values: computed into the facts they apply to
         kinds: dict[str, str | tuple[str, ...]] = {
             "choice": tuple(interpretation.choices or ()),
             "int": "int",
@@ -501,6 +501,22 @@ FACT_TYPES: dict[str, FactType] = {
             ),
             "latest": Field(
                 "bool", "Computed: no other follow-up or evaluation is later (ties: both are latest)."
+            ),
+            "repeated_partly": Field(
+                "bool",
+                "Computed: it found the partnership only partly meeting expectations, and so did the "
+                "follow-up or evaluation before it (uppfoljning.3, `underperformance`).",
+            ),
+            "after_partly": Field(
+                "bool",
+                "Computed: the follow-up or evaluation before it found the partnership only partly "
+                "meeting expectations.",
+            ),
+            "decision_due": Field(
+                "date",
+                "Computed: by when the decision to end or convert the partnership is due after it "
+                "(`underperformance-decision`): the due date of the next annual follow-up after "
+                "it, or that many months after it. Missing if no follow-up can be scheduled.",
             ),
             "label": Field("text", "Computed: how reports name it."),
         },
@@ -1093,7 +1109,20 @@ def make_facts(
         for j, e in enumerate(evaluations)
     ]
     latest = max((r[1] for r in reviews), default=None)
-    for kind, date, outcome, path in reviews:
+    in_order = sorted(reviews, key=lambda r: r[1])
+    before = {id(r): in_order[i - 1] if i else None for i, r in enumerate(in_order)}
+    decision_months = interp["underperformance-decision"]
+    follow_ups_due = sorted((d.due, d.met_on) for d in duties if d.name == "follow-up")
+    for review in reviews:
+        kind, date, outcome, path = review
+        previous = before[id(review)]
+        if isinstance(decision_months, int):
+            decision_due: dt.date | None = add_months(date, decision_months)
+        else:
+            # The next follow-up: the first falling due after it that it did not itself meet.
+            decision_due = next(
+                (due for due, met_on in follow_ups_due if due > date and (met_on is None or met_on > date)), None
+            )
         facts.append(
             _compact(
                 {
@@ -1103,6 +1132,12 @@ def make_facts(
                     "date": to_day(date),
                     "outcome": _status(outcome),
                     "latest": date == latest,
+                    "after_partly": previous is not None and previous[2] is Outcome.PARTLY_MEETS,
+                    "repeated_partly": (
+                        outcome is Outcome.PARTLY_MEETS
+                        and previous is not None and previous[2] is Outcome.PARTLY_MEETS
+                    ),
+                    "decision_due": _day(decision_due),
                     "label": f"{kind} {date.isoformat()}",
                 }
             )

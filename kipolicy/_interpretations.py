@@ -29,7 +29,8 @@ class Interpretation:
         default: The default reading.
         choices: The values it takes, for a named choice; None for a number or a list.
         kind: ``choice``, ``int`` (a whole number ≥ 0), ``number`` (≥ 0), ``optional-int``
-            (a whole number, or none) or ``names`` (a list of names, or none).
+            (a whole number, or none), ``names`` (a list of names, or none) or
+            ``int-or-choice`` (a whole number, or one of ``choices``).
         question: The question of the policy it answers.
         cites: The policy units the question is about.
         maximum: The largest value a number takes (numbers are bounded: a value past any
@@ -56,6 +57,21 @@ class Interpretation:
 
     def check(self, value: Any) -> str | None:
         """What is wrong with ``value`` for this interpretation, or None."""
+        if self.kind == "int-or-choice":
+            if isinstance(value, str):
+                if value in (self.choices or ()):
+                    return None
+                hint = did_you_mean(value[:100], self.choices or ())
+                return (
+                    f"expected {', '.join(map(repr, self.choices or ()))} or a whole number from "
+                    f"{self.minimum} to {self.maximum}, got {_shown(value)}{hint}"
+                )
+            if isinstance(value, bool) or not isinstance(value, int) or not self.minimum <= value <= (self.maximum or 0):
+                return (
+                    f"expected {', '.join(map(repr, self.choices or ()))} or a whole number from "
+                    f"{self.minimum} to {self.maximum}, got {_shown(value)}"
+                )
+            return None
         if self.kind == "choice":
             if not isinstance(value, str) or value not in (self.choices or ()):
                 hint = did_you_mean(value[:100], self.choices or ()) if isinstance(value, str) else ""
@@ -199,6 +215,16 @@ _ALL = (
         "ki-funding", "capacity", "choice",
         "Is 'KI ska kunna erbjuda finansiering' (resurssattning.1) a capacity of KI or a duty in each partnership?",
         ("resurssattning.1",), ("capacity", "per-partnership"),
+    ),
+    Interpretation(
+        "underperformance", "below-or-repeated-partly", "choice",
+        "What is 'inte utvecklas i enlighet med förväntningar' (uppfoljning.3)?",
+        ("uppfoljning.3",), ("below-or-repeated-partly", "below-only"),
+    ),
+    Interpretation(
+        "underperformance-decision", "next-follow-up", "int-or-choice",
+        "By when must the decision to end or convert follow the follow-up that showed the partnership below expectations (uppfoljning.3)?",
+        ("uppfoljning.3", "uppfoljning.2"), ("next-follow-up",), maximum=60, minimum=1,
     ),
     Interpretation(
         "fora-levels", 2, "int",

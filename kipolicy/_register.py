@@ -145,6 +145,26 @@ REGISTER: dict[str, Entry] = {
         "risk (a warning); where the partner or external funds carry them, it is noted.",
         {"per-partnership": "Revision 1: a departure whenever KI offers no funding of joint activities."},
     ),
+    "underperformance": Entry(
+        ("uppfoljning.3",),
+        "*Om ett partnerskap inte utvecklas i enlighet med förväntningar*: a partnership whose "
+        "follow-ups or evaluations twice in a row find it only partly meeting expectations is "
+        "not developing as expected either, only less starkly than one below them; it is a "
+        "warning, not a departure, because the text leaves the degree open.",
+        {"below-only": "Revision 1: only a latest follow-up or evaluation below expectations counts."},
+    ),
+    "underperformance-decision": Entry(
+        ("uppfoljning.3", "uppfoljning.2"),
+        "The decision to end or convert the partnership needs time, and uppfoljning.3 sets no "
+        "deadline; the annual follow-up of uppfoljning.2 (*årligen*) is the policy's own rhythm, "
+        "so the decision is due by the next follow-up after the one that showed it (the date "
+        "that follow-up falls due under `follow-up-cadence`; an earlier follow-up that again "
+        "finds it below expectations does not move it). Until then it is an obligation, after "
+        "it a departure. The anchor is read, the length follows from it.",
+        {"a whole number of months": "The decision is due this many months after the follow-up "
+                                     "or evaluation that showed it."},
+        ("review.decision_due",),
+    ),
     "fora-levels": Entry(
         ("organisation.3", "organisation.2"),
         "*Flera olika nivåer* reads as two, the least that is several, because levels are few: "

@@ -157,7 +157,8 @@ class Condition:
 @attrs.frozen
 class Alternative:
     """One way for a rule to fire: its conditions, the alias of its subject and, if it differs
-    from the rule's, its own kind or cited units."""
+    from the rule's, its own kind, cited units, message, remedy or (for an ``incomplete`` rule)
+    the kind the needing rules would give."""
 
     conditions: tuple[Condition, ...]
     subject: str
@@ -165,6 +166,7 @@ class Alternative:
     cites: tuple[str, ...] | None = None
     message: Mapping[str, str] | None = None
     remedy: Mapping[str, str] | None = None
+    would_be: str | None = None
 
     def aliases(self) -> dict[str, str]:
         """Alias → fact type, for the positive conditions."""
@@ -269,6 +271,11 @@ class Rule:
     def message_for(self, alternative: int) -> Mapping[str, str]:
         """The message of a firing of one alternative (its own, else the rule's)."""
         return self.alternatives[alternative].message or self.message
+
+    def would_be_for(self, alternative: int) -> str | None:
+        """For an ``incomplete`` rule, the kind the needing rules would give (the alternative's
+        own, else the rule's)."""
+        return self.alternatives[alternative].would_be or self.would_be
 
     def remedy_for(self, alternative: int) -> Mapping[str, str]:
         """The remedy of a firing of one alternative (its own, else the rule's)."""
@@ -380,7 +387,7 @@ _RULE_KEYS = {
     "id", "kind", "modality", "cites", "title", "message", "remedy", "subject", "when",
     "either", "derive", "halts", "retroactive", "under", "stage", "note", "due", "would_be", "needs",
 }
-_ALTERNATIVE_KEYS = {"when", "subject", "kind", "cites", "message", "remedy"}
+_ALTERNATIVE_KEYS = {"when", "subject", "kind", "cites", "message", "remedy", "would_be"}
 _CONDITION_KEYS = {"fact", "no", "as", "where", "any"}
 _READING_KEYS = {"interpretations", "kind", "halts", "derive"}
 _DERIVE_KEYS = {"fact", "values"}
@@ -731,6 +738,14 @@ class _Loader:
                 c.add(file, bwhere, f"kind: expected one of {', '.join(KINDS)} in an 'either' alternative, got {alt_kind!r}")
                 continue
             alt_cites = block.get("cites")
+            alt_would_be = block.get("would_be")
+            if alt_would_be is not None and (raw.get("kind") != "incomplete" or alt_would_be not in WOULD_BE_KINDS):
+                c.add(
+                    file, bwhere,
+                    f"would_be: only an alternative of a rule of kind 'incomplete' has it, one of "
+                    f"{', '.join(WOULD_BE_KINDS)}; got {alt_would_be!r}",
+                )
+                continue
             own = {
                 name: _texts(c, file, bwhere, block[name], name) if name in block else None
                 for name in ("message", "remedy")
@@ -739,7 +754,7 @@ class _Loader:
                 Alternative(
                     tuple(parsed), subject, alt_kind,
                     tuple(alt_cites) if isinstance(alt_cites, list) else alt_cites,
-                    own["message"], own["remedy"],
+                    own["message"], own["remedy"], alt_would_be,
                 )
             )
         if len(out) != len(blocks):

@@ -283,7 +283,7 @@ class _Service:
                 "name": name, "kind": interpretation.kind, "question": interpretation.question,
                 "default": list(default) if isinstance(default, tuple) else default,
                 "choices": list(interpretation.choices) if interpretation.choices else None,
-                "maximum": interpretation.maximum, "cites": list(interpretation.cites),
+                "maximum": interpretation.maximum, "minimum": interpretation.minimum, "cites": list(interpretation.cites),
                 "default_reason": entry.default_reason, "alternatives": dict(entry.alternatives),
             })
         return out
