@@ -15,7 +15,8 @@ compare each duty's due date with ``as_of`` (docs/dates.md explains every choice
   year after the year counting starts in, due on 31 December of that year.
 * **Renewal evaluation**: an evaluation is due by the day the agreement ends (its last renewal's
   ``until``, else ``agreement.ends``), counted since the start or the last renewal; each past
-  renewal had one due by its own date.
+  renewal had one due by its own date. An evaluation meets it when it was made for the renewal,
+  or within ``evaluation-window-months`` before the date (:func:`before_renewal`).
 
 Month arithmetic is :func:`kipolicy._facts.add_months`: the day of the month is kept where the
 target month has it, else the month's last day is used (a year after 2024-02-29 is 2025-02-28).
@@ -30,9 +31,9 @@ from collections.abc import Iterable
 import attrs
 
 from ._calendar import add_months
-from ._model import AssessedBy, Partnership, Renewal, Stage
+from ._model import AssessedBy, Evaluation, EvaluationPurpose, Partnership, Renewal, Stage
 
-__all__ = ["DUTIES", "Duty", "DutyKind", "counting_from", "renewals_with_evaluations", "schedule"]
+__all__ = ["DUTIES", "Duty", "DutyKind", "before_renewal", "counting_from", "renewals_with_evaluations", "schedule"]
 
 
 @attrs.frozen
@@ -137,18 +138,37 @@ def _calendar_years(since: dt.date, events: list[tuple[dt.date, str]], as_of: dt
     return duties
 
 
+def before_renewal(
+    evaluation: Evaluation, decision: dt.date, opened: dt.date | None, window: int | str
+) -> bool:
+    """Whether ``evaluation`` is one made *inför beslut om förnyelse* (uppfoljning.2) of a renewal
+    decided (or an agreement ending) on ``decision``, the renewal window having opened on
+    ``opened`` (the start or the previous renewal).
+
+    Under ``evaluation-window-months`` = N (rev. 2): an evaluation recorded as made for the
+    renewal counts whatever its date since the window opened; any other only when made within
+    N months before ``decision``. Under ``since-last-renewal`` (rev. 1): any evaluation since
+    the window opened.
+    """
+    if opened is not None and evaluation.date < opened:
+        return False
+    if window == "since-last-renewal" or evaluation.purpose is EvaluationPurpose.RENEWAL:
+        return True
+    return evaluation.date >= add_months(decision, -int(window))
+
+
 def renewals_with_evaluations(
-    partnership: Partnership, start: dt.date | None
+    partnership: Partnership, start: dt.date | None, window: int | str = "since-last-renewal"
 ) -> list[tuple[int, Renewal, dt.date | None, tuple[dt.date, int] | None]]:
     """Each renewal, oldest first: its index, the day its window opened (the start or the
     previous renewal), and the evaluation that preceded it (its date and index), if one did.
 
     An evaluation precedes a renewal when the renewal names it and it is dated on or before the
-    renewal; a renewal that names none is preceded by any evaluation since the window opened.
+    renewal; a renewal that names none is preceded by an evaluation made before it for it
+    (:func:`before_renewal`, under ``evaluation-window-months`` = ``window``).
     """
-    evaluations = sorted((e.date, i) for i, e in enumerate(partnership.evaluations))
     out = []
-    window = start
+    opened = start
     for index, renewal in sorted(enumerate(partnership.agreement.renewals), key=lambda t: (t[1].date, t[0])):
         if renewal.evaluation is not None:
             made = [
@@ -156,16 +176,21 @@ def renewals_with_evaluations(
                 if e.id == renewal.evaluation and e.date <= renewal.date
             ]
         else:
-            made = [e for e in evaluations if (window is None or window <= e[0]) and e[0] <= renewal.date]
-        out.append((index, renewal, window, made[-1] if made else None))
-        window = renewal.date
+            made = sorted(
+                (e.date, i) for i, e in enumerate(partnership.evaluations)
+                if e.date <= renewal.date and before_renewal(e, renewal.date, opened, window)
+            )
+        out.append((index, renewal, opened, made[-1] if made else None))
+        opened = renewal.date
     return out
 
 
-def _renewal_evaluations(partnership: Partnership, start: dt.date, since: dt.date) -> list[Duty]:
+def _renewal_evaluations(
+    partnership: Partnership, start: dt.date, since: dt.date, evaluation_window: int | str
+) -> list[Duty]:
     duties = []
     window = start
-    renewals = renewals_with_evaluations(partnership, start)
+    renewals = renewals_with_evaluations(partnership, start, evaluation_window)
     for index, renewal, opened, met in renewals:
         if renewal.date >= since:  # renewals before counting starts are not duties under the policy
             duties.append(
@@ -180,7 +205,10 @@ def _renewal_evaluations(partnership: Partnership, start: dt.date, since: dt.dat
         last_index, last = renewals[-1][0], renewals[-1][1]
         ends, ends_path = last.until, f"agreement.renewals[{last_index}].until"
     if ends is not None:
-        made = sorted((e.date, i) for i, e in enumerate(partnership.evaluations) if e.date >= window)
+        made = sorted(
+            (e.date, i) for i, e in enumerate(partnership.evaluations)
+            if before_renewal(e, ends, window, evaluation_window)
+        )
         met = made[-1] if made else None
         duties.append(
             Duty(
@@ -199,6 +227,7 @@ def schedule(
     retroactivity: str,
     follow_up_cadence: str,
     risk_interval_months: int,
+    evaluation_window: int | str = "since-last-renewal",
 ) -> list[Duty]:
     """Every dated duty of an active partnership, met or not, sorted by due date.
 
@@ -220,5 +249,5 @@ def schedule(
             if r.by is by
         ]
         duties += _rolling(name, since, made, risk_interval_months, "risk_assessments")
-    duties += _renewal_evaluations(partnership, partnership.start_date or since, since)
+    duties += _renewal_evaluations(partnership, partnership.start_date or since, since, evaluation_window)
     return sorted(duties, key=lambda d: (d.due, d.name, d.path))

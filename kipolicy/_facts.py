@@ -477,8 +477,8 @@ FACT_TYPES: dict[str, FactType] = {
             "evaluated": Field(
                 "bool",
                 "Computed: an evaluation was made before it: the one it names, if dated on or "
-                "before the renewal; without a name, any evaluation since the start or the "
-                "previous renewal.",
+                "before the renewal; without a name, one since the start or the previous renewal "
+                "made for the renewal, or within `evaluation-window-months` before it.",
                 "agreement.renewals[].evaluation",
             ),
             "under_policy": Field(
@@ -1081,12 +1081,13 @@ def make_facts(
         retroactivity=interp["retroactivity"],
         follow_up_cadence=interp["follow-up-cadence"],
         risk_interval_months=interp["risk-interval-months"],
+        evaluation_window=interp["evaluation-window-months"],
     )
     if partnership is not original:
         duties = [_remap(d, index) for d in duties]
     counting = counting_from(partnership, policy_in_force, interp["retroactivity"])
     evaluations = partnership.evaluations
-    for j, renewal, _, evaluation in renewals_with_evaluations(partnership, start):
+    for j, renewal, _, evaluation in renewals_with_evaluations(partnership, start, interp["evaluation-window-months"]):
         i = index["renewals"][j]
         facts.append(
             _compact(

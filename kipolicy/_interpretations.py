@@ -227,6 +227,11 @@ _ALL = (
         ("uppfoljning.3", "uppfoljning.2"), ("next-follow-up",), maximum=60, minimum=1,
     ),
     Interpretation(
+        "evaluation-window-months", 12, "int-or-choice",
+        "How recent must an evaluation 'inför beslut om förnyelse' be (uppfoljning.2), in months before the renewal or the end of the agreement?",
+        ("uppfoljning.2",), ("since-last-renewal",), maximum=120, minimum=1,
+    ),
+    Interpretation(
         "fora-levels", 2, "int",
         "How many levels are 'flera olika nivåer' (organisation.3)?",
         ("organisation.3",), maximum=4, minimum=2,

@@ -165,6 +165,19 @@ REGISTER: dict[str, Entry] = {
                                      "or evaluation that showed it."},
         ("review.decision_due",),
     ),
+    "evaluation-window-months": Entry(
+        ("uppfoljning.2",),
+        "*Inför beslut om förnyelse* names a purpose: an evaluation recorded as made for the "
+        "renewal counts whatever its date; one made for another purpose, or none recorded, "
+        "serves the decision only if it is recent — by default within one follow-up cycle (12 "
+        "months) before the renewal decision or the end of the agreement. An evaluation made a "
+        "month after the start, five years before the renewal, is not one made ahead of it. "
+        "The twelve months are a number chosen, not read (*läsart utan textstöd*).",
+        {"any whole number of months": "Evaluations without the renewal as their purpose count "
+                                       "when made within this many months before.",
+         "since-last-renewal": "Revision 1: any evaluation since the start or the last renewal counts."},
+        ("renewal.evaluated",),
+    ),
     "fora-levels": Entry(
         ("organisation.3", "organisation.2"),
         "*Flera olika nivåer* reads as two, the least that is several, because levels are few: "
