@@ -655,6 +655,10 @@ def _cross_check(partnership: Partnership, file: str) -> list[Problem]:
                 )
             )
     agreement = partnership.agreement
+    if agreement.open_ended and (agreement.ends is not None or any(r.until for r in agreement.renewals)):
+        problems.append(
+            Problem(file, "agreement.open_ended", "expected no end date (agreement.ends, renewals' until) for an open-ended agreement")
+        )
     if agreement.signed and agreement.ends and agreement.ends < agreement.signed:
         problems.append(
             Problem(file, "agreement.ends", f"expected a date on or after the signing date {agreement.signed}")

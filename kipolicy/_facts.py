@@ -296,6 +296,16 @@ FACT_TYPES: dict[str, FactType] = {
                 "`agreement.ends`. Missing if not known.",
                 "agreement.ends",
             ),
+            "open_evaluation_due": Field(
+                "date",
+                "Computed, for an active partnership whose agreement is open-ended: by when an "
+                "evaluation is recommended (uppfoljning.1): the end of KI's multi-year funding "
+                "commitment (start plus `resourcing.ki_funding_years`) until an evaluation within "
+                "`evaluation-window-months` before it, or any after, is made; then "
+                "`open-ended-evaluation-years` after the latest evaluation (or the start). Missing "
+                "otherwise.",
+                "agreement.open_ended",
+            ),
             "agreement_expired": Field(
                 "bool",
                 "Computed: the agreement ended before `as_of` (`agreement_ends` < `as_of`) and does "
@@ -984,6 +994,7 @@ def make_facts(
                 "partner_contributes": bool(resourcing.partner_contribution),
                 "external_funds": sum(1 for f in resourcing.external_funds if f.strip()),
                 "agreement_ends": _day(agreement_ends),
+                "open_evaluation_due": _day(_open_evaluation_due(partnership, start, interp)),
                 "agreement_expired": (
                     agreement_ends is not None and agreement_ends < as_of and agreement.extension is None
                 ),
@@ -1188,6 +1199,25 @@ def _remap(duty: Duty, index: Mapping[str, list[int]]) -> Duty:
     original = index[name][int(match[2])]
     path = f"{match[1]}[{original}]" + duty.path[match.end():]
     return attrs.evolve(duty, path=path)
+
+
+def _open_evaluation_due(partnership: Partnership, start: dt.date | None, interp: Interpretations) -> dt.date | None:
+    """When an evaluation of an open-ended partnership is recommended (uppfoljning.1), or None."""
+    if not partnership.agreement.open_ended or partnership.stage is not Stage.ACTIVE or start is None:
+        return None
+    evaluated = sorted(e.date for e in partnership.evaluations)
+    resourcing = partnership.resourcing
+    try:
+        if resourcing.ki_funding and resourcing.ki_funding_years:
+            funding_ends = add_months(start, round(resourcing.ki_funding_years * 12))
+            window = interp["evaluation-window-months"]
+            counts_from = add_months(funding_ends, -window) if isinstance(window, int) else start
+            if not any(day >= counts_from for day in evaluated):
+                return funding_ends
+        basis = max(evaluated, default=start)
+        return add_months(basis, 12 * interp["open-ended-evaluation-years"])
+    except OverflowError:
+        return None
 
 
 def _added_value(i: int, value: AddedValue) -> dict[str, Any]:

@@ -232,6 +232,11 @@ _ALL = (
         ("uppfoljning.2",), ("since-last-renewal",), maximum=120, minimum=1,
     ),
     Interpretation(
+        "open-ended-evaluation-years", 5, "int",
+        "How often is an open-ended partnership evaluated (uppfoljning.1: 'fortlöpande … utvärderas och omprövas'), in years?",
+        ("uppfoljning.1",), maximum=50, minimum=1,
+    ),
+    Interpretation(
         "fora-levels", 2, "int",
         "How many levels are 'flera olika nivåer' (organisation.3)?",
         ("organisation.3",), maximum=4, minimum=2,

@@ -560,12 +560,16 @@ class Agreement:
         renewals: Renewals decided, oldest first.
         extension: ``tacit`` or ``automatic`` if the agreement runs on past its end date
             without a renewal decision (it has then not expired); None if it does not.
+        open_ended: True if the agreement runs until further notice (*tills vidare*), with no
+            end date: there is no renewal to evaluate before, and an evaluation is recommended
+            from time to time instead (uppfoljning.1).
     """
 
     signed: dt.date | None = None
     ends: dt.date | None = None
     renewals: tuple[Renewal, ...] = ()
     extension: Extension | None = None
+    open_ended: bool | None = None
 
 
 @attrs.frozen

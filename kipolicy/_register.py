@@ -178,6 +178,17 @@ REGISTER: dict[str, Entry] = {
          "since-last-renewal": "Revision 1: any evaluation since the start or the last renewal counts."},
         ("renewal.evaluated",),
     ),
+    "open-ended-evaluation-years": Entry(
+        ("uppfoljning.1", "resurssattning.2"),
+        "An agreement until further notice has no renewal to evaluate before, yet uppfoljning.1 "
+        "asks that a partnership *fortlöpande … utvärderas och omprövas*. The natural moment is "
+        "the end of KI's multi-year funding commitment (resurssattning.2); where none is stated, "
+        "every five years — a number chosen, not read (*läsart utan textstöd*): longer than the "
+        "long-term threshold of three years, short enough to reconsider within a strategy period.",
+        {"any whole number of years": "An evaluation is recommended this many years after the "
+                                      "start or the last evaluation."},
+        ("partnership.open_evaluation_due",),
+    ),
     "fora-levels": Entry(
         ("organisation.3", "organisation.2"),
         "*Flera olika nivåer* reads as two, the least that is several, because levels are few: "
