@@ -1183,7 +1183,7 @@ def make_facts(
     if portfolio is not None and partnership.stage is Stage.PROPOSAL:
         # The portfolio is weighed when a new partnership is considered (urval.2): only a
         # proposal is compared with the partnerships KI already has.
-        facts += _peer_facts(partnership, portfolio)
+        facts += _peer_facts(partnership, portfolio, interp["overlap"])
     return Facts(facts, duties, partnership)
 
 
@@ -1229,7 +1229,7 @@ def _added_value(i: int, value: AddedValue) -> dict[str, Any]:
     }
 
 
-def _peer_facts(partnership: Partnership, portfolio: Any) -> list[dict[str, Any]]:
+def _peer_facts(partnership: Partnership, portfolio: Any, overlap: str) -> list[dict[str, Any]]:
     facts: list[dict[str, Any]] = []
     party_paths = {
         normalise(p.name): f"parties[{i}]"
@@ -1250,7 +1250,7 @@ def _peer_facts(partnership: Partnership, portfolio: Any) -> list[dict[str, Any]
                     "label": f"{partner} / {peer.name}",
                 }
             )
-    established = portfolio.established(partnership)
+    established = portfolio.established(partnership, overlap)
     if established.peers:
         facts.append(
             {

@@ -212,6 +212,11 @@ _ALL = (
         ("urval.2", "urval.3", "urval.6"), ("proposals-and-active", "proposals-only"),
     ),
     Interpretation(
+        "overlap", "area-and-country", "choice",
+        "What is the same orientation and profile as an established strategic partnership (urval.5)?",
+        ("urval.5",), ("area-and-country", "area-only"),
+    ),
+    Interpretation(
         "ki-funding", "capacity", "choice",
         "Is 'KI ska kunna erbjuda finansiering' (resurssattning.1) a capacity of KI or a duty in each partnership?",
         ("resurssattning.1",), ("capacity", "per-partnership"),

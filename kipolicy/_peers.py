@@ -108,6 +108,7 @@ class PortfolioIndex:
         self._by_partner: dict[str, list[str]] = defaultdict(list)
         # The same, of the active strategic partnerships only (what urval.5 compares with).
         self._active_by_profile: dict[tuple[str, str], list[str]] = defaultdict(list)
+        self._active_by_area: dict[str, list[str]] = defaultdict(list)
         for partnership in partnerships:
             if not isinstance(partnership, Partnership):
                 raise TypeError(
@@ -123,6 +124,8 @@ class PortfolioIndex:
                     self._by_profile[(area, country)].append(peer.id)
                     if peer.active_strategic:
                         self._active_by_profile[(area, country)].append(peer.id)
+                if peer.active_strategic:
+                    self._active_by_area[area].append(peer.id)
             for key in peer.partners:
                 self._by_partner[key].append(peer.id)
         self.active_strategic_ids = frozenset(p.id for p in self.peers.values() if p.active_strategic)
@@ -170,15 +173,31 @@ class PortfolioIndex:
             )
         return out
 
-    def established(self, partnership: Partnership) -> Established:
+    def established(self, partnership: Partnership, overlap: str = "area-and-country") -> Established:
         """The active strategic partnerships sharing a focus area and a partner country with
-        ``partnership`` (urval.5), in id order, and what they share with it.
+        ``partnership`` (urval.5), in id order, and what they share with it. Under the reading
+        ``overlap = area-only``, a focus area in common is enough.
 
         Its cost grows with the number of such partnerships, as the finding that names them
         all does; the focus areas and countries in common are found without comparing every
         one of them once all have been seen.
         """
         me = _peer(partnership, self.as_of)
+        if overlap == "area-only":
+            by_area = {
+                area: ids for area in me.focus_areas
+                if (ids := [i for i in self._active_by_area.get(area, ()) if i != partnership.id])
+            }
+            found = sorted({i for ids in by_area.values() for i in ids})
+            areas_only = {
+                me.focus_areas[k]: None
+                for peer_id in found for k in sorted(me.focus_areas.keys() & self.peers[peer_id].focus_areas.keys())
+            }
+            countries_only = {
+                me.countries[k]: None
+                for peer_id in found for k in sorted(me.countries.keys() & self.peers[peer_id].countries.keys())
+            }
+            return Established(tuple(self.peers[i] for i in found), tuple(areas_only), tuple(countries_only))
         cells = {
             (area, country): ids
             for area in me.focus_areas

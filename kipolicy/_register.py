@@ -137,6 +137,16 @@ REGISTER: dict[str, Entry] = {
         {"proposals-only": "Revision 1: the strategy link and the ethics assessment are judged for "
                            "proposals only (urval.2: *vid överväganden om nytt strategiskt partnerskap*)."},
     ),
+    "overlap": Entry(
+        ("urval.5",),
+        "*Samma inriktning och profil*: orientation is what the partnership works on (its focus "
+        "areas of KI's strategy), profile who and where it is with (its partners' countries); "
+        "both must match for a new partnership not to complement an established one. Countries "
+        "are compared as ISO codes, focus areas without case and spacing.",
+        {"area-only": "A focus area in common is enough: a new partnership in the same focus "
+                      "area as an established one, wherever its partner is, does not complement it."},
+        ("overlap.established", "overlap.names", "overlap.ids", "overlap.focus_overlap", "overlap.country_overlap"),
+    ),
     "ki-funding": Entry(
         ("resurssattning.1",),
         "*KI ska kunna erbjuda finansiering* says what KI must be able to do (*kunna*): a capacity "
