@@ -1229,7 +1229,9 @@ def _added_value(i: int, value: AddedValue) -> dict[str, Any]:
     }
 
 
-def _peer_facts(partnership: Partnership, portfolio: Any, overlap: str) -> list[dict[str, Any]]:
+def _peer_facts(partnership: Partnership, portfolio: Any, reading: str) -> list[dict[str, Any]]:
+    """The facts comparing a proposal with the portfolio: shared partners, and the established
+    strategic partnerships it overlaps under the ``overlap`` reading (urval.5)."""
     facts: list[dict[str, Any]] = []
     party_paths = {
         normalise(p.name): f"parties[{i}]"
@@ -1250,7 +1252,7 @@ def _peer_facts(partnership: Partnership, portfolio: Any, overlap: str) -> list[
                     "label": f"{partner} / {peer.name}",
                 }
             )
-    established = portfolio.established(partnership, overlap)
+    established = portfolio.established(partnership, reading)
     if established.peers:
         facts.append(
             {
