@@ -1124,7 +1124,7 @@ def make_facts(
     in_order = sorted(reviews, key=lambda r: r[1])
     before = {id(r): in_order[i - 1] if i else None for i, r in enumerate(in_order)}
     decision_months = interp["underperformance-decision"]
-    follow_ups_due = sorted((d.due, d.met_on) for d in duties if d.name == "follow-up")
+    follow_ups_due = sorted(((d.due, d.met_on) for d in duties if d.name == "follow-up"), key=lambda t: t[0])
     for review in reviews:
         kind, date, outcome, path = review
         previous = before[id(review)]
