@@ -156,3 +156,14 @@ def test_any_document_gives_a_report_or_an_input_error_and_the_same_report_twice
     assert actual == expected
     for obligation in first.obligations:
         assert obligation.status in ("met", "met-late") or obligation.met_on is None
+
+
+def test_follow_up_duties_due_on_one_day_met_and_unmet() -> None:
+    # Found by the engines' property test: two follow-up duties due on one day, one met and one
+    # not, once made the decision date of uppfoljning.3 fail to compute.
+    import random
+
+    from .generate import realistic
+
+    report = kipolicy.assess(kipolicy.load_partnership(realistic(random.Random(87904), 20)), as_of=dt.date(2023, 3, 1))
+    assert report.findings
