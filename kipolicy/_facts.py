@@ -186,8 +186,8 @@ FACT_TYPES: dict[str, FactType] = {
                 "Computed: in the start-up phase of definition.9: a proposal, or `as_of` "
                 "before `startup_ends`.",
             ),
-            "formalised": Field(STATUS, "Trait 1: formalised cooperation.", "traits.formalised"),
-            "long_term": Field(STATUS, "Trait 3: long-term commitments.", "traits.long_term"),
+            "formalised": Field(STATUS, "Trait 1: formalised cooperation. Missing if not stated.", "traits.formalised"),
+            "long_term": Field(STATUS, "Trait 3: long-term commitments. Missing if not stated.", "traits.long_term"),
             "commitment_years": Field(
                 "number", "Years the parties commit to. Missing if not stated or open-ended.",
                 "traits.commitment_years", quotes=True,
@@ -200,7 +200,7 @@ FACT_TYPES: dict[str, FactType] = {
                 "int", "Computed: how many common goals and challenges are stated.",
                 "traits.common_goals",
             ),
-            "mutual_benefit": Field(STATUS, "Trait 4: mutual benefit.", "traits.mutual_benefit"),
+            "mutual_benefit": Field(STATUS, "Trait 4: mutual benefit. Missing if not stated.", "traits.mutual_benefit"),
             "joint_value_stated": Field(
                 "bool", "Computed: the joint value no party could reach alone is stated.",
                 "traits.joint_value",
@@ -241,6 +241,13 @@ FACT_TYPES: dict[str, FactType] = {
             "added_values": Field(
                 "int", "Computed: how many added-value dimensions are claimed.", "added_value"
             ),
+            "complementary_partners": Field(
+                "int",
+                "Computed: how many partners bring a field of research outside KI's own or are of "
+                "a new category outside academia (urval.4; a partner of unknown kind counts only "
+                "by its fields).",
+                "parties",
+            ),
             "steering_group": Field(
                 "bool", "Computed: a steering group or equivalent is described.", "steering_group"
             ),
@@ -266,7 +273,7 @@ FACT_TYPES: dict[str, FactType] = {
                 "risk_assessments",
             ),
             "ki_funding": Field(
-                "bool", "KI offers funding for joint activities.", "resourcing.ki_funding"
+                "bool", "KI offers funding for joint activities. Missing if not stated.", "resourcing.ki_funding"
             ),
             "ki_funding_years": Field(
                 "number", "For how many years KI commits funding. Missing if not given.",
@@ -279,7 +286,7 @@ FACT_TYPES: dict[str, FactType] = {
                 "resourcing.ki_funding_years",
             ),
             "level_agreed": Field(
-                "bool", "The funding level was set in consultation with the partner.",
+                "bool", "The funding level was set in consultation with the partner. Missing if not stated.",
                 "resourcing.level_agreed_with_partner",
             ),
             "partner_contributes": Field(
@@ -326,7 +333,7 @@ FACT_TYPES: dict[str, FactType] = {
             "id": Field("text", "The party's id.", "parties[].id"),
             "name": Field("text", "The party's name.", "parties[].name", quotes=True),
             "role": Field(_choices(PartyRole), "ki or partner.", "parties[].role"),
-            "kind": Field(_choices(PartyKind), "The kind of organisation.", "parties[].kind"),
+            "kind": Field(_choices(PartyKind), "The kind of organisation. Missing if not stated.", "parties[].kind"),
             "reach": Field(
                 _choices(Reach), "local, national or international. Missing if not given.",
                 "parties[].reach",
@@ -356,7 +363,7 @@ FACT_TYPES: dict[str, FactType] = {
             "new_category": Field(
                 "bool",
                 "Computed: the party is of a category outside academia that urval.4 names: civil "
-                "society, the public sector or a government agency.",
+                "society, the public sector or a government agency. Missing if the kind is not stated.",
                 "parties[].kind",
             ),
             "represented": Field(
@@ -378,8 +385,9 @@ FACT_TYPES: dict[str, FactType] = {
             ),
             "status": Field(
                 STATUS,
-                "in-place, jointly-intended or absent. For breadth: in-place with two or more "
-                "areas in place, jointly-intended with two or more in place or intended.",
+                "in-place, jointly-intended or absent; missing if the document does not state it. "
+                "For breadth: in-place with two or more areas in place, jointly-intended with two or "
+                "more in place or intended.",
             ),
             "required": Field(
                 "bool",
@@ -423,7 +431,7 @@ FACT_TYPES: dict[str, FactType] = {
                 ("academic-freedom", "democratic-values", "critical-reflection", "high-quality"),
                 "The aspect.",
             ),
-            "status": Field(_choices(EthicsStatus), "fine, concern or not-assessed.", "ethics.*"),
+            "status": Field(_choices(EthicsStatus), "fine, concern or not-assessed. Missing if not stated.", "ethics.*"),
         },
         label="aspect",
     ),
@@ -453,7 +461,7 @@ FACT_TYPES: dict[str, FactType] = {
                 "risk_assessments[].weighed_against_benefit",
             ),
             "external_support": Field(
-                "bool", "External support was used.", "risk_assessments[].external_support"
+                "bool", "External support was used. Missing if not stated.", "risk_assessments[].external_support"
             ),
             "under_policy": Field(
                 "bool",
@@ -902,6 +910,7 @@ def make_facts(
         },
         {"name": "breadth", "status": breadth, "path": "traits.areas"},
     ]
+    trait_facts = [_compact(fact) for fact in trait_facts]
     for fact in trait_facts:
         fact["type"] = "trait"
         fact["unit"] = _TRAIT_UNITS[fact["name"]]
@@ -932,6 +941,8 @@ def make_facts(
     long_term_years = interp["long-term-years"]
     in_portfolio = portfolio.active_strategic_besides(partnership.id) if portfolio is not None else 0
 
+    ki = partnership.ki
+    own = own_competence(ki.fields if ki is not None else ())
     facts: list[dict[str, Any]] = [assessment]
     facts.append(
         _compact(
@@ -969,6 +980,10 @@ def make_facts(
                 "alternatives_considered": sum(1 for a in partnership.selection.alternatives if a.strip()),
                 "choice_reason_stated": bool(partnership.selection.reason and partnership.selection.reason.strip()),
                 "added_values": len(partnership.added_value),
+                "complementary_partners": sum(
+                    1 for p in partnership.partners
+                    if outside(p.fields, own) or (p.kind is not None and p.kind in NEW_CATEGORIES)
+                ),
                 "steering_group": steering is not None,
                 "fora_levels": len(
                     {f.level for f in partnership.fora} | ({"management"} if steering is not None else set())
@@ -1002,8 +1017,6 @@ def make_facts(
             }
         )
     )
-    ki = partnership.ki
-    own = own_competence(ki.fields if ki is not None else ())
     for i, party in enumerate(partnership.parties):
         facts.append(
             _compact(
@@ -1013,7 +1026,7 @@ def make_facts(
                     "id": party.id,
                     "name": party.name,
                     "role": party.role._value_,
-                    "kind": party.kind._value_,
+                    "kind": _status(party.kind),
                     "reach": party.reach._value_ if party.reach else None,
                     "country": party.country,
                     "management_engagement": _status(party.management_engagement),
@@ -1021,7 +1034,7 @@ def make_facts(
                     "contacts": sum(1 for c in party.contact_persons if c.strip()),
                     "complementary_fields": len(outside(party.fields, own)),
                     "complementary_field_codes": ", ".join(outside(party.fields, own)) or None,
-                    "new_category": party.kind in NEW_CATEGORIES,
+                    "new_category": None if party.kind is None else party.kind in NEW_CATEGORIES,
                     "represented": party.id in represented,
                 }
             )
@@ -1045,12 +1058,12 @@ def make_facts(
         facts.append(_added_value(i, value))
     for aspect in _ETHICS_ASPECTS:
         facts.append(
-            {
+            _compact({
                 "type": "ethics",
                 "path": f"ethics.{aspect}",
                 "aspect": aspect.replace("_", "-"),
-                "status": getattr(partnership.ethics, aspect)._value_,
-            }
+                "status": _status(getattr(partnership.ethics, aspect)),
+            })
         )
     for j, risk_assessment in enumerate(partnership.risk_assessments):
         i = index["risk_assessments"][j]

@@ -281,7 +281,8 @@ class Party:
             (steering-group members, contact fora).
         name: The organisation's name.
         role: ``ki`` for Karolinska Institutet itself, ``partner`` for a partner organisation.
-        kind: University, company, government agency, civil society, public sector or other.
+        kind: University, company, government agency, civil society, public sector or other;
+            None (not stated) is unknown.
         reach: Local, national or international (definition.1).
         country: The country, ISO 3166-1: an alpha-2 or alpha-3 code or the country's English or
             Swedish name (``Germany``, ``DEU`` and ``DE`` are one country), kept as its alpha-2
@@ -298,7 +299,7 @@ class Party:
     id: str = attrs.field(validator=_text)
     name: str = attrs.field(validator=_text)
     role: PartyRole = PartyRole.PARTNER
-    kind: PartyKind = PartyKind.OTHER
+    kind: PartyKind | None = None
     reach: Reach | None = None
     country: str | None = attrs.field(default=None, metadata={"vocabulary": "countries"})
     fields: tuple[str, ...] = attrs.field(default=(), metadata={"vocabulary": "fields"})
@@ -322,13 +323,16 @@ class Traits:
         areas: Cooperation areas and how far each is in place, trait 5.
         intentions_stated_jointly: Whether the intentions a trait rests on were stated jointly
             by the parties (definition.9).
+
+    A trait left out (None) is unknown, not absent: the judgement whether the partnership is
+    strategic awaits it.
     """
 
-    formalised: TraitStatus = TraitStatus.ABSENT
-    long_term: TraitStatus = TraitStatus.ABSENT
+    formalised: TraitStatus | None = None
+    long_term: TraitStatus | None = None
     commitment_years: float | OpenEnded | None = attrs.field(default=None, validator=_non_negative)
     common_goals: tuple[str, ...] = ()
-    mutual_benefit: TraitStatus = TraitStatus.ABSENT
+    mutual_benefit: TraitStatus | None = None
     joint_value: str | None = None
     areas: dict[Area, TraitStatus] = attrs.field(factory=dict, hash=False)
     intentions_stated_jointly: bool | None = None
@@ -386,12 +390,14 @@ class Ethics:
         critical_reflection: ... safeguarding critical reflection?
         high_quality: ... with high quality?
         note: How the assessment was made, or what the concerns are.
+
+    An aspect left out (None) is unknown; ``not-assessed`` says it was not assessed.
     """
 
-    academic_freedom: EthicsStatus = EthicsStatus.NOT_ASSESSED
-    democratic_values: EthicsStatus = EthicsStatus.NOT_ASSESSED
-    critical_reflection: EthicsStatus = EthicsStatus.NOT_ASSESSED
-    high_quality: EthicsStatus = EthicsStatus.NOT_ASSESSED
+    academic_freedom: EthicsStatus | None = None
+    democratic_values: EthicsStatus | None = None
+    critical_reflection: EthicsStatus | None = None
+    high_quality: EthicsStatus | None = None
     note: str | None = None
 
 
@@ -429,7 +435,7 @@ class RiskAssessment:
     purpose: RiskPurpose | None = None
     risks: tuple[Risk, ...] = ()
     weighed_against_benefit: bool | None = None
-    external_support: bool = False
+    external_support: bool | None = None
 
 
 @attrs.frozen
@@ -437,7 +443,7 @@ class Resourcing:
     """Funding of the partnership (resurssattning.1-4).
 
     Attributes:
-        ki_funding: Whether KI offers funding for joint activities.
+        ki_funding: Whether KI offers funding for joint activities; None (not stated) is unknown.
         ki_funding_amount: The amount offered per year (in SEK), if known.
         ki_funding_years: For how many years KI commits funding.
         level_agreed_with_partner: Whether the level was set in consultation with the partner.
@@ -445,10 +451,10 @@ class Resourcing:
         external_funds: External funds used or considered (names of funders or programmes).
     """
 
-    ki_funding: bool = False
+    ki_funding: bool | None = None
     ki_funding_amount: float | None = attrs.field(default=None, validator=_non_negative)
     ki_funding_years: float | None = attrs.field(default=None, validator=_non_negative)
-    level_agreed_with_partner: bool = False
+    level_agreed_with_partner: bool | None = None
     partner_contribution: tuple[ContributionKind, ...] = attrs.field(
         default=(), validator=_unique("")
     )

@@ -724,6 +724,17 @@ class _Loader:
             parsed = self.conditions(file, bwhere, block.get("when"))
             if parsed is None:
                 continue
+            both = {cond.fact_type for cond in parsed if cond.negated} & {
+                cond.fact_type for cond in parsed if not cond.negated
+            }
+            if both:
+                c.add(
+                    file, bwhere,
+                    f"when: a 'no' condition on a fact type the rule also matches ({', '.join(sorted(both))}): "
+                    "durable-rules does not evaluate such a negation correctly (docs/engine.md); "
+                    "compute a count on another fact instead",
+                )
+                continue
             subject = block.get("subject", "partnership")
             bound = {cond.alias for cond in parsed if not cond.negated}
             if not isinstance(subject, str) or subject not in bound:

@@ -82,7 +82,8 @@ def reference(p: Partnership, as_of: dt.date) -> set[Finding]:
     renewals = sorted((r for r in p.agreement.renewals if r.date <= as_of), key=lambda r: r.date)
     ends = renewals[-1].until if renewals else p.agreement.ends
     lapsed = stage == "active" and ends is not None and ends < as_of and p.agreement.extension is None
-    if continues and (p.traits.formalised.value == "absent" or lapsed):
+    formalised = p.traits.formalised
+    if continues and ((formalised is not None and formalised.value == "absent") or lapsed):
         out.add(("definition.not-formalised", "", "violation", None))
     for i, party in enumerate(p.parties):
         # Unknown is not absent: only an engagement stated as absent is a departure.
@@ -93,10 +94,12 @@ def reference(p: Partnership, as_of: dt.date) -> set[Finding]:
     if stage == "proposal" and partners and not before_policy:
         complementary = any(
             any(_outside(f, own) for f in party.fields)
-            or party.kind.value in ("civil-society", "public-sector", "government-agency")
+            or (party.kind is not None and party.kind.value in ("civil-society", "public-sector", "government-agency"))
             for _, party in partners
         )
-        if not complementary:
+        # A partner of unknown kind might be a new category: then it is not decided.
+        unknown_kind = any(party.kind is None for _, party in partners)
+        if not complementary and not unknown_kind:
             out.add(("urval.not-complementary", "", "warning", None))
 
     for i, assessment in enumerate(p.risk_assessments):
@@ -105,7 +108,7 @@ def reference(p: Partnership, as_of: dt.date) -> set[Finding]:
             continue
         if assessment.risks and assessment.weighed_against_benefit is False:
             out.add(("risk.not-weighed", f"risk_assessments[{i}]", "violation", None))
-        if any(r.level.value == "high" for r in assessment.risks) and not assessment.external_support:
+        if any(r.level.value == "high" for r in assessment.risks) and assessment.external_support is False:
             out.add(("risk.external-support", f"risk_assessments[{i}]", "recommendation", None))
 
     if stage == "active" and not terminated and start is not None:
@@ -120,7 +123,7 @@ def reference(p: Partnership, as_of: dt.date) -> set[Finding]:
         if due < as_of:
             out.add(("uppfoljning.annual-overdue", "follow_ups", "violation", due))
 
-    if continues and not p.resourcing.ki_funding:
+    if continues and p.resourcing.ki_funding is False:
         # ki-funding = capacity: a warning when nothing funds the joint activities, else a note.
         others = bool(p.resourcing.partner_contribution) or any(f.strip() for f in p.resourcing.external_funds)
         out.add(("resurssattning.no-ki-funding", "", "note" if others else "warning", None))

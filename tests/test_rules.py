@@ -232,3 +232,17 @@ def test_bundled_value_notes_cite_their_dimension_section() -> None:
     )
     cited = {f.subject.label: f.units for f in report.by_rule("mervarde.value-stated")}
     assert cited == {"visibility": ("synlighet.1", "synlighet.2"), "perspectives": ("perspektiv.1", "perspektiv.2")}
+
+
+def test_a_negation_of_a_matched_fact_type_is_refused(tmp_path) -> None:
+    # durable-rules evaluates `no X` wrongly beside a positive `X` (docs/engine.md): refused.
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "urval.toml").write_text(
+        'section = "urval"\n\n[[rule]]\nid = "urval.example"\nkind = "note"\nmodality = "shall"\ncites = ["urval.4"]\n'
+        'subject = "party"\ntitle = { sv = "t", en = "t" }\nmessage = { sv = "m", en = "m" }\nremedy = { sv = "r", en = "r" }\n'
+        'when = [\n  { fact = "party", where = ["role == \'partner\'"] },\n  { no = "party", where = ["new_category == true"] },\n]\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(kipolicy.RuleFileError, match="a 'no' condition on a fact type the rule also matches"):
+        kipolicy.load_rules(rules)

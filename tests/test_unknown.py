@@ -28,8 +28,10 @@ def _document(**changes: Any) -> dict[str, Any]:
         "id": "x", "name": "X",
         "parties": [
             {"id": "ki", "name": "Karolinska Institutet", "role": "ki", "management_engagement": "in-place", "benefit": "b"},
-            {"id": "p", "name": "Partner", "management_engagement": "in-place", "benefit": "b"},
+            {"id": "p", "name": "Partner", "kind": "university", "management_engagement": "in-place", "benefit": "b"},
         ],
+        "ethics": {"academic_freedom": "fine", "democratic_values": "fine", "critical_reflection": "fine", "high_quality": "fine"},
+        "resourcing": {"ki_funding": True},
         "traits": {
             "formalised": "in-place", "long_term": "in-place", "commitment_years": 5, "common_goals": ["g"],
             "mutual_benefit": "in-place", "joint_value": "v", "areas": {"research": "in-place", "education": "in-place"},
