@@ -30,7 +30,7 @@ from ._calendar import add_days, add_months, from_day, to_day
 from ._duties import DUTIES, Duty, counting_from, renewals_with_evaluations, schedule
 from ._interpretations import INTERPRETATIONS, Interpretations
 from ._peers import normalise
-from ._vocabularies import outside, own_competence
+from ._vocabularies import outside, own_competence, vocabulary
 from ._model import (
     AddedValue,
     AdminSupport,
@@ -477,7 +477,10 @@ FACT_TYPES: dict[str, FactType] = {
         "The decision to enter the partnership (etablering.3), if dated on or before `as_of`.",
         {
             "date": Field("date", "When it was taken.", "establishment.decision.date"),
-            "by": Field("text", "The deciding role.", "establishment.decision.by"),
+            "by": Field(
+                vocabulary("roles").ids, "The deciding role, from the role vocabulary.",
+                "establishment.decision.by",
+            ),
             "authorised": Field(
                 "bool",
                 "Computed: the deciding role is one of `decision-authorities` (both from the role "
