@@ -430,7 +430,9 @@ def _run(
         finding = Finding(
             rule_id=rule.id,
             kind=effect.kind,
-            modality=rule.modality,
+            # The modality of the first unit the firing cites: the one that imposes the duty
+            # (an alternative may cite its own units).
+            modality=plan.citations[0].modality if plan.citations else rule.modality,
             section=rule.section,
             citations=plan.citations,
             subject=subject,

@@ -241,6 +241,10 @@ FACT_TYPES: dict[str, FactType] = {
             "added_values": Field(
                 "int", "Computed: how many added-value dimensions are claimed.", "added_value"
             ),
+            "risks_identified": Field(
+                "int", "Computed: how many risks the risk assessments identified, in all.",
+                "risk_assessments",
+            ),
             "complementary_partners": Field(
                 "int",
                 "Computed: how many partners bring a field of research outside KI's own or are of "
@@ -983,6 +987,7 @@ def make_facts(
                 "alternatives_considered": sum(1 for a in partnership.selection.alternatives if a.strip()),
                 "choice_reason_stated": bool(partnership.selection.reason and partnership.selection.reason.strip()),
                 "added_values": len(partnership.added_value),
+                "risks_identified": sum(len(r.risks) for r in partnership.risk_assessments),
                 "complementary_partners": sum(
                     1 for p in partnership.partners
                     if outside(p.fields, own) or (p.kind is not None and p.kind in NEW_CATEGORIES)

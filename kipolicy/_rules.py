@@ -585,7 +585,14 @@ class _Loader:
             return None
         for a_index, alternative in enumerate(alternatives):
             if alternative.cites is not None:
-                ok = self.check_cites(file, f"{where}: either[{a_index}]", list(alternative.cites), modality) and ok
+                # An alternative's findings carry the modality of the first unit it cites.
+                first = alternative.cites[0] if alternative.cites else None
+                own = (
+                    self.policy.unit(first).modality
+                    if isinstance(first, str) and first in self.policy._unit_index  # noqa: SLF001
+                    else modality
+                )
+                ok = self.check_cites(file, f"{where}: either[{a_index}]", list(alternative.cites), own) and ok
         due = None
         if "due" in raw:
             due = self.due_ref(file, where, raw["due"], alternatives)

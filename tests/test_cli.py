@@ -158,7 +158,7 @@ def test_cases_command_runs_case_files(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "expected definition.no-partner to fire; it did not" in result.stdout
     assert "actual findings:" in result.stdout and "kipolicy coverage" in result.stdout
-    assert result.stdout.strip().endswith("3 passed, 1 failed")
+    assert result.stdout.strip().endswith("4 passed, 1 failed")
 
 
 def _json_ready(value):

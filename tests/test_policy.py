@@ -10,6 +10,8 @@ import pytest
 
 import kipolicy
 
+from .conftest import CASES
+
 SOURCE = (Path(__file__).parent / "data" / "policy-source.md").read_text(encoding="utf-8")
 
 # Units per section, as the citation contract gives them.
@@ -114,10 +116,14 @@ def test_a_findings_modality_is_that_of_the_first_unit_it_cites() -> None:
     # Rules-catalogue rev. 2: the first cited unit is the one that imposes the duty, and the
     # finding carries that unit's modality (checked for every alternative of every rule).
     pol = kipolicy.policy()
-    wrong = [
-        (rule.id, index, rule.modality, rule.cites_for(index)[0], pol.unit(rule.cites_for(index)[0]).modality)
-        for rule in kipolicy.rules()
-        for index in range(len(rule.alternatives))
-        if pol.unit(rule.cites_for(index)[0]).modality != rule.modality
-    ]
+    wrong = [(rule.id, rule.modality, rule.cites[0]) for rule in kipolicy.rules()
+             if pol.unit(rule.cites[0]).modality != rule.modality]
     assert wrong == []
+    # An alternative citing its own units gives its findings the first one's modality:
+    # mervarde.no-value-stated with no risk identified is a note citing mervarde.1.
+    partnership = kipolicy.variant(
+        kipolicy.load_partnership(CASES / "documents" / "compliant-active.toml"),
+        {"added_value": [], "risk_assessments[0].risks": []},
+    )
+    (finding,) = kipolicy.assess(partnership, as_of="2025-09-01").by_rule("mervarde.no-value-stated")
+    assert (finding.kind, finding.modality, finding.units) == ("note", "informative", ("mervarde.1",))

@@ -110,7 +110,7 @@ def _problems(tmp_path: Path, text: str) -> list[str]:
         (_rule(extra='due = "partnership.name"'), "due: partnership.name is not a date field"),
         (_rule(extra='due = "duty due"'), "due: expected 'ALIAS.FIELD'"),
         (EITHER.format(alt_extra='kind = "violaton"'), "kind: expected one of violation"),
-        (EITHER.format(alt_extra='cites = ["risk.4"]'), "either[1]: modality: expected the modality of a cited unit (may)"),
+        (EITHER.format(alt_extra='cites = ["risk.44"]'), "either[1]: cites: unknown policy unit 'risk.44'"),
         (EITHER.format(alt_extra='cites = ["risk.44"]'), "unknown policy unit 'risk.44'"),
         (EITHER.replace("{{party.name}}", "{{party.nam}}").format(alt_extra=""), "either[1].message.sv: placeholder {party.nam}"),
         (EITHER.format(alt_extra='colour = 1'), "unknown field 'colour'"),
