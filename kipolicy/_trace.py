@@ -194,8 +194,9 @@ class Traceability:
             "the rules that cite it, and the cases that make those rules fire or keep them quiet.",
             "Units that carry no obligation say why.",
             "",
-            f"{len(normative)} normative units, {sum(t.covered for t in normative)} covered; "
-            f"{self.coverage.cases} cases.",
+            f"{len(normative)} normative units, {sum(bool(t.rules) for t in normative)} cited by a rule and "
+            f"{sum(t.covered for t in normative)} exercised (a case makes a citing rule fire and one keeps it "
+            f"quiet); {self.coverage.cases} cases.",
             "",
         ]
         current = None
