@@ -499,6 +499,15 @@ FACT_TYPES: dict[str, FactType] = {
         {
             "date": Field("date", "When it was decided.", "agreement.renewals[].date"),
             "until": Field("date", "Until when it runs. Missing if not given.", "agreement.renewals[].until"),
+            "by": Field(
+                vocabulary("roles").ids, "The role that decided it, from the role vocabulary. Missing if not given.",
+                "agreement.renewals[].by",
+            ),
+            "authorised": Field(
+                "bool",
+                "Computed: the deciding role is one of `decision-authorities`. Missing without a role.",
+                "agreement.renewals[].by",
+            ),
             "evaluated": Field(
                 "bool",
                 "Computed: an evaluation was made before it: the one it names, if dated on or "
@@ -1129,6 +1138,10 @@ def make_facts(
                     "date": to_day(renewal.date),
                     "until": _day(renewal.until),
                     "evaluated": evaluation is not None,
+                    "by": renewal.by,
+                    "authorised": (
+                        None if renewal.by is None else renewal.by in set(interp["decision-authorities"] or ())
+                    ),
                     "under_policy": counting is None or renewal.date >= counting,
                     "label": f"renewal {renewal.date.isoformat()}",
                 }

@@ -549,11 +549,14 @@ class Renewal:
         date: When the renewal was decided.
         until: The agreement's new end date.
         evaluation: The id of the evaluation made before the decision.
+        by: The role that decided the renewal, from the role vocabulary (a renewal is a
+            decision to enter again, etablering.3), if the document gives it.
     """
 
     date: dt.date
     until: dt.date | None = None
     evaluation: str | None = None
+    by: str | None = attrs.field(default=None, metadata={"vocabulary": "roles"})
 
 
 @attrs.frozen

@@ -99,8 +99,8 @@ def test_why_not_names_gates_and_interpretations() -> None:
          "agreement": {"signed": dt.date(2022, 9, 1), "ends": dt.date(2028, 5, 31)}}
     )
     report = kipolicy.assess(early, as_of="2025-09-01")
-    assert why_not(report, "etablering.decision-not-delegated").gate == "retroactivity"
-    assert "retroactivity = ongoing-only" in report.why_not("etablering.decision-not-delegated")
+    assert why_not(report, "risk.preparation-missing").gate == "retroactivity"
+    assert "retroactivity = ongoing-only" in report.why_not("risk.preparation-missing")
     geography = why_not(report, "definition.geography-outside-reading")
     assert geography.alternatives[0].interpretation == "geography = all"
     assert "avstängd av tolkningen geography = all" in geography.text("sv")
