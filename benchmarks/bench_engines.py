@@ -54,6 +54,7 @@ CLIPS_RULES = r"""
   (partnership (stage "proposal") (partners ?n&:(> ?n 0)) (preparation_assessed TRUE))
   (not (party (role "partner") (complementary_fields ?c&:(> ?c 0))))
   (not (party (role "partner") (new_category TRUE)))
+  (not (party (role "partner") (complementary_resources ?r&:(> ?r 0))))
   (not (party (role "partner") (kind nil)))
   => (assert (finding (rule "urval.not-complementary") (path "") (kind "warning"))))
 (defrule not-weighed (risk_assessment (path ?p) (risks ?r&:(> ?r 0)) (weighed FALSE) (under_policy TRUE))
@@ -102,7 +103,8 @@ SLOTS = {
     "assessment": ("as_of",),
     "partnership": ("formalised", "stage", "partners", "preparation_assessed", "continues", "ki_funding",
                     "steering_group", "fora_levels", "agreement_expired", "partner_contributes", "external_funds"),
-    "party": ("path", "role", "kind", "management_engagement", "complementary_fields", "new_category", "contacts",
+    "party": ("path", "role", "kind", "management_engagement", "complementary_fields", "complementary_resources",
+              "new_category", "contacts",
               "represented"),
     "risk_assessment": ("path", "risks", "weighed", "under_policy", "high_risks", "external_support"),
     "duty": ("name", "met", "path", "due"),

@@ -30,7 +30,7 @@ from ._calendar import add_days, add_months, from_day, to_day
 from ._duties import DUTIES, Duty, counting_from, renewals_with_evaluations, schedule
 from ._interpretations import INTERPRETATIONS, Interpretations
 from ._peers import normalise
-from ._vocabularies import outside, own_competence, vocabulary
+from ._vocabularies import outside, own_competence, partner_category, vocabulary
 from ._model import (
     AddedValue,
     AdminSupport,
@@ -42,6 +42,7 @@ from ._model import (
     OpenEnded,
     Outcome,
     Partnership,
+    Party,
     PartyKind,
     PartyRole,
     Reach,
@@ -366,9 +367,21 @@ FACT_TYPES: dict[str, FactType] = {
             ),
             "new_category": Field(
                 "bool",
-                "Computed: the party is of a category outside academia that urval.4 names: civil "
-                "society, the public sector or a government agency. Missing if the kind is not stated.",
+                "Computed: the party is of a *new* category outside academia (urval.4): the public "
+                "sector and government agencies, civil society, or companies, and none of KI's "
+                "other active strategic partnerships in the portfolio has a partner of that "
+                "category. Missing if the kind is not stated.",
                 "parties[].kind",
+            ),
+            "category": Field(
+                ("public", "civil-society", "company"),
+                "Computed: the party's category outside academia (urval.4). Missing for a "
+                "university, `other`, or an unstated kind.",
+                "parties[].kind",
+            ),
+            "complementary_resources": Field(
+                "int", "Computed: how many complementary approaches or resources the party brings "
+                "(`brings`).", "parties[].brings",
             ),
             "represented": Field(
                 "bool",
@@ -692,7 +705,6 @@ _TRAIT_UNITS = {
 
 #: Kinds of partner outside academia that urval.4 names (civil society, the public sector;
 #: a government agency is part of the public sector).
-NEW_CATEGORIES = frozenset({PartyKind.CIVIL_SOCIETY, PartyKind.PUBLIC_SECTOR, PartyKind.GOVERNMENT_AGENCY})
 
 _ETHICS_ASPECTS = ("academic_freedom", "democratic_values", "critical_reflection", "high_quality")
 
@@ -999,7 +1011,7 @@ def make_facts(
                 "risks_identified": sum(len(r.risks) for r in partnership.risk_assessments),
                 "complementary_partners": sum(
                     1 for p in partnership.partners
-                    if outside(p.fields, own) or (p.kind is not None and p.kind in NEW_CATEGORIES)
+                    if outside(p.fields, own) or any(b.strip() for b in p.brings) or _new_category(p, partnership.id, portfolio)
                 ),
                 "steering_group": steering is not None,
                 "fora_levels": len(
@@ -1051,7 +1063,9 @@ def make_facts(
                     "contacts": sum(1 for c in party.contact_persons if c.strip()),
                     "complementary_fields": len(outside(party.fields, own)),
                     "complementary_field_codes": ", ".join(outside(party.fields, own)) or None,
-                    "new_category": None if party.kind is None else party.kind in NEW_CATEGORIES,
+                    "new_category": None if party.kind is None else _new_category(party, partnership.id, portfolio),
+                    "category": partner_category(_status(party.kind)),
+                    "complementary_resources": sum(1 for b in party.brings if b.strip()),
                     "represented": party.id in represented,
                 }
             )
@@ -1252,6 +1266,16 @@ def _open_evaluation_due(partnership: Partnership, start: dt.date | None, interp
         return add_months(basis, 12 * interp["open-ended-evaluation-years"])
     except OverflowError:
         return None
+
+
+def _new_category(party: Party, partnership_id: str, portfolio: Any) -> bool:
+    """urval.4: the party is of a category outside academia (the public sector and government
+    agencies, civil society, companies) that none of KI's other active strategic partnerships
+    in the portfolio has a partner of (without a portfolio: of a category outside academia)."""
+    category = partner_category(_status(party.kind))
+    if category is None:
+        return False
+    return portfolio is None or not portfolio.category_established(category, partnership_id)
 
 
 def _added_value(i: int, value: AddedValue) -> dict[str, Any]:

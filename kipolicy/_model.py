@@ -294,6 +294,9 @@ class Party:
             None (not stated) is unknown: an ``incomplete`` finding, never ``absent``.
         benefit: The benefit this party draws from the partnership (definition.7).
         contact_persons: Named contact persons at this party (organisation.2).
+        brings: Complementary approaches or resources the party brings that KI lacks (urval.4:
+            *kompletterande angreppssätt … och resurser*), e.g. a patient registry, engineering
+            platforms; none stated if left out (the record itself is what urval.4 asks for).
     """
 
     id: str = attrs.field(validator=_text)
@@ -306,6 +309,7 @@ class Party:
     management_engagement: TraitStatus | None = None
     benefit: str | None = None
     contact_persons: tuple[str, ...] = ()
+    brings: tuple[str, ...] = ()
 
 
 @attrs.frozen

@@ -23,6 +23,7 @@ from collections.abc import Iterable
 import attrs
 
 from ._model import Level, Partnership, Stage
+from ._vocabularies import partner_category
 
 __all__ = ["Established", "Overlap", "Peer", "PortfolioIndex", "normalise"]
 
@@ -52,6 +53,7 @@ class Peer:
     focus_areas: dict[str, str]
     countries: dict[str, str]
     partners: dict[str, str]
+    categories: frozenset[str] = frozenset()
 
 
 @attrs.frozen
@@ -84,6 +86,9 @@ def _peer(partnership: Partnership, as_of: dt.date) -> Peer:
         focus_areas={normalise(a): a for a in partnership.strategy.focus_areas if a.strip()},
         countries={normalise(p.country): p.country for p in partners if p.country and p.country.strip()},
         partners={normalise(p.name): p.name for p in partners},
+        categories=frozenset(
+            c for p in partners if (c := partner_category(p.kind._value_ if p.kind is not None else None))
+        ),
     )
 
 
@@ -129,6 +134,11 @@ class PortfolioIndex:
             for key in peer.partners:
                 self._by_partner[key].append(peer.id)
         self.active_strategic_ids = frozenset(p.id for p in self.peers.values() if p.active_strategic)
+        # urval.4: the categories outside academia KI's active strategic partnerships have.
+        self._categories: dict[str, set[str]] = defaultdict(set)
+        for peer_id in self.active_strategic_ids:
+            for category in self.peers[peer_id].categories:
+                self._categories[category].add(peer_id)
         self._fingerprint: str | None = fingerprint
 
     @property
@@ -147,6 +157,11 @@ class PortfolioIndex:
 
     def __len__(self) -> int:
         return len(self.peers)
+
+    def category_established(self, category: str, partnership_id: str) -> bool:
+        """Whether an active strategic partnership other than ``partnership_id`` already has a
+        partner of this category outside academia (urval.4: then it is not a *new* category)."""
+        return bool(self._categories.get(category, set()) - {partnership_id})
 
     def active_strategic_besides(self, partnership_id: str) -> int:
         """How many active strategic partnerships the portfolio has, not counting this one."""

@@ -229,7 +229,15 @@ def pycountry_version() -> str:
 
 def names() -> tuple[str, ...]:
     """The names of the vocabularies in the package data."""
-    return tuple(_data())
+    return tuple(name for name, table in _data().items() if "terms" in table or name == "countries")
+
+
+def partner_category(kind: str | None) -> str | None:
+    """urval.4's category outside academia of a partner of ``kind`` (``public`` for the public
+    sector and government agencies, ``civil-society``, ``company``), or None."""
+    if kind is None:
+        return None
+    return _data()["partner-categories"]["of_kind"].get(kind)
 
 
 def vocabularies_markdown() -> str:

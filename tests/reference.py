@@ -94,7 +94,9 @@ def reference(p: Partnership, as_of: dt.date) -> set[Finding]:
     if stage == "proposal" and partners and not before_policy:
         complementary = any(
             any(_outside(f, own) for f in party.fields)
-            or (party.kind is not None and party.kind.value in ("civil-society", "public-sector", "government-agency"))
+            or any(b.strip() for b in party.brings)
+            # Without a portfolio every category outside academia is new (urval.4, rev. 2).
+            or (party.kind is not None and party.kind.value in ("civil-society", "public-sector", "government-agency", "company"))
             for _, party in partners
         )
         # A partner of unknown kind might be a new category: then it is not decided.
