@@ -19,6 +19,7 @@ import attrs
 
 from ._model import Partnership
 from ._schema import _field_docs
+from ._vocabularies import vocabulary
 
 __all__ = ["KINDS_OF_TEMPLATE", "template"]
 
@@ -101,7 +102,12 @@ def _toml_value(value: Any) -> str:
 
 
 def _comment(text: str, prefix: str = "# ") -> list[str]:
+    # The model's docstrings speak of None; a document leaves the field out.
     text = text.replace("``", "")
+    for said in ("stated", "recorded"):
+        text = text.replace(f"None (not {said}) is", f"Left out (not {said}), it is").replace(
+            f"None (not {said}):", "Left out:"
+        )
     return [prefix + line for line in textwrap.wrap(text, 96, break_on_hyphens=False)] if text else []
 
 
@@ -110,6 +116,20 @@ def _choices(tp: Any) -> str:
         if isinstance(arg, type) and issubclass(arg, enum.Enum):
             return " One of: " + ", ".join(m.value for m in arg) + "."
     return ""
+
+
+def _words(field: attrs.Attribute) -> str:
+    """The vocabulary a field's words come from, as the template tells it."""
+    name = field.metadata.get("vocabulary")
+    if name is None:
+        return ""
+    words = vocabulary(name)
+    if len(words.terms) <= 12:
+        listed = ", ".join(t.id if t.id == t.en else f"{t.id} ({t.en})" for t in words.terms)
+        return f" Words of the vocabulary '{name}' (kipolicy vocabularies {name}): {listed}."
+    broad = [t for t in words.terms if t.parent is None and name == "fields"]
+    example = f", e.g. {', '.join(f'{t.id} {t.en}' for t in broad)}" if broad else ""
+    return f" A word of the vocabulary '{name}' ({len(words.terms)} terms: kipolicy vocabularies {name}){example}."
 
 
 def _nested(tp: Any) -> tuple[str, type] | None:
@@ -134,7 +154,7 @@ def _emit(cls: type, values: dict[str, Any], path: str, header: str | None, comm
         full = f"{path}.{field.name}" if path else field.name
         off = out_off or full in commented
         mark = "# " if off else ""
-        doc = docs.get(field.name, "") + _choices(hints[field.name])
+        doc = docs.get(field.name, "") + _choices(hints[field.name]) + _words(field)
         nested = _nested(hints[field.name])
         value = values.get(field.name)
         if nested is None and typing.get_origin(hints[field.name]) is dict:
@@ -145,7 +165,7 @@ def _emit(cls: type, values: dict[str, Any], path: str, header: str | None, comm
         if nested is None:
             scalars += _comment(doc)
             if value is None:
-                scalars.append(f"# {field.name} = ")
+                scalars.append(f"# {field.name} = " + ("[]" if field.default == () else ""))
             else:
                 scalars.append(f"{mark}{field.name} = {_toml_value(value)}")
             continue
