@@ -654,6 +654,18 @@ def _cross_check(partnership: Partnership, file: str) -> list[Problem]:
                     f"got {renewal.evaluation!r}{did_you_mean(renewal.evaluation, evaluation_ids)}",
                 )
             )
+    for i, member in enumerate(partnership.parties):
+        organisation = member.reach is not None and member.reach.value == "international-organisation"
+        if organisation and member.country is not None:
+            problems.append(Problem(
+                file, f"parties[{i}].country",
+                "expected no country for an international organisation: give the country of its seat as 'seat'",
+            ))
+        if member.seat is not None and not organisation:
+            problems.append(Problem(
+                file, f"parties[{i}].seat",
+                "expected a seat only for an international organisation (reach = 'international-organisation')",
+            ))
     agreement = partnership.agreement
     if agreement.open_ended and (agreement.ends is not None or any(r.until for r in agreement.renewals)):
         problems.append(

@@ -379,6 +379,13 @@ FACT_TYPES: dict[str, FactType] = {
                 "university, `other`, or an unstated kind.",
                 "parties[].kind",
             ),
+            "contributes": Field(
+                "bool",
+                "Computed: the party contributes to the joint activities, in cash, in kind or in "
+                "expertise (its `contribution`; with a single partner, also "
+                "`resourcing.partner_contribution`).",
+                "parties[].contribution",
+            ),
             "complementary_resources": Field(
                 "int", "Computed: how many complementary approaches or resources the party brings "
                 "(`brings`).", "parties[].brings",
@@ -1035,7 +1042,8 @@ def make_facts(
                     and resourcing.ki_funding_years >= long_term_years
                 ),
                 "level_agreed": resourcing.level_agreed_with_partner,
-                "partner_contributes": bool(resourcing.partner_contribution),
+                "partner_contributes": bool(resourcing.partner_contribution)
+                or any(p.contribution for p in partnership.partners),
                 "external_funds": sum(1 for f in resourcing.external_funds if f.strip()),
                 "agreement_ends": _day(agreement_ends),
                 "open_evaluation_due": _day(_open_evaluation_due(partnership, start, interp)),
@@ -1066,6 +1074,9 @@ def make_facts(
                     "new_category": None if party.kind is None else _new_category(party, partnership.id, portfolio),
                     "category": partner_category(_status(party.kind)),
                     "complementary_resources": sum(1 for b in party.brings if b.strip()),
+                    "contributes": bool(party.contribution) or (
+                        len(partnership.partners) == 1 and bool(resourcing.partner_contribution)
+                    ),
                     "represented": party.id in represented,
                 }
             )

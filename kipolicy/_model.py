@@ -113,6 +113,8 @@ class Reach(Choice):
     LOCAL = "local"
     NATIONAL = "national"
     INTERNATIONAL = "international"
+    #: An international organisation (e.g. WHO): international, with no country of its own.
+    INTERNATIONAL_ORGANISATION = "international-organisation"
 
 
 class TraitStatus(Choice):
@@ -173,6 +175,7 @@ class ContributionKind(Choice):
 
     CASH = "cash"
     IN_KIND = "in-kind"
+    EXPERTISE = "expertise"
 
 
 class Initiative(Choice):
@@ -286,7 +289,10 @@ class Party:
         reach: Local, national or international (definition.1).
         country: The country, ISO 3166-1: an alpha-2 or alpha-3 code or the country's English or
             Swedish name (``Germany``, ``DEU`` and ``DE`` are one country), kept as its alpha-2
-            code.
+            code. An international organisation has no country (give its ``seat``).
+        seat: For an international organisation (``reach = international-organisation``), the
+            country of its seat, if wanted: it is not the organisation's country and counts
+            neither for overlaps (urval.5) nor for the reach (definition.1).
         fields: Fields of competence, from the OECD fields of research (FORD, Frascati 2015):
             a broad area or a field, by code (``3.3``), Statistics Sweden's code (``303``) or
             name (``Health sciences``, ``public health``); kept as the FORD code.
@@ -297,6 +303,9 @@ class Party:
         brings: Complementary approaches or resources the party brings that KI lacks (urval.4:
             *kompletterande angreppssätt … och resurser*), e.g. a patient registry, engineering
             platforms; none stated if left out (the record itself is what urval.4 asks for).
+        contribution: What this partner contributes to the joint activities (cash, in-kind,
+            expertise): reciprocity is judged per partner (resurssattning.1). With one partner,
+            ``resourcing.partner_contribution`` says the same.
     """
 
     id: str = attrs.field(validator=_text)
@@ -305,11 +314,13 @@ class Party:
     kind: PartyKind | None = None
     reach: Reach | None = None
     country: str | None = attrs.field(default=None, metadata={"vocabulary": "countries"})
+    seat: str | None = attrs.field(default=None, metadata={"vocabulary": "countries"})
     fields: tuple[str, ...] = attrs.field(default=(), metadata={"vocabulary": "fields"})
     management_engagement: TraitStatus | None = None
     benefit: str | None = None
     contact_persons: tuple[str, ...] = ()
     brings: tuple[str, ...] = ()
+    contribution: tuple[ContributionKind, ...] = attrs.field(default=(), validator=_unique(""))
 
 
 @attrs.frozen

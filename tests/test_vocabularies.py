@@ -207,3 +207,20 @@ def test_the_fields_of_research_are_ford_with_scb_codes() -> None:
         if term.parent is not None:
             scb = term.parent + term.id.split(".")[1].zfill(2)   # 3.3 -> 303
             assert fields.lookup(scb) == term.id
+
+
+def test_an_international_organisation_has_a_seat_not_a_country() -> None:
+    problems = _problems(_document(parties=[
+        {"id": "ki", "name": "Karolinska Institutet", "role": "ki", "seat": "SE"},
+        {"id": "p", "name": "World Health Organization", "reach": "international-organisation", "country": "CH"},
+    ]))
+    assert problems == [
+        "parties[0].seat: expected a seat only for an international organisation (reach = 'international-organisation')",
+        "parties[1].country: expected no country for an international organisation: give the country of its seat as 'seat'",
+    ]
+    who = kipolicy.load_partnership(_document(parties=[
+        {"id": "ki", "name": "Karolinska Institutet", "role": "ki"},
+        {"id": "p", "name": "World Health Organization", "reach": "international-organisation", "seat": "Switzerland"},
+    ]))
+    assert who.parties[1].seat == "CH" and who.parties[1].country is None
+
