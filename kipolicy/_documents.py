@@ -654,14 +654,14 @@ def _cross_check(partnership: Partnership, file: str) -> list[Problem]:
                     f"got {renewal.evaluation!r}{did_you_mean(renewal.evaluation, evaluation_ids)}",
                 )
             )
-    for i, member in enumerate(partnership.parties):
-        organisation = member.reach is not None and member.reach.value == "international-organisation"
-        if organisation and member.country is not None:
+    for i, organisation_party in enumerate(partnership.parties):
+        organisation = organisation_party.reach is not None and organisation_party.reach.value == "international-organisation"
+        if organisation and organisation_party.country is not None:
             problems.append(Problem(
                 file, f"parties[{i}].country",
                 "expected no country for an international organisation: give the country of its seat as 'seat'",
             ))
-        if member.seat is not None and not organisation:
+        if organisation_party.seat is not None and not organisation:
             problems.append(Problem(
                 file, f"parties[{i}].seat",
                 "expected a seat only for an international organisation (reach = 'international-organisation')",
