@@ -141,7 +141,7 @@ def _calendar_years(since: dt.date, events: list[tuple[dt.date, str]], as_of: dt
 def before_renewal(
     evaluation: Evaluation, decision: dt.date, opened: dt.date | None, window: int | str
 ) -> bool:
-    """Whether ``evaluation`` is one made *inför beslut om förnyelse* (uppfoljning.2) of a renewal
+    """Whether ``evaluation`` is one made *inför beslut om eventuell förnyelse* (uppfoljning.2) of a renewal
     decided (or an agreement ending) on ``decision``, the renewal window having opened on
     ``opened`` (the start or the previous renewal).
 

@@ -218,7 +218,7 @@ _ALL = (
     ),
     Interpretation(
         "ki-funding", "capacity", "choice",
-        "Is 'KI ska kunna erbjuda finansiering' (resurssattning.1) a capacity of KI or a duty in each partnership?",
+        "Is 'ska KI kunna erbjuda finansiering' (resurssattning.1) a capacity of KI or a duty in each partnership?",
         ("resurssattning.1",), ("capacity", "per-partnership"),
     ),
     Interpretation(
@@ -233,7 +233,7 @@ _ALL = (
     ),
     Interpretation(
         "evaluation-window-months", 12, "int-or-choice",
-        "How recent must an evaluation 'inför beslut om förnyelse' be (uppfoljning.2), in months before the renewal or the end of the agreement?",
+        "How recent must an evaluation 'inför beslut om eventuell förnyelse' be (uppfoljning.2), in months before the renewal or the end of the agreement?",
         ("uppfoljning.2",), ("since-last-renewal",), maximum=120, minimum=1,
     ),
     Interpretation(

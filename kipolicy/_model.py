@@ -219,7 +219,7 @@ class Extension(Choice):
 
 
 class EvaluationPurpose(Choice):
-    """Why an evaluation was made (uppfoljning.2: *inför beslut om förnyelse*)."""
+    """Why an evaluation was made (uppfoljning.2: *inför beslut om eventuell förnyelse*)."""
 
     RENEWAL = "renewal"
     PERIODIC = "periodic"
@@ -301,7 +301,7 @@ class Party:
         benefit: The benefit this party draws from the partnership (definition.7).
         contact_persons: Named contact persons at this party (organisation.2).
         brings: Complementary approaches or resources the party brings that KI lacks (urval.4:
-            *kompletterande angreppssätt … och resurser*), e.g. a patient registry, engineering
+            *komplementära angreppssätt, kompetenser och resurser*), e.g. a patient registry, engineering
             platforms; none stated if left out (the record itself is what urval.4 asks for).
         contribution: What this partner contributes to the joint activities (cash, in-kind,
             expertise): reciprocity is judged per partner (resurssattning.1). With one partner,

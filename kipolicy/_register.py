@@ -117,16 +117,16 @@ REGISTER: dict[str, Entry] = {
     ),
     "intentions-after-startup": Entry(
         ("definition.9",),
-        "*I ett uppstartsskede … görs bedömningen utifrån de intentioner som parterna gemensamt "
-        "uttalat*: intentions stand in for a trait only in the start-up phase. Read a contrario, "
+        "*I ett uppstartsskede … görs utifrån de intentioner som parterna gemensamt uttalat*: "
+        "intentions stand in for a trait only in the start-up phase. Read a contrario, "
         "once it is over the judgement rests on what is in place, so a trait that still rests on "
         "intentions fails.",
         {"warn": "Revision 1: a warning, and the trait still counts (the partnership stays strategic)."},
     ),
     "selection-scope": Entry(
         ("urval.2", "urval.3", "urval.6"),
-        "urval.2 names when the criteria *ska beaktas* (when a new partnership is considered), but "
-        "urval.3 says *De strategiska partnerskapen ska stödja genomförandet av KI:s strategi* and "
+        "urval.2 names when the criteria *ska följande urvalsgrunder beaktas* (when a new partnership is considered), but "
+        "urval.3 says *De strategiska partnerskapen ska stödja genomförandet av de övergripande målsättningarna i KI:s strategi* and "
         "urval.6 that a strategic partnership *ska kunna bedrivas* with an ethical approach: "
         "standing conditions of a running partnership. For an active partnership entered under "
         "the policy an unstated strategy link is incomplete (the record should show it), a named "
@@ -139,7 +139,7 @@ REGISTER: dict[str, Entry] = {
     ),
     "overlap": Entry(
         ("urval.5",),
-        "*Samma inriktning och profil*: orientation is what the partnership works on (its focus "
+        "The new partnership shall *komplettera … i fråga om inriktning och profil*: orientation is what the partnership works on (its focus "
         "areas of KI's strategy), profile who and where it is with (its partners' countries); "
         "both must match for a new partnership not to complement an established one. Countries "
         "are compared as ISO codes, focus areas without case and spacing.",
@@ -149,7 +149,7 @@ REGISTER: dict[str, Entry] = {
     ),
     "ki-funding": Entry(
         ("resurssattning.1",),
-        "*KI ska kunna erbjuda finansiering* says what KI must be able to do (*kunna*): a capacity "
+        "*ska KI kunna erbjuda finansiering* says what KI must be able to do (*kunna*): a capacity "
         "that creates the conditions for long-term partnerships, not a duty to fund every one. "
         "Where nothing funds the joint activities the long-term commitment of definition.6 is at "
         "risk (a warning); where the partner or external funds carry them, it is noted.",
@@ -157,7 +157,7 @@ REGISTER: dict[str, Entry] = {
     ),
     "underperformance": Entry(
         ("uppfoljning.3",),
-        "*Om ett partnerskap inte utvecklas i enlighet med förväntningar*: a partnership whose "
+        "*Partnerskap som inte utvecklas i enlighet med förväntningar*: a partnership whose "
         "follow-ups or evaluations twice in a row find it only partly meeting expectations is "
         "not developing as expected either, only less starkly than one below them; it is a "
         "warning, not a departure, because the text leaves the degree open.",
@@ -177,7 +177,7 @@ REGISTER: dict[str, Entry] = {
     ),
     "evaluation-window-months": Entry(
         ("uppfoljning.2",),
-        "*Inför beslut om förnyelse* names a purpose: an evaluation recorded as made for the "
+        "*Inför beslut om eventuell förnyelse* names a purpose: an evaluation recorded as made for the "
         "renewal counts whatever its date; one made for another purpose, or none recorded, "
         "serves the decision only if it is recent — by default within one follow-up cycle (12 "
         "months) before the renewal decision or the end of the agreement. An evaluation made a "

@@ -127,3 +127,60 @@ def test_a_findings_modality_is_that_of_the_first_unit_it_cites() -> None:
     )
     (finding,) = kipolicy.assess(partnership, as_of="2025-09-01").by_rule("mervarde.no-value-stated")
     assert (finding.kind, finding.modality, finding.units) == ("note", "informative", ("mervarde.1",))
+
+
+#: Swedish words the library uses as terms, in italics, without claiming to quote the policy.
+_TERMS = {
+    "tills vidare", "etableringsfas", "läsart utan textstöd", "avvikelse", "avvikelse från policyn",
+    "överträdelse", "ofullständigt underlag", "allmän handling", "avvaktar uppgifter som saknas",
+    "nya kategorier", "gällande",
+}
+
+
+def _verbatim(fragment: str, text: str) -> bool:
+    """``fragment`` is in ``text`` word for word; ``…`` marks words left out."""
+    position = 0
+    for part in (p.strip(" ,.") for p in fragment.split("…")):
+        found = text.find(part, position) if part else position
+        if found < 0:
+            return False
+        position = found + len(part)
+    return True
+
+
+def test_every_swedish_quotation_of_the_policy_in_the_library_is_verbatim() -> None:
+    # Rules-catalogue rev. 2: a quotation that claims the policy's words has them. Checked: the
+    # interpretation register, the fact model's and facts' descriptions, the rule files, the
+    # vocabularies' sources and the case files' descriptions (italic *…* or quoted '…' Swedish).
+    import inspect
+    import re
+    import tomllib
+
+    from kipolicy import _facts, _model, _register
+
+    swedish = " ".join(u.text_sv for u in kipolicy.policy().units())
+    root = Path(__file__).resolve().parent.parent
+    # Italics claim a quotation everywhere; single quotes only in case descriptions (elsewhere
+    # they mark a document's or a reading's words).
+    italic = r"(?<![*\w])\*([^*\n]{3,200}?)\*(?![*\w])"
+    texts = [(t, italic) for t in (inspect.getsource(_register), inspect.getsource(_model), inspect.getsource(_facts))]
+    texts += [(p.read_text(encoding="utf-8"), italic) for p in sorted((root / "rules").glob("*.toml"))]
+    texts += [((root / "kipolicy" / "data" / "vocabularies.toml").read_text(encoding="utf-8"), italic)]
+    for path in sorted((root / "tests" / "cases").glob("*.case.toml")):
+        texts += [(c.get("description", ""), italic + r"|'([^'\n]{6,200})'")
+                  for c in tomllib.loads(path.read_text(encoding="utf-8")).get("case", [])]
+    quoted = 0
+    for text, pattern in texts:
+        joined = re.sub(r'"\s*\n\s*"', "", text)  # Python strings split over lines
+        for fragment in re.findall(pattern, joined):
+            words = fragment if isinstance(fragment, str) else (fragment[0] or fragment[1])
+            if not re.search(r"[åäöÅÄÖ]|\b(ska|och|av|att|som|för|om|är|inom)\b", words) or words in _TERMS:
+                continue
+            if re.search(r"[{}=\[\]]|\b(the|and|of|is)\b", words):  # code or English, not a quotation
+                continue
+            quoted += 1
+            # A quotation may start a sentence with a capital the policy's words do not have.
+            assert _verbatim(words, swedish) or _verbatim(words[:1].lower() + words[1:], swedish), (
+                f"not the policy's words: {words!r}"
+            )
+    assert quoted > 10
