@@ -28,7 +28,7 @@ import attrs
 
 from ._calendar import add_days, add_months, from_day, to_day
 from ._duties import DUTIES, Duty, counting_from, renewals_with_evaluations, schedule
-from ._interpretations import INTERPRETATIONS, Interpretations
+from ._interpretations import INTERPRETATIONS, Interpretations, in_force
 from ._peers import normalise
 from ._vocabularies import outside, own_competence, partner_category, vocabulary
 from ._model import (
@@ -873,8 +873,8 @@ def _interpretation_fields_of(settings: tuple[tuple[str, Any], ...]) -> dict[str
     out = {}
     for name, value in settings:
         interpretation = INTERPRETATIONS[name]
-        if interpretation.kind == "names":
-            continue
+        if interpretation.kind in ("names", "int-or-choice"):
+            continue  # computed into the facts they apply to
         out[interpretation.field] = _number(value) if isinstance(value, float) else value
     return out
 
@@ -1083,7 +1083,8 @@ def make_facts(
         )
     facts.extend(trait_facts)
 
-    listed = interp["focus-areas"]
+    # The strategy in force at the decision (a proposal: as of the assessment).
+    listed = in_force(interp["focus-areas"], decision.date if decision is not None else as_of)
     listed_names = {normalise(n) for n in listed} if listed is not None else None
     for i, area in enumerate(partnership.strategy.focus_areas):
         if not area.strip():
@@ -1129,7 +1130,7 @@ def make_facts(
             )
         )
     if decision is not None:
-        authorities = set(interp["decision-authorities"] or ())
+        authorities = set(in_force(interp["decision-authorities"], decision.date) or ())
         facts.append(
             {
                 "type": "decision",
@@ -1165,7 +1166,8 @@ def make_facts(
                     "evaluated": evaluation is not None,
                     "by": renewal.by,
                     "authorised": (
-                        None if renewal.by is None else renewal.by in set(interp["decision-authorities"] or ())
+                        None if renewal.by is None
+                        else renewal.by in set(in_force(interp["decision-authorities"], renewal.date) or ())
                     ),
                     "under_policy": counting is None or renewal.date >= counting,
                     "label": f"renewal {renewal.date.isoformat()}",

@@ -7,6 +7,7 @@ Each interpretation has a name (``traits-required``), a default and the values i
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -17,7 +18,7 @@ from ._errors import InterpretationError, Problem, did_you_mean
 from ._limits import number_problem, text_problem
 from ._vocabularies import VocabularyError, vocabulary
 
-__all__ = ["INTERPRETATIONS", "Interpretation", "Interpretations"]
+__all__ = ["INTERPRETATIONS", "Interpretation", "Interpretations", "in_force"]
 
 
 @attrs.frozen
@@ -38,6 +39,9 @@ class Interpretation:
         minimum: The smallest value a number takes (0 unless the question needs more).
         vocabulary: For a list of names, the vocabulary they come from (each name becomes its
             term's id), if any.
+        dated: For a list of names, whether it may also be given as periods, each from a day
+            on (``[{from = 2023-01-01, names = [...]}, ...]``): the list in force on a day is
+            the last period that started on or before it (the first, before them all).
     """
 
     name: str
@@ -49,6 +53,7 @@ class Interpretation:
     maximum: int | None = None
     minimum: int = 0
     vocabulary: str | None = None
+    dated: bool = False
 
     @property
     def field(self) -> str:
@@ -96,10 +101,13 @@ class Interpretation:
         elif self.kind == "names":
             if value is None:
                 return None
+            if self.dated and isinstance(value, (list, tuple)) and value and not isinstance(value[0], str):
+                return self._check_periods(value)
             if not isinstance(value, (list, tuple)) or not all(
                 isinstance(v, str) and v.strip() for v in value
             ):
-                return f"expected a list of names, or none, got {_shown(value)}"
+                dated = " or of periods ({from = DATE, names = [...]})" if self.dated else ""
+                return f"expected a list of names{dated}, or none, got {_shown(value)}"
             if len(value) > 100:
                 return f"expected at most 100 names, got {len(value)}"
             for name in value:
@@ -113,13 +121,78 @@ class Interpretation:
                         return str(exc)
         return None
 
+    def _check_periods(self, value: Any) -> str | None:
+        """What is wrong with a dated list: periods, each from a day on, with its names."""
+        if len(value) > 100:
+            return f"expected at most 100 periods, got {len(value)}"
+        days = []
+        for i, period in enumerate(value):
+            period = _period_items(period)
+            if period is None:
+                return f"period {i + 1}: expected {{from = DATE, names = [...]}}, got {_shown(value[i])}"
+            day, names = period
+            if day is None:
+                return f"period {i + 1}: 'from' is not a date (YYYY-MM-DD): {_shown(value[i])}"
+            if day in days:
+                return f"period {i + 1}: two periods start on {day.isoformat()}"
+            days.append(day)
+            wrong = self.check(list(names))
+            if wrong:
+                return f"period {i + 1} (from {day.isoformat()}): {wrong}"
+        return None
+
     def normalise(self, value: Any) -> Any:
+        if self.kind == "names" and value is not None and self.dated and value and not isinstance(value[0], str):
+            periods: list[tuple[dt.date, tuple[Any, ...]]] = []
+            for period in value:
+                items = _period_items(period)
+                if items is not None and items[0] is not None:  # checked before: always so
+                    periods.append((items[0], items[1]))
+            periods.sort(key=lambda p: p[0])
+            return tuple((day.isoformat(), self.normalise(list(names))) for day, names in periods)
         if self.kind == "names" and value is not None:
             if self.vocabulary is not None:
                 words = vocabulary(self.vocabulary)
                 return tuple(dict.fromkeys(words.canonical(name) for name in value))
             return tuple(value)
         return value
+
+
+def _period_items(period: Any) -> tuple[dt.date | None, tuple[Any, ...]] | None:
+    """A period's start and names, from ``{from, names}`` or the normalised ``(from, names)``."""
+    if isinstance(period, Mapping) and set(period) == {"from", "names"}:
+        start, names = period["from"], period["names"]
+    elif isinstance(period, (list, tuple)) and len(period) == 2 and not isinstance(period[1], str):
+        start, names = period
+    else:
+        return None
+    if isinstance(start, str):
+        try:
+            start = dt.date.fromisoformat(start)
+        except ValueError:
+            start = None
+    if isinstance(start, dt.datetime) or not isinstance(start, dt.date):
+        start = None
+    return start, tuple(names) if isinstance(names, (list, tuple)) else (names,)
+
+
+def _plain(value: Any) -> Any:
+    """A value as JSON holds it: lists for names, ``{from, names}`` tables for periods."""
+    if isinstance(value, tuple) and value and isinstance(value[0], tuple):
+        return [{"from": start, "names": list(names)} for start, names in value]
+    return list(value) if isinstance(value, tuple) else value
+
+
+def in_force(value: Any, day: dt.date) -> tuple[str, ...] | None:
+    """The names of a (possibly dated) list that apply on ``day``: the last period that started
+    on or before it, else the first; an undated list as it is."""
+    if value is None or not value or isinstance(value[0], str):
+        return value
+    chosen = value[0][1]
+    for start, names in value:
+        if dt.date.fromisoformat(start) <= day:
+            chosen = names
+    return chosen
 
 
 def _shown(value: Any) -> str:
@@ -174,7 +247,7 @@ _ALL = (
     Interpretation(
         "decision-authorities", ("rektor",), "names",
         "Who may decide to enter a strategic partnership under etablering.3?",
-        ("etablering.3",), vocabulary="roles",
+        ("etablering.3",), vocabulary="roles", dated=True,
     ),
     Interpretation(
         "due-soon-days", 60, "int",
@@ -194,7 +267,7 @@ _ALL = (
     Interpretation(
         "focus-areas", None, "names",
         "Which names count as KI Strategy 2030 focus areas for urval.3?",
-        ("urval.3",),
+        ("urval.3",), dated=True,
     ),
     Interpretation(
         "expired-agreement", "not-formalised", "choice",
@@ -341,7 +414,7 @@ class Interpretations(Mapping[str, Any]):
 
     def to_dict(self) -> dict[str, Any]:
         """Every value, JSON-serialisable (lists for names)."""
-        return {k: list(v) if isinstance(v, tuple) else v for k, v in self._values.items()}
+        return {k: _plain(v) for k, v in self._values.items()}
 
     def __repr__(self) -> str:
         changed = ", ".join(f"{k!r}: {v!r}" for k, v in self.changed().items())

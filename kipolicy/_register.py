@@ -103,7 +103,10 @@ REGISTER: dict[str, Entry] = {
         ("etablering.3",),
         "The policy itself was decided by the President (rektor, dokument.4); without the delegation "
         "order, only the President (rektor) is known to be authorised.",
-        {"a list of roles": "The roles of the delegation order in force."},
+        {"a list of roles": "The roles of the delegation order in force, from the role vocabulary.",
+         "periods": "The delegation order as it was revised: [{from = DATE, names = [...]}, ...]; "
+                    "a decision (or a renewal) is judged against the order in force on its date "
+                    "(*gällande* besluts- och delegationsordningar)."},
         ("decision.authorised",),
     ),
     "expired-agreement": Entry(
@@ -231,7 +234,11 @@ REGISTER: dict[str, Entry] = {
     "focus-areas": Entry(
         ("urval.3",),
         "The policy names no list of focus areas: any name is accepted until the list is set.",
-        {"a list of names": "Only these names count as Strategy 2030 focus areas."},
+        {"a list of names": "Only these names count as Strategy 2030 focus areas.",
+         "periods": "The focus areas of each strategy period: [{from = DATE, names = [...]}, ...]; "
+                    "a partnership is judged against the list in force at its decision (a proposal: "
+                    "on the day assessed), so a successor strategy does not turn running "
+                    "partnerships into departures."},
         ("focus_area.listed",),
     ),
 }

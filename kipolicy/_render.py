@@ -197,7 +197,10 @@ def _status(report: Report, lang: str) -> tuple[str, str, str]:
 
 
 def _value(value: Any) -> str:
-    """An interpretation's value as a report shows it (a list of names joined)."""
+    """An interpretation's value as a report shows it (a list of names joined; periods as
+    ``from DATE: names``)."""
+    if isinstance(value, tuple) and value and isinstance(value[0], tuple):
+        return "; ".join(f"from {start}: {', '.join(names)}" for start, names in value)
     if isinstance(value, (list, tuple)):
         return ", ".join(map(str, value))
     return str(value)

@@ -187,3 +187,4 @@ def test_a_missing_fact_is_reported_only_where_it_decides(document, as_of) -> No
         after = kipolicy.assess(worse, as_of=as_of)
         unfavourable = {"violation", finding.would_be}   # a departure is worse than a warning
         assert any(f.rule_id in finding.needed_by and f.kind in unfavourable for f in after.findings), finding
+

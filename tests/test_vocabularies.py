@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import pytest
@@ -224,3 +225,31 @@ def test_an_international_organisation_has_a_seat_not_a_country() -> None:
     ]))
     assert who.parties[1].seat == "CH" and who.parties[1].country is None
 
+
+def test_dated_lists_of_an_interpretation_round_trip_and_apply_by_date() -> None:
+    from kipolicy._interpretations import in_force
+
+    readings = kipolicy.Interpretations({"decision-authorities": [
+        {"from": dt.date(2025, 1, 1), "names": ["President", "Dean"]},
+        {"from": "2020-01-01", "names": ["rektor"]},
+    ]})
+    value = readings["decision-authorities"]
+    assert value == (("2020-01-01", ("rektor",)), ("2025-01-01", ("rektor", "dekan")))
+    assert in_force(value, dt.date(2019, 1, 1)) == ("rektor",)      # before every period: the first
+    assert in_force(value, dt.date(2024, 12, 31)) == ("rektor",)
+    assert in_force(value, dt.date(2025, 1, 1)) == ("rektor", "dekan")
+    assert kipolicy.Interpretations(json.loads(json.dumps(readings.to_dict()))) == readings
+    report = kipolicy.assess(kipolicy.load_partnership(_document()), as_of="2025-01-01", interpretations=readings)
+    assert "from 2020-01-01: rektor; from 2025-01-01: rektor, dekan" in report.to_markdown("en")
+    for wrong, message in (
+        ([{"from": "2020-13-01", "names": ["rektor"]}], "'from' is not a date"),
+        ([{"from": "2020-01-01", "names": ["rektor"]}, {"from": "2020-01-01", "names": ["dekan"]}], "two periods start on 2020-01-01"),
+        ([{"from": "2020-01-01", "names": ["dekn"]}], "did you mean 'dekan'"),
+        ([{"from": "2020-01-01"}], "expected {from = DATE, names = [...]}"),
+    ):
+        try:
+            kipolicy.Interpretations({"decision-authorities": wrong})
+        except kipolicy.InterpretationError as exc:
+            assert message in str(exc)
+        else:
+            raise AssertionError(wrong)
