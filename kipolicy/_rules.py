@@ -385,7 +385,7 @@ class _Collector:
 _FILE_KEYS = {"section", "stage", "description", "facts", "rule"}
 _RULE_KEYS = {
     "id", "kind", "modality", "cites", "title", "message", "remedy", "subject", "when",
-    "either", "derive", "halts", "retroactive", "under", "stage", "note", "due", "would_be", "needs",
+    "either", "derive", "halts", "retroactive", "under", "stage", "due", "would_be", "needs",
 }
 _ALTERNATIVE_KEYS = {"when", "subject", "kind", "cites", "message", "remedy", "would_be"}
 _CONDITION_KEYS = {"fact", "no", "as", "where", "any"}

@@ -261,7 +261,6 @@ def rules_schema() -> dict[str, Any]:
             "due": {"type": "string"},
             "would_be": {"enum": ["violation", "warning"]},
             "needs": {"type": "array", "items": {"type": "string"}, "minItems": 1},
-            "note": {"type": "string"},
         },
         "required": ["id", "kind", "modality", "cites", "title", "message", "remedy"],
         "oneOf": [{"required": ["when"]}, {"required": ["either"]}],

@@ -246,3 +246,18 @@ def test_a_negation_of_a_matched_fact_type_is_refused(tmp_path) -> None:
     )
     with pytest.raises(kipolicy.RuleFileError, match="a 'no' condition on a fact type the rule also matches"):
         kipolicy.load_rules(rules)
+
+
+def test_the_retired_note_key_is_refused(tmp_path) -> None:
+    # A rule's `note` was accepted and never read: refused, so nobody writes what nothing reads.
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "urval.toml").write_text(
+        'section = "urval"\n\n[[rule]]\nid = "urval.example"\nkind = "note"\nmodality = "shall"\ncites = ["urval.4"]\n'
+        'note = "a comment for the reader"\n'
+        'title = { sv = "t", en = "t" }\nmessage = { sv = "m", en = "m" }\nremedy = { sv = "r", en = "r" }\n'
+        'when = [{ fact = "partnership" }]\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(kipolicy.RuleFileError, match="note"):
+        kipolicy.load_rules(rules)
