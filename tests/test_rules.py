@@ -259,5 +259,5 @@ def test_the_retired_note_key_is_refused(tmp_path) -> None:
         'when = [{ fact = "partnership" }]\n',
         encoding="utf-8",
     )
-    with pytest.raises(kipolicy.RuleFileError, match="note"):
+    with pytest.raises(kipolicy.RuleFileError, match="unknown field 'note'"):
         kipolicy.load_rules(rules)
