@@ -62,9 +62,9 @@ CLIPS_RULES = r"""
 (defrule external-support
   (risk_assessment (path ?p) (high_risks ?h&:(> ?h 0)) (external_support FALSE) (under_policy TRUE))
   => (assert (finding (rule "risk.external-support") (path ?p) (kind "recommendation"))))
-(defrule joint-overdue (assessment (as_of ?a)) (duty (name "risk-joint") (met FALSE) (path ?p) (due ?d&:(< ?d ?a)))
+(defrule joint-overdue (assessment (as_of ?a)) (duty (name "risk-joint") (met FALSE) (undecided FALSE) (path ?p) (due ?d&:(< ?d ?a)))
   => (assert (finding (rule "risk.joint-overdue") (path ?p) (kind "violation") (due ?d))))
-(defrule ki-overdue (assessment (as_of ?a)) (duty (name "risk-ki") (met FALSE) (path ?p) (due ?d&:(< ?d ?a)))
+(defrule ki-overdue (assessment (as_of ?a)) (duty (name "risk-ki") (met FALSE) (undecided FALSE) (path ?p) (due ?d&:(< ?d ?a)))
   => (assert (finding (rule "risk.ki-overdue") (path ?p) (kind "violation") (due ?d))))
 (defrule no-ki-funding-unfunded
   (partnership (continues TRUE) (ki_funding FALSE) (partner_contributes FALSE) (external_funds 0))
@@ -107,7 +107,7 @@ SLOTS = {
               "new_category", "contacts",
               "represented"),
     "risk_assessment": ("path", "risks", "weighed", "under_policy", "high_risks", "external_support"),
-    "duty": ("name", "met", "path", "due"),
+    "duty": ("name", "met", "undecided", "path", "due"),
 }
 
 

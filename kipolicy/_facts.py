@@ -589,6 +589,12 @@ FACT_TYPES: dict[str, FactType] = {
             "basis": Field("date", "Computed: the day it counts from."),
             "met": Field("bool", "Computed: it was met (on any day)."),
             "met_on": Field("date", "The day it was met. Missing if not met."),
+            "undecided": Field(
+                "bool",
+                "Computed: a risk assessment whose assessor (`by`) is not stated was made since the "
+                "day the duty counts from: whether the duty was met is unknown.",
+                "risk_assessments[].by",
+            ),
             "label": Field("text", "Computed: its name and due date."),
         },
         label="label",
@@ -1117,7 +1123,7 @@ def make_facts(
                     "type": "risk_assessment",
                     "path": f"risk_assessments[{i}]",
                     "date": to_day(risk_assessment.date),
-                    "by": risk_assessment.by._value_,
+                    "by": _status(risk_assessment.by),
                     "purpose": purpose,
                     "purpose_inferred": inferred,
                     "risks": len(risk_assessment.risks),
@@ -1125,7 +1131,7 @@ def make_facts(
                     "weighed": risk_assessment.weighed_against_benefit,
                     "external_support": risk_assessment.external_support,
                     "under_policy": risk_assessment.date >= policy_in_force or not ongoing_only,
-                    "label": f"{risk_assessment.by._value_} {purpose} {risk_assessment.date.isoformat()}",
+                    "label": f"{_status(risk_assessment.by) or 'by-not-stated'} {purpose} {risk_assessment.date.isoformat()}",
                 }
             )
         )
@@ -1227,6 +1233,9 @@ def make_facts(
                     "basis": to_day(duty.basis),
                     "met": duty.met_on is not None,
                     "met_on": _day(duty.met_on),
+                    "undecided": duty.kind.topic == "risk" and any(
+                        r.by is None and duty.basis <= r.date for r in partnership.risk_assessments
+                    ),
                     "label": duty.label,
                 }
             )

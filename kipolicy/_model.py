@@ -435,7 +435,8 @@ class RiskAssessment:
 
     Attributes:
         date: When it was made.
-        by: ``joint`` (together with the partner) or ``ki`` (by KI alone).
+        by: ``joint`` (together with the partner) or ``ki`` (by KI alone); None (not stated) is
+            unknown: the assessment meets neither continuous duty for sure.
         purpose: ``preparation`` of the proposal, or ``continuous`` within the partnership.
             None (not recorded): inferred from the date (before the decision, or with no
             decision during the proposal stage or before the start: preparation).
@@ -446,7 +447,7 @@ class RiskAssessment:
     """
 
     date: dt.date
-    by: AssessedBy = AssessedBy.KI
+    by: AssessedBy | None = None
     purpose: RiskPurpose | None = None
     risks: tuple[Risk, ...] = ()
     weighed_against_benefit: bool | None = None

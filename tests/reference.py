@@ -116,9 +116,12 @@ def reference(p: Partnership, as_of: dt.date) -> set[Finding]:
     if stage == "active" and not terminated and start is not None:
         counting = max(start, IN_FORCE) if before_policy else start
         for by, rule in (("joint", "risk.joint-overdue"), ("ki", "risk.ki-overdue")):
-            made = [r.date for r in p.risk_assessments if r.by.value == by and counting <= r.date <= as_of]
-            due = _plus_months(max(made, default=counting), 12)
-            if due < as_of:
+            made = [r.date for r in p.risk_assessments if r.by is not None and r.by.value == by and counting <= r.date <= as_of]
+            basis = max(made, default=counting)
+            due = _plus_months(basis, 12)
+            # An assessment that does not say who made it, since the basis: undecided, not overdue.
+            undecided = any(r.by is None and basis <= r.date <= as_of for r in p.risk_assessments)
+            if due < as_of and not undecided:
                 out.add((rule, "risk_assessments", "violation", due))
         made = [f.date for f in p.follow_ups if counting <= f.date <= as_of]
         due = _plus_months(max(made, default=counting), 12)

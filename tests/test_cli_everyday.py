@@ -155,7 +155,7 @@ def test_rules_option_and_check(tmp_path: Path) -> None:
     assert kind(bundled) == "violation" and kind(chosen) == "warning"
     assert chosen["reports"][0]["provenance"]["rules_source"] == str(rules)
     check = _cli("rules", "--check", rules)
-    assert check.returncode == 0 and "64 rules load and compile" in check.stdout
+    assert check.returncode == 0 and "65 rules load and compile" in check.stdout
     path.write_text(text.replace('kind = "violation"', 'kind = "violaton"', 1), encoding="utf-8")
     broken = _cli("rules", "--check", rules)
     assert broken.returncode == 1 and "definition.toml" in broken.stdout and "violation" in broken.stdout
@@ -189,7 +189,7 @@ def test_case_failures_read_well_in_swedish(tmp_path: Path) -> None:
 def test_cases_coverage_can_be_required(tmp_path: Path) -> None:
     low = _cli("cases", CASES / "mervarde.case.toml", "--coverage", "--fail-under", "90")
     assert low.returncode == 1 and "is under --fail-under 90%" in low.stdout
-    assert "rules a case makes fire:" in low.stdout and "of the 128 expectations" in low.stdout
+    assert "rules a case makes fire:" in low.stdout and "of the 130 expectations" in low.stdout
     full = _cli("cases", CASES, "--coverage", "--fail-under", "100")
     assert full.returncode == 0, full.stdout[-2000:]
     assert "coverage: 100.0%" in full.stdout

@@ -68,8 +68,8 @@ fires = ["definition.no-partner"]
     result = pytester.runpytest("--kipolicy-coverage", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines([
-        "*kipolicy coverage over 1 passing case:*", "*rules a case makes fire: 1 of 64*",
-        "*rules no case keeps quiet: *definition.no-partner*", "*coverage: 0.8% of the 128 expectations*",
+        "*kipolicy coverage over 1 passing case:*", "*rules a case makes fire: 1 of 65*",
+        "*rules no case keeps quiet: *definition.no-partner*", "*coverage: 0.8% of the 130 expectations*",
     ])
 
 
@@ -87,4 +87,4 @@ fires = ["{rule}"]
 '''})
     result = pytester.runpytest_subprocess("-n", "2", "--kipolicy-coverage", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=2)
-    result.stdout.fnmatch_lines(["*kipolicy coverage over 2 passing cases:*", "*rules a case makes fire: 2 of 64*"])
+    result.stdout.fnmatch_lines(["*kipolicy coverage over 2 passing cases:*", "*rules a case makes fire: 2 of 65*"])
