@@ -112,8 +112,8 @@ def _choices(enum_type: type[Choice]) -> tuple[str, ...]:
 def _interpretation_fields() -> dict[str, Field]:
     out = {}
     for interpretation in INTERPRETATIONS.values():
-        if interpretation.kind in ("names", "int-or-choice"):
-            continue  # lists and mixed values: computed into the facts they apply to
+        if not interpretation.in_assessment_fact:
+            continue  # computed into the facts they apply to
         kinds: dict[str, str | tuple[str, ...]] = {
             "choice": tuple(interpretation.choices or ()),
             "int": "int",
@@ -716,9 +716,6 @@ _TRAIT_UNITS = {
     "breadth": "definition.8",
 }
 
-#: Kinds of partner outside academia that urval.4 names (civil society, the public sector;
-#: a government agency is part of the public sector).
-
 _ETHICS_ASPECTS = ("academic_freedom", "democratic_values", "critical_reflection", "high_quality")
 
 
@@ -879,8 +876,8 @@ def _interpretation_fields_of(settings: tuple[tuple[str, Any], ...]) -> dict[str
     out = {}
     for name, value in settings:
         interpretation = INTERPRETATIONS[name]
-        if interpretation.kind in ("names", "int-or-choice"):
-            continue  # computed into the facts they apply to
+        if not interpretation.in_assessment_fact:
+            continue
         out[interpretation.field] = _number(value) if isinstance(value, float) else value
     return out
 
@@ -984,6 +981,7 @@ def make_facts(
 
     ki = partnership.ki
     own = own_competence(ki.fields if ki is not None else ())
+    grounds = {id(p): _complementary(p, own, partnership.id, portfolio) for p in partnership.parties}
     facts: list[dict[str, Any]] = [assessment]
     facts.append(
         _compact(
@@ -1024,7 +1022,7 @@ def make_facts(
                 "risks_identified": sum(len(r.risks) for r in partnership.risk_assessments),
                 "complementary_partners": sum(
                     1 for p in partnership.partners
-                    if outside(p.fields, own) or any(b.strip() for b in p.brings) or _new_category(p, partnership.id, portfolio)
+                    if grounds[id(p)].fields or grounds[id(p)].resources or grounds[id(p)].new_category
                 ),
                 "steering_group": steering is not None,
                 "fora_levels": len(
@@ -1075,11 +1073,11 @@ def make_facts(
                     "management_engagement": _status(party.management_engagement),
                     "benefit_stated": bool(party.benefit and party.benefit.strip()),
                     "contacts": sum(1 for c in party.contact_persons if c.strip()),
-                    "complementary_fields": len(outside(party.fields, own)),
-                    "complementary_field_codes": ", ".join(outside(party.fields, own)) or None,
-                    "new_category": None if party.kind is None else _new_category(party, partnership.id, portfolio),
-                    "category": partner_category(_status(party.kind)),
-                    "complementary_resources": sum(1 for b in party.brings if b.strip()),
+                    "complementary_fields": len(grounds[id(party)].fields),
+                    "complementary_field_codes": ", ".join(grounds[id(party)].fields) or None,
+                    "new_category": None if party.kind is None else grounds[id(party)].new_category,
+                    "category": grounds[id(party)].category,
+                    "complementary_resources": grounds[id(party)].resources,
                     "contributes": bool(party.contribution) or (
                         len(partnership.partners) == 1 and bool(resourcing.partner_contribution)
                     ),
@@ -1136,14 +1134,13 @@ def make_facts(
             )
         )
     if decision is not None:
-        authorities = set(in_force(interp["decision-authorities"], decision.date) or ())
         facts.append(
             {
                 "type": "decision",
                 "path": "establishment.decision",
                 "date": to_day(decision.date),
                 "by": decision.by,
-                "authorised": decision.by in authorities,
+                "authorised": _authorised(decision.by, decision.date, interp),
             }
         )
 
@@ -1171,10 +1168,7 @@ def make_facts(
                     "until": _day(renewal.until),
                     "evaluated": evaluation is not None,
                     "by": renewal.by,
-                    "authorised": (
-                        None if renewal.by is None
-                        else renewal.by in set(in_force(interp["decision-authorities"], renewal.date) or ())
-                    ),
+                    "authorised": None if renewal.by is None else _authorised(renewal.by, renewal.date, interp),
                     "under_policy": counting is None or renewal.date >= counting,
                     "label": f"renewal {renewal.date.isoformat()}",
                 }
@@ -1290,14 +1284,31 @@ def _open_evaluation_due(partnership: Partnership, start: dt.date | None, interp
         return None
 
 
-def _new_category(party: Party, partnership_id: str, portfolio: Any) -> bool:
-    """urval.4: the party is of a category outside academia (the public sector and government
-    agencies, civil society, companies) that none of KI's other active strategic partnerships
-    in the portfolio has a partner of (without a portfolio: of a category outside academia)."""
+def _authorised(role: str, day: dt.date, interp: Interpretations) -> bool:
+    """Whether ``role`` may decide on ``day``: it is among the `decision-authorities` in force
+    then (etablering.3: *gällande* besluts- och delegationsordningar)."""
+    return role in (in_force(interp["decision-authorities"], day) or ())
+
+
+@attrs.frozen
+class _Grounds:
+    """What a party brings on urval.4's three grounds."""
+
+    fields: tuple[str, ...]
+    resources: int
+    category: str | None
+    new_category: bool
+
+
+def _complementary(party: Party, own: frozenset[str], partnership_id: str, portfolio: Any) -> _Grounds:
+    """urval.4 for one party: its FORD fields outside KI's own ``own``; the complementary
+    approaches or resources it brings; its category outside academia (the public sector and
+    government agencies, civil society, companies), and whether that category is new: none of
+    KI's other active strategic partnerships in the portfolio has a partner of it (without a
+    portfolio, every such category is new)."""
     category = partner_category(_status(party.kind))
-    if category is None:
-        return False
-    return portfolio is None or not portfolio.category_established(category, partnership_id)
+    new = category is not None and (portfolio is None or not portfolio.category_established(category, partnership_id))
+    return _Grounds(outside(party.fields, own), sum(1 for b in party.brings if b.strip()), category, new)
 
 
 def _added_value(i: int, value: AddedValue) -> dict[str, Any]:

@@ -56,6 +56,12 @@ class Interpretation:
     dated: bool = False
 
     @property
+    def in_assessment_fact(self) -> bool:
+        """Whether rules read it as a field of the ``assessment`` fact; lists and mixed values
+        (a number or a word) are instead computed into the facts they apply to."""
+        return self.kind not in ("names", "int-or-choice")
+
+    @property
     def field(self) -> str:
         """The name of the ``assessment`` fact's field that carries the value in rules."""
         return self.name.replace("-", "_")

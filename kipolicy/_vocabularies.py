@@ -83,6 +83,7 @@ class Vocabulary:
     refused: Mapping[str, str] = attrs.field(factory=dict)
     _index: dict[str, str] = attrs.field(init=False, repr=False, eq=False)
     _spelled: dict[str, str] = attrs.field(init=False, repr=False, eq=False)
+    _terms: dict[str, Term] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
         index: dict[str, str] = {}
@@ -96,6 +97,7 @@ class Vocabulary:
                 spelled.setdefault(key, word)
         object.__setattr__(self, "_index", index)
         object.__setattr__(self, "_spelled", spelled)
+        object.__setattr__(self, "_terms", {t.id: t for t in self.terms})
         for word in self.refused:
             if word in index:
                 raise ValueError(f"vocabulary {self.name}: {word!r} is refused but means {index[word]!r}")
@@ -105,7 +107,7 @@ class Vocabulary:
         return tuple(t.id for t in self.terms)
 
     def term(self, term_id: str) -> Term:
-        return next(t for t in self.terms if t.id == term_id)
+        return self._terms[term_id]
 
     def words(self) -> list[str]:
         """Every word a document may use, each once, in the order of the terms."""
