@@ -158,7 +158,7 @@ def before_renewal(
 
 
 def renewals_with_evaluations(
-    partnership: Partnership, start: dt.date | None, window: int | str = "since-last-renewal"
+    partnership: Partnership, start: dt.date | None, window: int | str
 ) -> list[tuple[int, Renewal, dt.date | None, tuple[dt.date, int] | None]]:
     """Each renewal, oldest first: its index, the day its window opened (the start or the
     previous renewal), and the evaluation that preceded it (its date and index), if one did.
@@ -227,7 +227,7 @@ def schedule(
     retroactivity: str,
     follow_up_cadence: str,
     risk_interval_months: int,
-    evaluation_window: int | str = "since-last-renewal",
+    evaluation_window: int | str,
 ) -> list[Duty]:
     """Every dated duty of an active partnership, met or not, sorted by due date.
 

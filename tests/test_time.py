@@ -56,7 +56,8 @@ def _active(**changes) -> kipolicy.Partnership:
 
 
 def _duties(partnership, as_of, **readings):
-    options = {"retroactivity": "ongoing-only", "follow_up_cadence": "rolling", "risk_interval_months": 12}
+    options = {"retroactivity": "ongoing-only", "follow_up_cadence": "rolling", "risk_interval_months": 12,
+               "evaluation_window": "since-last-renewal"}
     options.update(readings)
     return schedule(as_known_on(partnership, as_of), as_of, policy_in_force=IN_FORCE, **options)
 
