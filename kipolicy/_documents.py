@@ -310,8 +310,11 @@ def _field_names(cls: type) -> list[str]:
     return [a.name for a in attrs.fields(cls)]
 
 
-def _message(exc: BaseException, type_: Any) -> str:  # noqa: ARG001 - the field's type, for messages to come
+def _message(exc: BaseException, type_: Any) -> str:
     if isinstance(exc, KeyError):
+        if isinstance(type_, type) and issubclass(type_, enum.Enum):
+            words = ", ".join(repr(member.value) for member in type_)
+            return f"required field is missing; expected one of {words}"
         return "required field is missing"
     if isinstance(exc, (ValueError, TypeError)) and str(exc):
         text = str(exc)
@@ -759,7 +762,7 @@ def load_partnership(
 
     Example:
         >>> import kipolicy
-        >>> p = kipolicy.load_partnership({"id": "x", "name": "X", "parties": [
+        >>> p = kipolicy.load_partnership({"id": "x", "name": "X", "level": "ki-wide", "stage": "proposal", "parties": [
         ...     {"id": "ki", "name": "Karolinska Institutet", "role": "ki"}]})
         >>> p.level.value
         'ki-wide'

@@ -675,8 +675,8 @@ class Partnership:
 
     id: str = attrs.field(validator=_text)
     name: str = attrs.field(validator=_text)
-    level: Level = Level.KI_WIDE
-    stage: Stage = Stage.PROPOSAL
+    level: Level
+    stage: Stage
     started: dt.date | None = None
     parties: tuple[Party, ...] = attrs.field(default=(), validator=_unique("id"))
     traits: Traits = attrs.field(factory=Traits)

@@ -69,7 +69,7 @@ def test_bad_input_exits_2_on_stderr_without_traceback(args: tuple[str, ...], fr
 
 def test_a_bad_document_lists_every_problem_with_its_path(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
-    bad.write_text('id = "x"\nname = "X"\nstage = "activ"\n[[parties]]\nid = "ki"\nname = "KI"\nrole = "ki"\nbnefit = "b"\n', encoding="utf-8")
+    bad.write_text('id = "x"\nname = "X"\nlevel = "ki-wide"\nstage = "activ"\n[[parties]]\nid = "ki"\nname = "KI"\nrole = "ki"\nbnefit = "b"\n', encoding="utf-8")
     result = _cli("assess", str(bad), "--as-of", "2025-01-01")
     assert result.returncode == 2
     assert "2 problems in the input" in result.stderr
@@ -183,7 +183,7 @@ def test_schema_accepts_every_example_and_case_document() -> None:
         assert errors == [], (path, errors[0].message)
     # And refuses what kipolicy refuses for its shape.
     assert list(validator.iter_errors({"id": "x", "name": "X", "stage": "activ"}))
-    assert list(validator.iter_errors({"id": "x", "name": "X", "colour": "blue"}))
+    assert list(validator.iter_errors({"id": "x", "name": "X", "level": "ki-wide", "stage": "proposal", "colour": "blue"}))
     assert schema["$defs"]["Party"]["properties"]["management_engagement"]["enum"] == ["in-place", "jointly-intended", "absent"]
     assert "definition.5" in schema["$defs"]["Party"]["properties"]["management_engagement"]["description"]
 

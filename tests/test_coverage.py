@@ -35,7 +35,7 @@ def test_coverage_finds_gaps(tmp_path) -> None:
 [[case]]
 name = "only one rule"
 as_of = 2025-01-01
-partnership = { id = "p", name = "P", parties = [{ id = "ki", name = "KI", role = "ki" }] }
+partnership = { id = "p", name = "P", stage = "proposal", level = "ki-wide", parties = [{ id = "ki", name = "KI", role = "ki" }] }
 [case.expect]
 fires = ["definition.no-partner"]
 ''',
@@ -60,7 +60,7 @@ def test_the_pytest_option_prints_coverage(pytester) -> None:
 [[case]]
 name = "no partner"
 as_of = 2025-01-01
-partnership = { id = "p", name = "P", parties = [{ id = "ki", name = "KI", role = "ki" }] }
+partnership = { id = "p", name = "P", stage = "proposal", level = "ki-wide", parties = [{ id = "ki", name = "KI", role = "ki" }] }
 [case.expect]
 fires = ["definition.no-partner"]
 ''',
@@ -81,7 +81,7 @@ def test_coverage_counts_cases_run_in_parallel_workers(pytester) -> None:
 [[case]]
 name = "{name}"
 as_of = 2025-01-01
-partnership = {{ id = "p", name = "P", level = "{level}", parties = [{{ id = "ki", name = "KI", role = "ki" }}] }}
+partnership = {{ id = "p", name = "P", stage = "proposal", level = "{level}", parties = [{{ id = "ki", name = "KI", role = "ki" }}] }}
 [case.expect]
 fires = ["{rule}"]
 '''})

@@ -48,22 +48,25 @@ def test_every_problem_is_reported_at_once_with_its_path() -> None:
     )
     assert problems == [
         "name: expected text, got the number 3",
+        problems[1],
         "stage: expected one of 'proposal', 'active', 'ended', got 'activ' (did you mean 'active'?)",
         "parties[0].fields: expected a list, got the text 'medicine'",
         "parties[1].kind: expected one of 'university', 'company', 'government-agency', 'civil-society', 'public-sector', 'other', got 'univ'",
-        problems[4],
+        problems[5],
         "traits.commitment_years: expected a number of years or 'open-ended', got '5'",
         "traits.areas.resarch: expected one of 'research', 'education', 'utilisation', got 'resarch' (did you mean 'research'?)",
         "risk_assessments[0].date: expected a date (YYYY-MM-DD), got the impossible date '2023-13-01'",
-        problems[8],
+        problems[9],
     ]
-    assert problems[4].startswith("parties[1].bnefit: unknown field (did you mean 'benefit'?)")
-    assert problems[8].startswith("levl: unknown field (did you mean 'level'?)")
+    # The misspelt field is unknown, and the field it misspells is missing: both are said.
+    assert problems[1].startswith("level: required field is missing; expected one of 'ki-wide', ")
+    assert problems[5].startswith("parties[1].bnefit: unknown field (did you mean 'benefit'?)")
+    assert problems[9].startswith("levl: unknown field (did you mean 'level'?)")
 
 
 def test_problem_names_the_file(tmp_path: Path) -> None:
     path = tmp_path / "bad.toml"
-    path.write_text('id = "x"\nname = "X"\n[[parties]]\nid = "ki"\nname = "KI"\nrole = "kii"\n', encoding="utf-8")
+    path.write_text('id = "x"\nname = "X"\nlevel = "ki-wide"\nstage = "proposal"\n[[parties]]\nid = "ki"\nname = "KI"\nrole = "kii"\n', encoding="utf-8")
     with pytest.raises(kipolicy.InputError) as info:
         kipolicy.load_partnership(path)
     (problem,) = info.value.problems
@@ -76,17 +79,17 @@ def test_problem_names_the_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("document", "path", "fragment"),
     [
-        ({"id": "x", "name": "n"}, "parties", "exactly one party with role 'ki'"),
+        ({"id": "x", "name": "n", "level": "ki-wide", "stage": "proposal"}, "parties", "exactly one party with role 'ki'"),
         ({"name": "n"}, "id", "required field is missing"),
-        ({"id": "x", "name": "n", "parties": [{"id": "a", "name": "A", "role": "ki"}, {"id": "a", "name": "B"}]}, "parties[1]", "duplicate id 'a'"),
-        ({"id": "x", "name": " "}, "name", "non-empty text"),
-        ({"id": "x", "name": "n", "traits": {"commitment_years": -1}}, "traits.commitment_years", ">= 0"),
-        ({"id": "x", "name": "n", "traits": {"intentions_stated_jointly": "yes"}}, "traits.intentions_stated_jointly", "true or false"),
-        ({"id": "x", "name": "n", "started": "2024-01-01T10:00:00"}, "started", "expected a date"),
-        ({"id": "x", "name": "n", "parties": [{"id": "ki", "name": "KI", "role": "ki"}], "steering_group": {"members": [{"party": "kii"}]}}, "steering_group.members[0].party", "did you mean 'ki'"),
-        ({"id": "x", "name": "n", "parties": [{"id": "ki", "name": "KI", "role": "ki"}], "agreement": {"signed": "2024-01-01", "ends": "2023-01-01"}}, "agreement.ends", "on or after"),
-        ({"id": "x", "name": "n", "parties": "ki"}, "parties", "expected a list"),
-        ({"id": "x", "name": "n", "traits": []}, "traits", "expected a table"),
+        ({"id": "x", "name": "n", "level": "ki-wide", "stage": "proposal", "parties": [{"id": "a", "name": "A", "role": "ki"}, {"id": "a", "name": "B"}]}, "parties[1]", "duplicate id 'a'"),
+        ({"id": "x", "name": " ", "level": "ki-wide", "stage": "proposal"}, "name", "non-empty text"),
+        ({"id": "x", "name": "n", "level": "ki-wide", "stage": "proposal", "traits": {"commitment_years": -1}}, "traits.commitment_years", ">= 0"),
+        ({"id": "x", "name": "n", "level": "ki-wide", "stage": "proposal", "traits": {"intentions_stated_jointly": "yes"}}, "traits.intentions_stated_jointly", "true or false"),
+        ({"id": "x", "name": "n", "level": "ki-wide", "stage": "proposal", "started": "2024-01-01T10:00:00"}, "started", "expected a date"),
+        ({"id": "x", "name": "n", "level": "ki-wide", "stage": "proposal", "parties": [{"id": "ki", "name": "KI", "role": "ki"}], "steering_group": {"members": [{"party": "kii"}]}}, "steering_group.members[0].party", "did you mean 'ki'"),
+        ({"id": "x", "name": "n", "level": "ki-wide", "stage": "proposal", "parties": [{"id": "ki", "name": "KI", "role": "ki"}], "agreement": {"signed": "2024-01-01", "ends": "2023-01-01"}}, "agreement.ends", "on or after"),
+        ({"id": "x", "name": "n", "level": "ki-wide", "stage": "proposal", "parties": "ki"}, "parties", "expected a list"),
+        ({"id": "x", "name": "n", "level": "ki-wide", "stage": "proposal", "traits": []}, "traits", "expected a table"),
     ],
 )
 def test_bad_documents(document: dict, path: str, fragment: str) -> None:

@@ -52,7 +52,7 @@ def test_the_oracle_sees_every_rule_of_the_subset_fire() -> None:
         found = reference(partnership, dt.date(2026, 12, 1))
         assert _kipolicy(partnership, dt.date(2026, 12, 1)) == found
         fired |= {f[0] for f in found}
-    fired |= {f[0] for f in reference(kipolicy.load_partnership({"id": "x", "name": "X", "parties": [{"id": "ki", "name": "KI", "role": "ki"}]}), dt.date(2025, 1, 1))}
+    fired |= {f[0] for f in reference(kipolicy.load_partnership({"id": "x", "name": "X", "level": "ki-wide", "stage": "proposal", "parties": [{"id": "ki", "name": "KI", "role": "ki"}]}), dt.date(2025, 1, 1))}
     assert fired == set(SUBSET)
 
 

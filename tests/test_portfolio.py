@@ -103,7 +103,7 @@ def test_portfolio_input_errors() -> None:
     with pytest.raises(kipolicy.InputError, match="two partnerships have the id"):
         kipolicy.assess(partnerships[0], as_of=AS_OF, portfolio=[partnerships[1], partnerships[1]])
     with pytest.raises(kipolicy.InputError) as info:
-        kipolicy.assess_portfolio([{"id": "a", "name": "A"}, {"id": "b", "name": "B", "stage": "activ"}], as_of=AS_OF)
+        kipolicy.assess_portfolio([{"id": "a", "name": "A", "level": "ki-wide", "stage": "proposal"}, {"id": "b", "name": "B", "level": "ki-wide", "stage": "activ"}], as_of=AS_OF)
     messages = [str(p) for p in info.value.problems]
     assert any("stage" in m and "did you mean 'active'" in m for m in messages)
     assert any("exactly one party with role 'ki'" in m for m in messages)

@@ -24,10 +24,6 @@ STILL_DEFAULTED = {
     "parties[].role": "the KI party is marked; the others are partners",
     # `unknown` is the word for an unknown initiative; it decides only a note that says so.
     "establishment.initiative": "the default is the word 'unknown' itself",
-    # The document's stage and level decide whether and how the policy applies; documents and
-    # programs give them, and the defaults (a KI-wide proposal) are what `kipolicy new` writes.
-    "stage": "the document's own stage; `kipolicy new` and the templates always write it",
-    "level": "the document's own level; `kipolicy new` and the templates always write it",
 }
 
 

@@ -146,7 +146,7 @@ def test_bundled_rules_pass_the_loader_and_document_their_paths() -> None:
 
 def _minimal(**extra) -> dict:
     doc = {
-        "id": "p", "name": "P", "stage": "active", "started": dt.date(2024, 1, 1),
+        "id": "p", "name": "P", "level": "ki-wide", "stage": "active", "started": dt.date(2024, 1, 1),
         "parties": [{"id": "ki", "name": "KI", "role": "ki"}, {"id": "x", "name": "X", "reach": "international"}],
     }
     doc.update(extra)

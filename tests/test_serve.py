@@ -94,8 +94,8 @@ def test_openapi_uses_the_library_schemas(client: TestClient) -> None:
 
 @pytest.mark.parametrize("body,status,path", [
     ({"document": {"id": "x", "name": "X", "stage": "activ", "parties": []}, "as_of": "2025-06-01"}, 422, "stage"),
-    ({"document": {"id": "x", "name": "X"}, "as_of": "2025-02-30"}, 422, ""),
-    ({"document": {"id": "x", "name": "X"}}, 422, "as_of"),
+    ({"document": {"id": "x", "name": "X", "level": "ki-wide", "stage": "proposal"}, "as_of": "2025-02-30"}, 422, ""),
+    ({"document": {"id": "x", "name": "X", "level": "ki-wide", "stage": "proposal"}}, 422, "as_of"),
     ({"as_of": "2025-06-01"}, 422, "document"),
     ({"document_text": "not = [toml", "as_of": "2025-06-01"}, 422, ""),
     ({"document": _document(PROPOSAL), "as_of": "2025-06-01", "interpretations": {"long-term-years": 1e400}}, 422, "long-term-years"),

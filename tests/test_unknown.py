@@ -25,7 +25,7 @@ AS_OF = dt.date(2025, 1, 1)
 
 def _document(**changes: Any) -> dict[str, Any]:
     document: dict[str, Any] = {
-        "id": "x", "name": "X",
+        "id": "x", "name": "X", "level": "ki-wide", "stage": "proposal",
         "parties": [
             {"id": "ki", "name": "Karolinska Institutet", "role": "ki", "management_engagement": "in-place", "benefit": "b"},
             {"id": "p", "name": "Partner", "kind": "university", "management_engagement": "in-place", "benefit": "b"},

@@ -16,7 +16,7 @@ from kipolicy._vocabularies import names, normalise_word, vocabulary
 
 def _document(**changes: Any) -> dict[str, Any]:
     document: dict[str, Any] = {
-        "id": "x", "name": "X", "stage": "active", "started": dt.date(2024, 1, 1),
+        "id": "x", "name": "X", "level": "ki-wide", "stage": "active", "started": dt.date(2024, 1, 1),
         "parties": [
             {"id": "ki", "name": "Karolinska Institutet", "role": "ki"},
             {"id": "p", "name": "Partner"},
