@@ -34,7 +34,7 @@ if TYPE_CHECKING:  # the same names, for type checkers and editors
     from ._interpretations import INTERPRETATIONS, Interpretation, Interpretations
     from ._model import (
         AddedValue, AdminSupport, Agreement, Area, AssessedBy, ContributionKind, Decision,
-        Establishment, Ethics, EthicsStatus, Evaluation, EvaluationPurpose, Extension, FollowUp, Forum,
+        Establishment, Ethics, EthicsAspect, EthicsStatus, Evaluation, EvaluationPurpose, Extension, FollowUp, Forum,
         Initiative, Level, OpenEnded, Outcome, Party, PartyKind, PartyRole, Partnership, Reach, Renewal,
         Resourcing, Risk, RiskAssessment, RiskLevel, RiskPurpose, Stage, SteeringGroup,
         Selection, SteeringMember, Strategy, Termination, TerminationKind, TraitStatus, Traits, ValueDimension,
@@ -78,6 +78,7 @@ _EXPORTS: dict[str, str] = {
     "Decision": "._model",
     "Establishment": "._model",
     "Ethics": "._model",
+    "EthicsAspect": "._model",
     "EthicsStatus": "._model",
     "Evaluation": "._model",
     "EvaluationPurpose": "._model",
@@ -191,6 +192,7 @@ __all__ = [
     "EngineError",
     "Establishment",
     "Ethics",
+    "EthicsAspect",
     "EthicsStatus",
     "Evaluation",
     "EvaluationPurpose",

@@ -455,7 +455,13 @@ FACT_TYPES: dict[str, FactType] = {
                 ("academic-freedom", "democratic-values", "critical-reflection", "high-quality"),
                 "The aspect.",
             ),
-            "status": Field(_choices(EthicsStatus), "fine, concern or not-assessed. Missing if not stated.", "ethics.*"),
+            "status": Field(
+                _choices(EthicsStatus),
+                "fine, concern or not-assessed, as the ethics part states it; `concern` also when a "
+                "risk assessment known on the day names the aspect among its `ethics_concerns` "
+                "(the fact's path is then that assessment's). Missing if not stated.",
+                "ethics.*",
+            ),
         },
         label="aspect",
     ),
@@ -717,6 +723,28 @@ _TRAIT_UNITS = {
 }
 
 _ETHICS_ASPECTS = ("academic_freedom", "democratic_values", "critical_reflection", "high_quality")
+
+
+def _ethics_facts(partnership: Partnership, assessment_index: list[int]) -> list[dict[str, Any]]:
+    """One fact per aspect of urval.6: as the ethics part states it, unless a risk assessment
+    known on the day names the aspect as a concern. Then the concern stands (the latest such
+    assessment is the fact's path), whatever the ethics part said before it."""
+    facts = []
+    for aspect in _ETHICS_ASPECTS:
+        word = aspect.replace("_", "-")
+        status = _status(getattr(partnership.ethics, aspect))
+        path = f"ethics.{aspect}"
+        if status != EthicsStatus.CONCERN.value:
+            named = [
+                j for j, assessment in enumerate(partnership.risk_assessments)
+                if word in assessment.ethics_concerns
+            ]
+            if named:
+                latest = max(named, key=lambda j: partnership.risk_assessments[j].date)
+                status = EthicsStatus.CONCERN.value
+                path = f"risk_assessments[{assessment_index[latest]}].ethics_concerns"
+        facts.append(_compact({"type": "ethics", "path": path, "aspect": word, "status": status}))
+    return facts
 
 
 def _number(value: float) -> int | float:
@@ -1103,15 +1131,7 @@ def make_facts(
         )
     for i, value in enumerate(partnership.added_value):
         facts.append(_added_value(i, value))
-    for aspect in _ETHICS_ASPECTS:
-        facts.append(
-            _compact({
-                "type": "ethics",
-                "path": f"ethics.{aspect}",
-                "aspect": aspect.replace("_", "-"),
-                "status": _status(getattr(partnership.ethics, aspect)),
-            })
-        )
+    facts.extend(_ethics_facts(partnership, index["risk_assessments"]))
     for j, risk_assessment in enumerate(partnership.risk_assessments):
         i = index["risk_assessments"][j]
         purpose, inferred = purposes[j]

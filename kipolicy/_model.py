@@ -30,6 +30,7 @@ __all__ = [
     "Decision",
     "Establishment",
     "Ethics",
+    "EthicsAspect",
     "EthicsStatus",
     "Evaluation",
     "EvaluationPurpose",
@@ -148,6 +149,15 @@ class EthicsStatus(Choice):
     FINE = "fine"
     CONCERN = "concern"
     NOT_ASSESSED = "not-assessed"
+
+
+class EthicsAspect(Choice):
+    """One of the four ethical aspects of urval.6."""
+
+    ACADEMIC_FREEDOM = "academic-freedom"
+    DEMOCRATIC_VALUES = "democratic-values"
+    CRITICAL_REFLECTION = "critical-reflection"
+    HIGH_QUALITY = "high-quality"
 
 
 class AssessedBy(Choice):
@@ -444,6 +454,10 @@ class RiskAssessment:
         weighed_against_benefit: Whether the risks were weighed against the potential benefit;
             None (not recorded) is unknown.
         external_support: Whether external support was used.
+        ethics_concerns: The ethical aspects of urval.6 the assessment names as a concern
+            (``academic-freedom``, ``democratic-values``, ``critical-reflection``,
+            ``high-quality``): a concern raised while the partnership runs is weighed in the
+            continuous risk assessment (risk.2).
     """
 
     date: dt.date
@@ -452,6 +466,7 @@ class RiskAssessment:
     risks: tuple[Risk, ...] = ()
     weighed_against_benefit: bool | None = None
     external_support: bool | None = None
+    ethics_concerns: tuple[EthicsAspect, ...] = attrs.field(default=(), validator=_unique(""))
 
 
 @attrs.frozen

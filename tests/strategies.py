@@ -44,6 +44,10 @@ risk_assessment = st.fixed_dictionaries(
         ),
         "weighed_against_benefit": st.booleans(),
         "external_support": st.booleans(),
+        "ethics_concerns": st.lists(
+            st.sampled_from(["academic-freedom", "democratic-values", "critical-reflection", "high-quality"]),
+            max_size=2, unique=True,
+        ),
     },
 )
 
