@@ -17,7 +17,7 @@ from ._documents import load_partnership
 from ._engine import compile_rules
 from ._errors import InputError, Problem, did_you_mean
 from ._calendar import from_day
-from ._duties import Duty
+from ._duties import DUTIES, Duty
 from ._facts import field_paths, make_facts
 from ._peers import PortfolioIndex
 from ._identity import IdentityCache
@@ -386,12 +386,20 @@ def _run(
     """Run the engine on ``facts`` and build the report."""
 
     findings: dict[tuple[str, str, str], Finding] = {}
-    halted: dict[str, Any] = {"stage": None, "rule": None}
+    # The earliest stage a rule halted at, the rule, and the sections whose rules of later
+    # stages still run (None: none do; a halt that keeps no section stops every later stage).
+    halted: dict[str, Any] = {"stage": None, "rule": None, "keeps": None}
     # Each derived fact carries a key to the firing that derived it: its rule and its reasons.
     derivations: dict[str, tuple[str, tuple[str, ...], tuple[Evidence, ...]]] = {}
 
     def react(firing: Firing) -> list[dict[str, Any]]:
         rule = firing.rule
+        if (
+            halted["stage"] is not None
+            and STAGES.index(rule.stage) > halted["stage"]
+            and rule.section not in (halted["keeps"] or ())
+        ):
+            return []
         plan = _Plan.of(program, rule, firing.alternative)
         effect = plan.effect(interp)
         subject_fact = firing.facts[plan.subject]
@@ -448,8 +456,12 @@ def _run(
         findings.setdefault((rule.id, subject.path, subject.label), finding)
         if effect.halts:
             stage = STAGES.index(rule.stage)
+            keeps = frozenset(rule.alternatives[firing.alternative].keeps)
             if halted["stage"] is None or stage < halted["stage"]:
-                halted["stage"], halted["rule"] = stage, rule.id
+                halted["stage"], halted["rule"], halted["keeps"] = stage, rule.id, keeps
+            elif stage == halted["stage"]:
+                # Several halts at one stage: a section runs on only if every halt keeps it.
+                halted["keeps"] = halted["keeps"] & keeps
         derived = []
         for derivation in effect.derive:
             new_fact: dict[str, Any] = {"type": derivation.fact_type, "path": subject.path}
@@ -467,7 +479,10 @@ def _run(
             derived.append(new_fact)
         return derived
 
-    derived_facts = program.run(facts, react, lambda: halted["stage"])
+    # The engine stops at a halt that keeps no section; one that keeps some runs on, and the
+    # firings of other sections are dropped above.
+    derived_facts = program.run(facts, react, lambda: None if halted["keeps"] else halted["stage"])
+    kept = tuple(sorted(halted["keeps"] or ()))
 
     ordered = sorted_findings(findings.values())
     reached_definition = halted["stage"] is None or halted["stage"] >= _DEFINITION_STAGE
@@ -482,7 +497,7 @@ def _run(
         elif NOT_STRATEGIC_RULE in fired:
             is_strategic = False
     obligations: tuple[Obligation, ...] = ()
-    if halted["stage"] is None:
+    if halted["stage"] is None or kept:
         about: dict[tuple[str, str], list[str]] = {}
         for finding in ordered:
             if finding.subject.fact_type == "duty":
@@ -495,6 +510,8 @@ def _run(
                 rule_ids=tuple(about.get((duty.path, duty.label), ())),
             )
             for duty in duties
+            # After a halt that keeps some sections, the duties those sections impose.
+            if not kept or {unit.split(".")[0] for unit in DUTIES[duty.name].cites} <= set(kept)
         )
     return Report(
         partnership_id=subject_partnership.id if subject_partnership else "",
@@ -505,6 +522,7 @@ def _run(
         is_strategic=is_strategic,
         interpretations=interp,
         halted_by=halted["rule"],
+        kept_sections=kept,
         obligations=obligations,
         facts=tuple(facts) + tuple(derived_facts),
         rules=rulebook,

@@ -395,7 +395,7 @@ def why_not(report: Report, rule_id: str) -> WhyNot:
     halted_by = None
     if report.halted_by is not None and report.halted_by != rule_id:
         halting = book.rule(report.halted_by)
-        if STAGES.index(rule.stage) > STAGES.index(halting.stage):
+        if STAGES.index(rule.stage) > STAGES.index(halting.stage) and rule.section not in report.kept_sections:
             gate, halted_by = "halted", report.halted_by
     partnership = next((f for f in report.facts if f.get("type") == "partnership"), None)
     if gate is None and not rule.retroactive and partnership is not None and partnership.get("preparation_assessed") is False:

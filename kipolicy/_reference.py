@@ -60,6 +60,10 @@ def _rule(rule: Rule) -> list[str]:
             own.append(f"kind `{alternative.kind}`")
         if alternative.cites:
             own.append("cites " + ", ".join(f"`{u}`" for u in alternative.cites))
+        if alternative.keeps:
+            own.append(
+                "a halt through it keeps " + ", ".join(f"`{s}`" for s in alternative.keeps) + " assessed"
+            )
         prefix = f"{index + 1}. " if len(rule.alternatives) > 1 else "- "
         head = ("(" + "; ".join(own) + ") ") if own else ""
         conditions = ", and ".join(_condition(c) for c in alternative.conditions)

@@ -43,7 +43,11 @@ REGISTER: dict[str, Entry] = {
         "A proposal that fails a trait should see every other gap too; the policy's purpose is to "
         "support work on partnerships (syfte.2), which a full list of gaps serves better.",
         {"strict": "A partnership that fails the definition is outside the policy (omfattning.2): "
-                   "only the definition's findings are given."},
+                   "only the definition's findings are given. A running partnership whose "
+                   "traits lapsed (its agreement ended without renewal, or its start-up phase "
+                   "ended with a trait still intended only) and failed no other way keeps its "
+                   "follow-up, evaluation and ending duties (uppfoljning.2-3 matter most exactly "
+                   "then; rev. 2)."},
     ),
     "traits-required": Entry(
         ("definition.3", "definition.8"),

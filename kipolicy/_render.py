@@ -39,8 +39,6 @@ _T: dict[str, dict[str, Any]] = {
     "en": {
         "as_of": "Assessed as of",
         "scope": "Scope",
-        "in": "in scope",
-        "out": "out of scope",
         "definition": "Definition",
         "strategic": {True: "strategic", False: "not strategic", None: "not assessed"},
         "pending": "awaits missing facts",
@@ -73,8 +71,6 @@ _T: dict[str, dict[str, Any]] = {
     "sv": {
         "as_of": "Bedömd per",
         "scope": "Omfattning",
-        "in": "omfattas",
-        "out": "omfattas inte",
         "definition": "Definition",
         "strategic": {True: "strategiskt", False: "inte strategiskt", None: "inte bedömt"},
         "pending": "avvaktar uppgifter som saknas",
@@ -189,7 +185,7 @@ def _e(value: Any) -> str:
 
 def _status(report: Report, lang: str) -> tuple[str, str, str]:
     t = _T[lang]
-    scope = t["in"] if report.in_scope else t["out"]
+    scope = report.scope_text(lang)
     strategic = t["pending"] if report.definition_pending else t["strategic"][report.is_strategic]
     changed = report.interpretations.changed()
     readings = ", ".join(f"{k} = {_value(v)}" for k, v in changed.items()) or t["defaults"]

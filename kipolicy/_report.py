@@ -441,9 +441,12 @@ class Report(Tabular):
             is out of scope).
         interpretations: The interpretations in force.
         halted_by: The id of the rule that stopped the assessment early, if one did.
+        kept_sections: The policy sections still assessed after that halt (under
+            ``scope-on-definition = strict``, a partnership whose definition lapsed keeps its
+            follow-up, evaluation and ending duties: ``("uppfoljning",)``); empty otherwise.
         obligations: Every dated duty of the partnership, met or not, sorted by due date:
             the calendar a partnership office works from. Empty when the assessment stopped
-            early or the partnership is not active.
+            early (but for the duties of the sections kept) or the partnership is not active.
     """
 
     partnership_id: str
@@ -454,6 +457,7 @@ class Report(Tabular):
     is_strategic: bool | None
     interpretations: Interpretations = attrs.field(eq=False)
     halted_by: str | None = None
+    kept_sections: tuple[str, ...] = ()
     obligations: tuple[Obligation, ...] = attrs.field(
         default=(), converter=lambda o: tuple(sorted(o, key=obligation_key))
     )
@@ -569,11 +573,25 @@ class Report(Tabular):
             "in_scope": self.in_scope,
             "is_strategic": self.is_strategic,
             "halted_by": self.halted_by,
+            "kept_sections": list(self.kept_sections),
             "interpretations": self.interpretations.to_dict(),
             "counts": self.counts(),
             "findings": [f.to_dict() for f in self.findings],
             "obligations": [o.to_dict() for o in self.obligations],
         }
+
+    def scope_text(self, lang: str = "en") -> str:
+        """Whether the policy applies, in ``lang``: ``in scope``, ``out of scope``, or, after a
+        halt that keeps sections, ``out of scope; still held to: Uppföljning …``."""
+        _check_lang(lang)
+        en = lang == "en"
+        if self.in_scope:
+            return "in scope" if en else "omfattas"
+        if not self.kept_sections:
+            return "out of scope" if en else "omfattas inte"
+        pol = policy()
+        titles = ", ".join(pol.section(s).heading(lang) for s in self.kept_sections)
+        return f"out of scope; still held to: {titles}" if en else f"omfattas inte; gäller ändå: {titles}"
 
     def to_text(self, lang: str = "en") -> str:
         """The report as plain text: one block per finding with its cited units."""
@@ -587,9 +605,8 @@ class Report(Tabular):
         strategic = {True: ("strategic", "strategiskt"), False: ("not strategic", "inte strategiskt"), None: ("not assessed", "inte bedömt")}[self.is_strategic]
         if self.definition_pending:
             strategic = ("awaits missing facts", "avvaktar uppgifter som saknas")
-        scope = ("in scope", "omfattas") if self.in_scope else ("out of scope", "omfattas inte")
         lines.append(
-            ("Scope: " if en else "Omfattning: ") + scope[0 if en else 1]
+            ("Scope: " if en else "Omfattning: ") + self.scope_text(lang)
             + "; definition: " + strategic[0 if en else 1]
         )
         changed = self.interpretations.changed()

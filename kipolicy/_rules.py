@@ -158,7 +158,8 @@ class Condition:
 class Alternative:
     """One way for a rule to fire: its conditions, the alias of its subject and, if it differs
     from the rule's, its own kind, cited units, message, remedy or (for an ``incomplete`` rule)
-    the kind the needing rules would give."""
+    the kind the needing rules would give. ``keeps``: when the rule halts through this
+    alternative, the policy sections whose rules of later stages are still assessed."""
 
     conditions: tuple[Condition, ...]
     subject: str
@@ -167,6 +168,7 @@ class Alternative:
     message: Mapping[str, str] | None = None
     remedy: Mapping[str, str] | None = None
     would_be: str | None = None
+    keeps: tuple[str, ...] = ()
 
     def aliases(self) -> dict[str, str]:
         """Alias → fact type, for the positive conditions."""
@@ -387,7 +389,7 @@ _RULE_KEYS = {
     "id", "kind", "modality", "cites", "title", "message", "remedy", "subject", "when",
     "either", "derive", "halts", "retroactive", "under", "stage", "due", "would_be", "needs",
 }
-_ALTERNATIVE_KEYS = {"when", "subject", "kind", "cites", "message", "remedy", "would_be"}
+_ALTERNATIVE_KEYS = {"when", "subject", "kind", "cites", "message", "remedy", "would_be", "keeps"}
 _CONDITION_KEYS = {"fact", "no", "as", "where", "any"}
 _READING_KEYS = {"interpretations", "kind", "halts", "derive"}
 _DERIVE_KEYS = {"fact", "values"}
@@ -619,6 +621,10 @@ class _Loader:
                         )
         if not ok or derive is None or not isinstance(kind, str) or not isinstance(modality, str):
             return None
+        can_halt = raw.get("halts", False) or any(reading.halts for reading in readings)
+        if not can_halt and any(alternative.keeps for alternative in alternatives):
+            c.add(file, where, "keeps: only a rule that halts (itself or under a reading) keeps sections")
+            return None
         return Rule(
             id=rule_id,
             section=section,
@@ -764,6 +770,18 @@ class _Loader:
                     f"{', '.join(WOULD_BE_KINDS)}; got {alt_would_be!r}",
                 )
                 continue
+            keeps = block.get("keeps", [])
+            known_sections = self.policy._section_index  # noqa: SLF001
+            if "keeps" in block and (
+                "when" in raw or not isinstance(keeps, list) or not keeps
+                or not all(isinstance(k, str) and k in known_sections for k in keeps)
+            ):
+                c.add(
+                    file, bwhere,
+                    "keeps: expected, in an 'either' alternative, a non-empty list of the policy's "
+                    f"section ids ({', '.join(known_sections)}); got {keeps!r}",
+                )
+                continue
             own = {
                 name: _texts(c, file, bwhere, block[name], name) if name in block else None
                 for name in ("message", "remedy")
@@ -772,7 +790,7 @@ class _Loader:
                 Alternative(
                     tuple(parsed), subject, alt_kind,
                     tuple(alt_cites) if isinstance(alt_cites, list) else alt_cites,
-                    own["message"], own["remedy"], alt_would_be,
+                    own["message"], own["remedy"], alt_would_be, tuple(keeps),
                 )
             )
         if len(out) != len(blocks):

@@ -366,12 +366,14 @@ def report_schema() -> dict[str, Any]:
                             "required": ["id", "name"]},
             "provenance": {"anyOf": [{"$ref": "#/$defs/Provenance"}, {"type": "null"}]},
             "as_of": date, "in_scope": {"type": "boolean"}, "is_strategic": {"type": ["boolean", "null"]},
-            "halted_by": {"type": ["string", "null"]}, "interpretations": interpretations, "counts": counts,
+            "halted_by": {"type": ["string", "null"]},
+            "kept_sections": {"type": "array", "items": {"type": "string"}},
+            "interpretations": interpretations, "counts": counts,
             "findings": {"type": "array", "items": {"$ref": "#/$defs/Finding"}},
             "obligations": {"type": "array", "items": {"$ref": "#/$defs/Obligation"}},
         },
         "required": ["partnership", "provenance", "as_of", "in_scope", "is_strategic", "halted_by",
-                     "interpretations", "counts", "findings", "obligations"],
+                     "kept_sections", "interpretations", "counts", "findings", "obligations"],
         "additionalProperties": False,
     }
     return {

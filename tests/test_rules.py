@@ -122,6 +122,10 @@ def _problems(tmp_path: Path, text: str) -> list[str]:
         (EITHER.format(alt_extra='cites = ["risk.44"]'), "unknown policy unit 'risk.44'"),
         (EITHER.replace("{{party.name}}", "{{party.nam}}").format(alt_extra=""), "either[1].message.sv: placeholder {party.nam}"),
         (EITHER.format(alt_extra='colour = 1'), "unknown field 'colour'"),
+        # keeps: sections of the policy, on an alternative of a rule that halts.
+        (EITHER.format(alt_extra='keeps = ["uppfoljning"]'), "keeps: only a rule that halts"),
+        (EITHER.replace("remedy = {{", "halts = true\nremedy = {{").format(alt_extra='keeps = ["uppfolning"]'),
+         "keeps: expected, in an 'either' alternative, a non-empty list of the policy's section ids"),
     ],
 )
 def test_bad_rule_files_name_file_and_rule(tmp_path: Path, text: str, fragment: str) -> None:
