@@ -85,7 +85,9 @@ def _add_assessment_options(parser: argparse.ArgumentParser, formats: Sequence[s
     parser.add_argument(
         "--set", metavar="NAME=VALUE", action="append", default=[], dest="settings",
         help="an interpretation, e.g. --set scope-on-definition=strict --set capacity=10 "
-        "--set focus-areas='Life science,Public health' (repeatable; 'none' clears capacity or a list)",
+        "--set focus-areas='Life science,Public health' (repeatable; 'none' clears capacity or a list); "
+        "a dated list as periods: --set decision-authorities='from 2020-01-01: rektor, prorektor; "
+        "from 2024-01-01: rektor'",
     )
     parser.add_argument("--format", choices=formats, default="text", help="output format (default: text)")
     parser.add_argument("--lang", choices=("sv", "en"), default="en", help="language of the report (default: en)")
@@ -335,6 +337,18 @@ def _parse_setting(text: str) -> tuple[str, Any]:
         if kind != "number" or "." not in raw:
             return interpretation.name, int(raw)
         return interpretation.name, float(raw)
+    if kind == "names" and interpretation.dated and raw.lower().startswith("from "):
+        # Periods as reports show them: ``from 2020-01-01: rektor, prorektor; from 2024-01-01: rektor``.
+        periods = []
+        for part in raw.split(";"):
+            match = re.fullmatch(r"\s*from\s+(\S+?)\s*:(.*)", part, flags=re.IGNORECASE | re.DOTALL)
+            if match is None:
+                raise InputError([Problem(
+                    "--set", name,
+                    f"expected periods 'from YYYY-MM-DD: name, name; from YYYY-MM-DD: name', got {part.strip()!r}",
+                )])
+            periods.append({"from": match[1], "names": [n.strip() for n in match[2].split(",") if n.strip()]})
+        return interpretation.name, periods
     if kind == "names":
         return interpretation.name, [n.strip() for n in raw.split(",") if n.strip()]
     if kind == "int-or-choice" and re.fullmatch(r"\d{1,18}", raw):

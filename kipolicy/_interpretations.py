@@ -189,6 +189,16 @@ def _plain(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
 
+def shown(value: Any) -> str:
+    """An interpretation's value as reports show it: names joined; periods as ``from DATE:
+    names`` joined by ``; `` (the form ``--set`` reads back)."""
+    if isinstance(value, tuple) and value and isinstance(value[0], tuple):
+        return "; ".join(f"from {start}: {', '.join(names)}" for start, names in value)
+    if isinstance(value, (list, tuple)):
+        return ", ".join(map(str, value))
+    return str(value)
+
+
 def in_force(value: Any, day: dt.date) -> tuple[str, ...] | None:
     """The names of a (possibly dated) list that apply on ``day``: the last period that started
     on or before it, else the first; an undated list as it is."""

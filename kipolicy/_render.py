@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ._escape import md, plain
+from ._interpretations import shown
 from ._plots import inline_svgs
 from ._policy import policy
 from ._report import (
@@ -188,18 +189,8 @@ def _status(report: Report, lang: str) -> tuple[str, str, str]:
     scope = report.scope_text(lang)
     strategic = t["pending"] if report.definition_pending else t["strategic"][report.is_strategic]
     changed = report.interpretations.changed()
-    readings = ", ".join(f"{k} = {_value(v)}" for k, v in changed.items()) or t["defaults"]
+    readings = ", ".join(f"{k} = {shown(v)}" for k, v in changed.items()) or t["defaults"]
     return scope, strategic, readings
-
-
-def _value(value: Any) -> str:
-    """An interpretation's value as a report shows it (a list of names joined; periods as
-    ``from DATE: names``)."""
-    if isinstance(value, tuple) and value and isinstance(value[0], tuple):
-        return "; ".join(f"from {start}: {', '.join(names)}" for start, names in value)
-    if isinstance(value, (list, tuple)):
-        return ", ".join(map(str, value))
-    return str(value)
 
 
 def _sections(findings: Iterable[Finding]) -> list[tuple[str, list[Finding]]]:

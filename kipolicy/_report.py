@@ -13,7 +13,7 @@ import attrs
 
 from ._calendar import from_day
 from ._escape import plain
-from ._interpretations import Interpretations
+from ._interpretations import Interpretations, shown
 from ._policy import policy
 from ._rules import KINDS
 from ._tables import Tabular
@@ -613,7 +613,7 @@ class Report(Tabular):
         if changed:
             lines.append(
                 ("Interpretations: " if en else "Tolkningar: ")
-                + ", ".join(f"{k} = {', '.join(v) if isinstance(v, tuple) else v}" for k, v in changed.items())
+                + ", ".join(f"{k} = {shown(v)}" for k, v in changed.items())
             )
         counts = counts_text(self.counts(), lang)
         lines.append(("Findings: " if en else "Iakttagelser: ") + (counts or ("none" if en else "inga")))

@@ -234,3 +234,20 @@ def test_the_readme_quick_start_command_runs(tmp_path: Path) -> None:
     assert "kipolicy assess examples/strategic-proposal.toml --as-of 2025-06-01" in readme
     result = _cli("assess", "examples/strategic-proposal.toml", "--as-of", "2025-06-01", cwd=ROOT)
     assert result.returncode == 0 and "definition.strategic" in result.stdout
+
+
+def test_set_takes_a_dated_list_as_reports_show_it() -> None:
+    # The decision of 2023-05-01 was the President's: under a delegation order that gave it to
+    # the Vice-President until 2024 it is a departure; the report shows the periods as given,
+    # in the form --set reads back.
+    document = "tests/cases/documents/compliant-active.toml"
+    periods = "from 2020-01-01: prorektor; from 2024-01-01: rektor"
+    result = _cli("assess", document, "--as-of", "2025-09-01", "--set", f"decision-authorities={periods}")
+    assert result.returncode == 0, result.stderr
+    assert f"decision-authorities = {periods}" in result.stdout
+    assert "etablering.decision-not-delegated" in result.stdout
+    later = _cli("assess", document, "--as-of", "2025-09-01", "--set", "decision-authorities=from 2020-01-01: rektor; from 2024-01-01: prorektor")
+    assert "etablering.decision-not-delegated" not in later.stdout
+    bad = _cli("assess", document, "--set", "decision-authorities=from 2020-01-01 rektor")
+    assert bad.returncode == 2
+    assert "expected periods 'from YYYY-MM-DD: name, name; from YYYY-MM-DD: name'" in bad.stderr
