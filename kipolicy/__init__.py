@@ -42,7 +42,8 @@ if TYPE_CHECKING:  # the same names, for type checkers and editors
     from ._policy import Document, Policy, Section, Unit, policy
     from ._calendar import add_months
     from ._explain import WhyNot, why_not
-    from ._whatif import InterpretationComparison, ReportDiff, compare_interpretations
+    from ._diff import ReportDiff
+    from ._whatif import InterpretationComparison, compare_interpretations
     from ._trace import Coverage, Traceability, coverage, traceability
     from ._portfolio import PortfolioReport, assess_portfolio
     from ._provenance import Provenance
@@ -119,7 +120,7 @@ _EXPORTS: dict[str, str] = {
     "WhyNot": "._explain",
     "why_not": "._explain",
     "InterpretationComparison": "._whatif",
-    "ReportDiff": "._whatif",
+    "ReportDiff": "._diff",
     "compare_interpretations": "._whatif",
     "Coverage": "._trace",
     "Traceability": "._trace",

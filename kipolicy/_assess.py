@@ -35,12 +35,12 @@ from ._report import (
     Report,
     Subject,
     shown_value,
-    sorted_findings,
-    value_label,
 )
+from ._order import sorted_findings
 from ._pyengine import compile_python
-from ._rules import _PLACEHOLDER, STAGES, Firing, Ref, Rule, RuleBook, bundled_rules_dir, default_rules
+from ._rules import PLACEHOLDER, STAGES, Firing, Ref, Rule, RuleBook, bundled_rules_dir, default_rules
 from ._vocabularies import pycountry_version
+from ._words import value_label
 
 __all__ = ["ENGINES", "assess", "check_engine", "coerce_date", "program_for"]
 
@@ -98,7 +98,7 @@ class _Plan:
         self.placeholders: dict[str, set[str]] = {}
         for texts in (self.message, self.remedy):
             for text in texts.values():
-                for match in _PLACEHOLDER.finditer(text):
+                for match in PLACEHOLDER.finditer(text):
                     alias, _, field = match[1].strip().partition(".")
                     self.placeholders.setdefault(alias, set()).add(field)
         self.subject = rule.alternatives[index].subject
@@ -139,7 +139,7 @@ def _uses(rule: Rule, index: int) -> dict[str, set[str]]:
                 uses.setdefault(clause.operand.alias, set()).add(clause.operand.field)
     for texts in (rule.message_for(index), rule.remedy_for(index)):
         for text in texts.values():
-            for match in _PLACEHOLDER.finditer(text):
+            for match in PLACEHOLDER.finditer(text):
                 alias, _, field = match[1].strip().partition(".")
                 if alias in uses:
                     uses[alias].add(field)
@@ -189,7 +189,7 @@ def _render(
         return value_label(shown_value(fact[field], field in dates.get(alias, ())), lang)
 
     # A single pass over the rule's own text: values are inserted, never interpreted.
-    return _PLACEHOLDER.sub(replace, text)
+    return PLACEHOLDER.sub(replace, text)
 
 
 class _Texts(Mapping[str, str]):
@@ -298,7 +298,7 @@ def assess(
     pol = policy()
     index = _index(portfolio, day)
     made = make_facts(subject_partnership, day, interp, pol.document.in_force_from, index)
-    report = _run(
+    report = run_rules(
         program, rulebook, made.facts, made.duties, subject_partnership, day, interp,
         provenance=provenance_of(rulebook, subject_partnership, day, interp, index, engine),
     )
@@ -371,7 +371,7 @@ def _index(portfolio: Iterable[Partnership] | PortfolioIndex | None, day: dt.dat
         raise InputError([Problem("<portfolio>", "", str(exc))]) from None
 
 
-def _run(
+def run_rules(
     program: Any,
     rulebook: RuleBook,
     facts: list[dict[str, Any]],

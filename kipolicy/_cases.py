@@ -45,7 +45,8 @@ from ._interpretations import Interpretations
 from ._model import Partnership
 from ._names import CASE_SUFFIX
 from ._policy import policy
-from ._report import Report, kind_label
+from ._report import Report
+from ._words import kind_label
 from ._rules import KINDS, RuleBook, default_rules
 
 __all__ = [
@@ -346,7 +347,7 @@ class _CaseSpec:
 
 
 @attrs.frozen
-class _CaseFileSpec:
+class CaseFileSpec:
     case: tuple[_CaseSpec, ...]
 
 
@@ -367,9 +368,9 @@ def _make_case_converter() -> Any:
 _CASE_CONVERTER = _make_case_converter()
 
 
-def _structure_file(data: Mapping[str, Any], file: str) -> _CaseFileSpec:
+def _structure_file(data: Mapping[str, Any], file: str) -> CaseFileSpec:
     try:
-        return _CASE_CONVERTER.structure(data, _CaseFileSpec)
+        return _CASE_CONVERTER.structure(data, CaseFileSpec)
     except Exception as exc:  # noqa: BLE001 - every structuring error becomes a problem list
         raise InputError(problems_of(exc, file)) from None
 

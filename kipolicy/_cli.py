@@ -34,13 +34,14 @@ from ._version import version
 from ._assess import assess, coerce_date
 from ._documents import load_partnership, variant
 from ._escape import md, md_block
-from ._render import html_document
+from ._html import html_document
 from ._explain import why_not
 from ._model import Partnership
 from ._errors import EngineError, InputError, KipolicyError, Problem, RuleFileError, UnknownIdError, did_you_mean
 from ._interpretations import INTERPRETATIONS, Interpretations
 from ._policy import policy
-from ._report import Report, obligation_key
+from ._order import obligation_key
+from ._report import Report
 from ._rules import KINDS, RuleBook, default_rules, load_rules
 from ._vocabularies import names as vocabulary_names
 from ._vocabularies import vocabulary

@@ -379,7 +379,7 @@ def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def _read_regular_file(file: str, limit: int = MAX_DOCUMENT_BYTES) -> bytes:
+def read_regular_file(file: str, limit: int = MAX_DOCUMENT_BYTES) -> bytes:
     """The bytes of a regular file of at most ``limit`` bytes.
 
     Anything else is refused before it is opened: a device (``/dev/zero`` would be read until
@@ -424,7 +424,7 @@ def read_document(path: str | os.PathLike[str]) -> dict[str, Any]:
     suffix = p.suffix.lower()
     if suffix not in (".toml", ".json"):
         raise InputError([Problem(file, "", "expected a .toml or .json file")])
-    raw = _read_regular_file(file)
+    raw = read_regular_file(file)
     if raw.startswith(codecs.BOM_UTF8):  # written by some Windows editors; not part of the text
         raw = raw[len(codecs.BOM_UTF8):]
     try:

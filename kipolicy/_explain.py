@@ -17,7 +17,7 @@ agrees with the engine on every rule.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -28,8 +28,12 @@ from ._evaluate import Fact, holds, matches
 from ._facts import field_path
 from ._interpretations import INTERPRETATIONS
 from ._policy import policy
-from ._report import Evidence, Finding, Report, _check_lang, kind_label, value_label
-from ._rules import STAGES, Condition, Rule, RuleBook
+from ._html import preformatted_html
+from ._rules import STAGES, Condition, Rule, RuleBook, default_rules
+from ._words import check_lang, kind_label, value_label
+
+if TYPE_CHECKING:
+    from ._report import Evidence, Finding, Report
 
 __all__ = ["ConditionReport", "WhyNot", "explain", "why_not"]
 
@@ -89,7 +93,7 @@ def _evidence_lines(evidence: Evidence, lang: str, depth: int) -> list[str]:
 
 def explain_finding(finding: Finding, lang: str = "en") -> str:
     """One finding, its cited text and the tree of facts that made it fire, as text."""
-    _check_lang(lang)
+    check_lang(lang)
     words = _WORDS[lang]
     due = f" ({'due' if lang == 'en' else 'senast'} {finding.due})" if finding.due else ""
     lines = [
@@ -114,8 +118,8 @@ def explain(report: Report, target: str | Finding, lang: str = "en") -> str:
     Raises:
         UnknownIdError: The rule id is not in the rule book the report was made with.
     """
-    _check_lang(lang)
-    if isinstance(target, Finding):
+    check_lang(lang)
+    if not isinstance(target, str):
         return explain_finding(target, lang)
     _rule_of(report, target)
     findings = report.by_rule(target)
@@ -130,8 +134,6 @@ def explain(report: Report, target: str | Finding, lang: str = "en") -> str:
 def _book(report: Report) -> RuleBook:
     if report.rules is not None:
         return report.rules
-    from ._rules import default_rules
-
     return default_rules()
 
 
@@ -201,14 +203,12 @@ class WhyNot:
 
     def text(self, lang: str = "en") -> str:
         """The answer in ``lang``."""
-        return self.texts[_check_lang(lang)]
+        return self.texts[check_lang(lang)]
 
     def __str__(self) -> str:
         return self.text("en")
 
     def _repr_html_(self) -> str:
-        from ._render import preformatted_html
-
         return preformatted_html(self.text("en"))
 
     def to_dict(self) -> dict[str, Any]:

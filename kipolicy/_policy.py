@@ -13,6 +13,7 @@ from importlib import resources
 import attrs
 
 from ._errors import UnknownIdError
+from ._html import policy_html
 
 __all__ = ["NORMATIVE_MODALITIES", "Document", "Modality", "Policy", "Section", "Unit", "policy"]
 
@@ -134,6 +135,16 @@ class Policy:
         except (KeyError, TypeError):
             raise UnknownIdError("policy section", str(section_id), self._section_index) from None
 
+    @property
+    def unit_ids(self) -> tuple[str, ...]:
+        """The id of every unit, in document order."""
+        return tuple(self._unit_index)
+
+    @property
+    def section_ids(self) -> tuple[str, ...]:
+        """The id of every section, in document order."""
+        return tuple(self._section_index)
+
     def units(self) -> Iterator[Unit]:
         """Every unit, in document order."""
         for section in self.sections:
@@ -143,8 +154,6 @@ class Policy:
         return unit_or_section_id in self._unit_index or unit_or_section_id in self._section_index
 
     def _repr_html_(self) -> str:
-        from ._render import policy_html
-
         return policy_html(self, "sv")
 
     def section_position(self, section_id: str) -> int:

@@ -20,7 +20,7 @@ from typing import Any
 
 import attrs
 
-from ._assess import _run, check_engine, coerce_date, program_for, provenance_of
+from ._assess import run_rules, check_engine, coerce_date, program_for, provenance_of
 from ._documents import load_partnership
 from ._errors import InputError, Problem
 from ._facts import assessment_fact, make_facts, portfolio_facts
@@ -29,20 +29,12 @@ from ._interpretations import Interpretations
 from ._model import Partnership
 from ._peers import PortfolioIndex
 from ._policy import policy
-from ._report import (
-    counts_text,
-    kind_label,
-    KINDS,
-    Finding,
-    Obligation,
-    Report,
-    _check_lang,
-    _obligation_line,
-    obligation_key,
-    sorted_findings,
-)
-from ._rules import RuleBook, default_rules
+from ._order import obligation_key, sorted_findings
+from ._render import obligation_line, portfolio_html, portfolio_markdown
+from ._report import Finding, Obligation, Report
+from ._rules import KINDS, RuleBook, default_rules
 from ._tables import Tabular
+from ._words import check_lang, counts_text, kind_label
 
 __all__ = ["PortfolioReport", "ProfileEntry", "assess_portfolio"]
 
@@ -88,7 +80,7 @@ class PortfolioReport(Tabular):
         active strategic partnerships there, cells a proposal overlaps outlined, the capacity)."""
         from ._plots import plot
 
-        return plot(self, kind, _check_lang(lang))
+        return plot(self, kind, check_lang(lang))
 
     def report(self, partnership_id: str) -> Report:
         """The report of one partnership, by id."""
@@ -126,7 +118,7 @@ class PortfolioReport(Tabular):
         one per finding and one per obligation (:meth:`Report.to_records`)."""
         from ._tables import portfolio_records
 
-        return portfolio_records(self, _check_lang(lang))
+        return portfolio_records(self, check_lang(lang))
 
     def to_ics(self, lang: str = "en") -> bytes:
         """The portfolio's calendar as an iCalendar file: one event per obligation, on its due
@@ -134,20 +126,18 @@ class PortfolioReport(Tabular):
         to see the deadlines."""
         from ._tables import calendar_ics
 
-        return calendar_ics(self.calendar, self.as_of, _check_lang(lang))
+        return calendar_ics(self.calendar, self.as_of, check_lang(lang))
 
     def to_markdown(self, lang: str = "en") -> str:
         """The portfolio as Markdown: portfolio-wide findings, a line per partnership, and the
         calendar with overdue obligations first."""
-        from ._render import portfolio_markdown
 
-        return portfolio_markdown(self, _check_lang(lang))
+        return portfolio_markdown(self, check_lang(lang))
 
     def to_html(self, lang: str = "en") -> str:
         """The portfolio as self-contained HTML (what Jupyter shows)."""
-        from ._render import portfolio_html
 
-        return portfolio_html(self, _check_lang(lang))
+        return portfolio_html(self, check_lang(lang))
 
     def _repr_html_(self) -> str:
         return self.to_html()
@@ -155,7 +145,7 @@ class PortfolioReport(Tabular):
     def to_text(self, lang: str = "en") -> str:
         """The portfolio as plain text: portfolio-wide findings, one line per partnership, and
         the calendar with overdue obligations first."""
-        _check_lang(lang)
+        check_lang(lang)
         en = lang == "en"
         lines = [
             ("Portfolio of " if en else "Portfölj med ")
@@ -172,7 +162,7 @@ class PortfolioReport(Tabular):
         if self.calendar:
             lines += ["", "== Calendar ==" if en else "== Kalender =="]
             ordered = sorted(self.calendar, key=lambda o: (o.status != "overdue", obligation_key(o)))
-            lines += [_obligation_line(o, lang, with_partnership=True) for o in ordered]
+            lines += [obligation_line(o, lang, with_partnership=True) for o in ordered]
         return plain("\n".join(lines) + "\n")
 
 
@@ -183,7 +173,7 @@ def _assess_one(
     # Every partnership of the portfolio is assessed as of the same day under the same
     # readings: one assessment fact serves them all.
     made = make_facts(partnership, day, interp, in_force, index, assessment=assessment)
-    return _run(
+    return run_rules(
         program, rulebook, made.facts, made.duties, partnership, day, interp,
         provenance=provenance_of(rulebook, partnership, day, interp, index, engine),
     )
@@ -358,7 +348,7 @@ def assess_portfolio(
         reports = [assess_here(p) for p in loaded]
     else:
         reports = _in_processes(loaded, day, interp, rulebook, workers, engine, index, assess_here)
-    whole = _run(
+    whole = run_rules(
         program, rulebook, portfolio_facts(index, day, interp, in_force), [], None, day, interp,
         label="portfolio",
     )

@@ -7,21 +7,22 @@ inline CSS), escapes every value, and is what Jupyter shows (``_repr_html_``).
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ._escape import md, plain
+from ._html import CSS, e
 from ._interpretations import shown
+from ._order import obligation_key
 from ._plots import inline_svgs
 from ._policy import policy
-from ._report import (
-    _STATUS_WORDS, Finding, Obligation, Report, counts_text, grouped_findings, kind_label, obligation_key, parties_label,
-)
+from ._words import REPORT_WORDS, counts_text, kind_label, parties_label, status_label
 
 if TYPE_CHECKING:
+    from ._diff import ReportDiff
     from ._portfolio import PortfolioReport
-    from ._whatif import InterpretationComparison, ReportDiff
+    from ._report import Finding, Obligation, Report
+    from ._whatif import InterpretationComparison
 
 __all__ = [
     "comparison_html",
@@ -30,163 +31,64 @@ __all__ = [
     "diff_html",
     "diff_markdown",
     "diff_text",
+    "group_text",
+    "grouped_findings",
+    "obligation_line",
     "portfolio_html",
     "portfolio_markdown",
     "report_html",
     "report_markdown",
+    "report_text",
+    "scope_text",
 ]
-
-_T: dict[str, dict[str, Any]] = {
-    "en": {
-        "as_of": "Assessed as of",
-        "scope": "Scope",
-        "definition": "Definition",
-        "strategic": {True: "strategic", False: "not strategic", None: "not assessed"},
-        "pending": "awaits missing facts",
-        "interpretations": "Interpretations",
-        "defaults": "the defaults",
-        "findings": "Findings",
-        "none": "none",
-        "remedy": "Remedy",
-        "due": "due",
-        "calendar": "Calendar",
-        "duty": "Duty",
-        "status": "Status",
-        "met_on": "Met on",
-        "partnership": "Partnership",
-        "partnerships": "Partnerships",
-        "portfolio": "Portfolio",
-        "portfolio_findings": "Portfolio-wide findings",
-        "added": "Added",
-        "removed": "Removed",
-        "changed": "Changed",
-        "no_change": "No finding differs.",
-        "compare": "Interpretations compared",
-        "baseline": "Under the default reading",
-        "reading": "Reading",
-        "rules": "Rules that differ",
-        "diff_title": "What changes",
-        "before": "before",
-        "after": "after",
-    },
-    "sv": {
-        "as_of": "Bedömd per",
-        "scope": "Omfattning",
-        "definition": "Definition",
-        "strategic": {True: "strategiskt", False: "inte strategiskt", None: "inte bedömt"},
-        "pending": "avvaktar uppgifter som saknas",
-        "interpretations": "Tolkningar",
-        "defaults": "standardtolkningarna",
-        "findings": "Iakttagelser",
-        "none": "inga",
-        "remedy": "Åtgärd",
-        "due": "senast",
-        "calendar": "Kalender",
-        "duty": "Åtagande",
-        "status": "Status",
-        "met_on": "Uppfyllt",
-        "partnership": "Partnerskap",
-        "partnerships": "Partnerskap",
-        "portfolio": "Portfölj",
-        "portfolio_findings": "Iakttagelser om portföljen",
-        "added": "Tillkommer",
-        "removed": "Försvinner",
-        "changed": "Ändras",
-        "no_change": "Ingen iakttagelse skiljer sig.",
-        "compare": "Tolkningar jämförda",
-        "baseline": "Under standardtolkningen",
-        "reading": "Tolkning",
-        "rules": "Regler som skiljer sig",
-        "diff_title": "Vad som ändras",
-        "before": "före",
-        "after": "efter",
-    },
-}
-
-_CSS = (
-    "<style>.kipolicy{font-family:system-ui,sans-serif;line-height:1.4;max-width:60em}"
-    ".kipolicy .kind{display:inline-block;padding:0 .4em;border-radius:.3em;font-size:.85em;"
-    "font-weight:600;color:#fff;background:#666}"
-    ".kipolicy .violation{background:#b3261e}.kipolicy .warning{background:#b86e00}"
-    ".kipolicy .obligation{background:#1b5e9f}.kipolicy .recommendation{background:#2e7d32}"
-    ".kipolicy .note{background:#666}.kipolicy .overdue{color:#b3261e;font-weight:600}"
-    ".kipolicy blockquote{margin:.3em 0 .3em 1em;padding-left:.6em;border-left:3px solid #ccc;color:#333}"
-    ".kipolicy figure.plot{margin:1em 0}.kipolicy figure.plot svg{max-width:100%;height:auto}"
-    ".kipolicy table{border-collapse:collapse}.kipolicy td,.kipolicy th{border:1px solid #ddd;"
-    "padding:.2em .5em;text-align:left}</style>"
-)
-
-
-# For a page of its own (the command line's --format html): readable printed, on A4 or Letter.
-_PAGE_CSS = (
-    "<style>body{margin:2em auto;padding:0 1em;max-width:62em;color:#111;background:#fff}"
-    "@page{margin:2cm}"
-    "@media print{body{margin:0;max-width:none;font-size:10.5pt}"
-    ".kipolicy .finding,.kipolicy blockquote,.kipolicy tr{break-inside:avoid}"
-    ".kipolicy h2,.kipolicy h3{break-after:avoid}"
-    ".kipolicy .kind{color:#000;background:none!important;border:1px solid #000}"
-    "a{color:inherit;text-decoration:none}}</style>"
-)
-
-
-def html_document(fragment: str, lang: str, title: str) -> str:
-    """A complete HTML page around ``fragment``: doctype, language, charset, title and styles for
-    the screen and for print. Jupyter shows the fragment; the command line writes the page."""
-    return (
-        f'<!DOCTYPE html>\n<html lang="{_e(lang)}">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f'<meta name="generator" content="kipolicy">\n<title>{_e(title)}</title>\n{_PAGE_CSS}\n</head>\n'
-        f"<body>\n{fragment}\n</body>\n</html>\n"
-    )
 
 
 def finding_html(finding: Finding, lang: str) -> str:
     """One finding as an HTML fragment (what Jupyter shows for a :class:`~kipolicy.Finding`)."""
-    return f'{_CSS}<div class="kipolicy">{_finding_html(finding, lang)}</div>'
+    return f'{CSS}<div class="kipolicy">{_finding_html(finding, lang)}</div>'
 
 
-def preformatted_html(text: str, title: str = "") -> str:
-    """A text answer (an explanation, a why-not) as an HTML fragment."""
-    head = f"<h3>{_e(title)}</h3>" if title else ""
-    return f'{_CSS}<div class="kipolicy">{head}<pre style="white-space:pre-wrap">{_e(text)}</pre></div>'
+def scope_text(report: Report, lang: str) -> str:
+    """Whether the policy applies, in ``lang``: ``in scope``, ``out of scope``, or, after a
+    halt that keeps sections, ``out of scope; still held to: Evaluation and follow-up``."""
+    t = REPORT_WORDS[lang]
+    if report.in_scope:
+        return t["in_scope"]
+    if not report.kept_sections:
+        return t["out_of_scope"]
+    pol = policy()
+    return t["kept"].format(sections=", ".join(pol.section(s).heading(lang) for s in report.kept_sections))
 
 
-def policy_html(pol: Any, lang: str) -> str:
-    """The policy text as an HTML fragment: sections, units with their ids and modality."""
-    doc = pol.document
-    parts = [f"<h2>{_e(doc.title_sv if lang == 'sv' else doc.title_en)} <small>({_e(doc.dnr)})</small></h2>"]
-    for section in pol.sections:
-        rows = "".join(
-            f"<tr><td><code>{_e(u.id)}</code></td><td>{_e(u.modality)}</td><td>{_e(u.text_sv)}</td>"
-            f"<td>{_e(u.text_en)}</td></tr>"
-            for u in section.units
-        )
-        parts.append(f"<h3>{_e(section.heading(lang))} <code>{_e(section.id)}</code></h3>"
-                     f"<table><tr><th>id</th><th>modality</th><th>sv</th><th>en</th></tr>{rows}</table>")
-    return f'{_CSS}<div class="kipolicy">{"".join(parts)}</div>'
-
-
-def traceability_html(trace: Any) -> str:
-    """Policy units with the rules citing them and the cases exercising those rules."""
-    rows = "".join(
-        f"<tr><td><code>{_e(t.unit.id)}</code></td><td>{_e(t.unit.modality)}</td>"
-        f"<td>{_e(', '.join(t.rules) or '—')}</td><td>{len(t.firing)}</td><td>{len(t.quiet)}</td>"
-        f"<td>{'✓' if t.covered else '✗'}</td></tr>"
-        for t in trace.units
-    )
-    return (
-        f'{_CSS}<div class="kipolicy"><h3>Traceability</h3><table><tr><th>unit</th><th>modality</th>'
-        f"<th>rules</th><th>cases firing</th><th>cases quiet</th><th>covered</th></tr>{rows}</table></div>"
-    )
-
-
-def _e(value: Any) -> str:
-    return html.escape(str(value))
+def report_text(report: Report, lang: str) -> str:
+    """The report as plain text: one block per finding with its cited units."""
+    t = REPORT_WORDS[lang]
+    pol = policy()
+    scope, strategic, readings = _status(report, lang)
+    lines = [
+        f"{report.partnership_name} ({report.partnership_id})",
+        f"{t['as_of']} {report.as_of.isoformat()}",
+        f"{t['scope']}: {scope}; {t['definition'].lower()}: {strategic}",
+    ]
+    if report.interpretations.changed():
+        lines.append(f"{t['interpretations']}: {readings}")
+    lines.append(f"{t['findings']}: {_counts(report.counts(), lang)}")
+    current = None
+    for group in grouped_findings(report.findings):
+        if group[0].section != current:
+            current = group[0].section
+            lines += ["", f"== {pol.section(current).heading(lang)} ({current}) =="]
+        lines += group_text(group, lang)
+    if report.obligations:
+        lines += ["", f"== {t['calendar']} =="]
+        lines += [obligation_line(o, lang) for o in report.obligations]
+    lines += ["", _binding(lang)]
+    return plain("\n".join(lines) + "\n")
 
 
 def _status(report: Report, lang: str) -> tuple[str, str, str]:
-    t = _T[lang]
-    scope = report.scope_text(lang)
+    t = REPORT_WORDS[lang]
+    scope = scope_text(report, lang)
     strategic = t["pending"] if report.definition_pending else t["strategic"][report.is_strategic]
     changed = report.interpretations.changed()
     readings = ", ".join(f"{k} = {shown(v)}" for k, v in changed.items()) or t["defaults"]
@@ -209,14 +111,14 @@ def _binding(lang: str) -> str:
 
 
 def _counts(counts: dict[str, int], lang: str) -> str:
-    return counts_text(counts, lang) or _T[lang]["none"]
+    return counts_text(counts, lang) or REPORT_WORDS[lang]["none"]
 
 
 # -- Markdown ---------------------------------------------------------------------------------
 
 
 def _finding_markdown(finding: Finding, lang: str, level: str = "###") -> list[str]:
-    t = _T[lang]
+    t = REPORT_WORDS[lang]
     due = f" ({t['due']} {finding.due})" if finding.due else ""
     lines = [
         f"{level} `{kind_label(finding.kind, lang)}` {finding.rule_id}{due} — {md(finding.subject)}",
@@ -235,7 +137,7 @@ def _group_markdown(group: tuple[Finding, ...], lang: str) -> list[str]:
     """A rule's findings about several parties, as one entry listing them."""
     if len(group) == 1:
         return _finding_markdown(group[0], lang)
-    t = _T[lang]
+    t = REPORT_WORDS[lang]
     first = group[0]
     due = f" ({t['due']} {first.due})" if first.due else ""
     lines = [f"### `{kind_label(first.kind, lang)}` {first.rule_id}{due} — {parties_label(len(group), lang)}", ""]
@@ -262,13 +164,13 @@ def _findings_markdown(findings: Sequence[Finding], lang: str) -> list[str]:
 
 def _calendar(obligations: Sequence[Obligation], lang: str, *, with_partnership: bool) -> tuple[list[str], list[tuple[Obligation, list[str]]]]:
     """The calendar's column heads and, overdue first, each obligation with its cells."""
-    t = _T[lang]
+    t = REPORT_WORDS[lang]
     head = ["Due" if lang == "en" else "Senast"] + ([t["partnership"]] if with_partnership else [])
     head += [t["duty"], t["status"], t["met_on"], "cites"]
     rows = []
     for o in _calendar_order(obligations):
         cells = [str(o.due)] + ([o.partnership_name] if with_partnership else [])
-        cells += [o.title(lang), _STATUS_WORDS[o.status][0 if lang == "en" else 1], str(o.met_on or ""), ", ".join(o.cites)]
+        cells += [o.title(lang), status_label(o.status, lang), str(o.met_on or ""), ", ".join(o.cites)]
         rows.append((o, cells))
     return head, rows
 
@@ -277,8 +179,8 @@ def _calendar_markdown(obligations: Sequence[Obligation], lang: str, *, with_par
     if not obligations:
         return []
     head, rows = _calendar(obligations, lang, with_partnership=with_partnership)
-    status = head.index(_T[lang]["status"])
-    lines = [f"## {_T[lang]['calendar']}", "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    status = head.index(REPORT_WORDS[lang]["status"])
+    lines = [f"## {REPORT_WORDS[lang]['calendar']}", "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for obligation, cells in rows:
         cells = [md(cell) for cell in cells]
         if obligation.status == "overdue":
@@ -293,7 +195,7 @@ def _calendar_order(obligations: Sequence[Obligation]) -> list[Obligation]:
 
 
 def report_markdown(report: Report, lang: str) -> str:
-    t = _T[lang]
+    t = REPORT_WORDS[lang]
     scope, strategic, readings = _status(report, lang)
     lines = [
         f"# {md(report.partnership_name)} ({md(report.partnership_id)})",
@@ -311,7 +213,7 @@ def report_markdown(report: Report, lang: str) -> str:
 
 
 def portfolio_markdown(portfolio: PortfolioReport, lang: str) -> str:
-    t = _T[lang]
+    t = REPORT_WORDS[lang]
     lines = [f"# {t['portfolio']}: {len(portfolio.reports)} {t['partnerships'].lower()}, {t['as_of'].lower()} {portfolio.as_of}", ""]
     if portfolio.findings:
         lines += [f"## {t['portfolio_findings']}", ""]
@@ -327,7 +229,7 @@ def portfolio_markdown(portfolio: PortfolioReport, lang: str) -> str:
 
 
 def _diff_markdown_body(diff: ReportDiff, lang: str) -> list[str]:
-    t = _T[lang]
+    t = REPORT_WORDS[lang]
     lines: list[str] = []
     for name, (a, b) in diff.status_changes().items():
         lines.append(f"- {name}: {a} → {b}")
@@ -355,19 +257,19 @@ def _change_part(change: Any, what: str, lang: str, escape: Any = str) -> str:
     if what == "kind":
         return f"{kind_label(change.before.kind, lang)} → {kind_label(change.after.kind, lang)}"
     if what == "due":
-        return f"{_T[lang]['due']} {change.before.due} → {change.after.due}"
+        return f"{REPORT_WORDS[lang]['due']} {change.before.due} → {change.after.due}"
     return f"“{escape(change.before.message(lang))}” → “{escape(change.after.message(lang))}”"
 
 
 def diff_markdown(diff: ReportDiff, lang: str) -> str:
-    t = _T[lang]
+    t = REPORT_WORDS[lang]
     lines = [f"# {t['diff_title']}: {md(diff.after.partnership_name)}", ""]
     lines += _diff_markdown_body(diff, lang)
     return "\n".join(lines)
 
 
 def comparison_markdown(comparison: InterpretationComparison, lang: str) -> str:
-    t = _T[lang]
+    t = REPORT_WORDS[lang]
     base = comparison.baseline
     lines = [f"# {t['compare']}: {md(base.partnership_name)}", "", f"{t['as_of']} {base.as_of}.", ""]
     lines += [f"| {t['reading']} | {t['rules']} |", "|---|---|"]
@@ -384,12 +286,12 @@ def comparison_markdown(comparison: InterpretationComparison, lang: str) -> str:
 
 
 def _finding_text(finding: Finding, lang: str, pad: str = "") -> list[str]:
-    due = f" ({_T[lang]['due']} {finding.due})" if finding.due else ""
+    due = f" ({REPORT_WORDS[lang]['due']} {finding.due})" if finding.due else ""
     return [f"{pad}[{kind_label(finding.kind, lang)}] {finding.rule_id}{due} — {finding.subject}", f"{pad}  {finding.message(lang)}"]
 
 
 def _diff_text_body(diff: ReportDiff, lang: str, pad: str = "") -> list[str]:
-    t = _T[lang]
+    t = REPORT_WORDS[lang]
     lines = [f"{pad}{name}: {a} -> {b}" for name, (a, b) in diff.status_changes().items()]
     for sign, findings in (("+", diff.added), ("-", diff.removed)):
         for finding in findings:
@@ -402,14 +304,14 @@ def _diff_text_body(diff: ReportDiff, lang: str, pad: str = "") -> list[str]:
 
 
 def diff_text(diff: ReportDiff, lang: str) -> str:
-    t = _T[lang]
+    t = REPORT_WORDS[lang]
     lines = [f"{t['diff_title']}: {diff.after.partnership_name} ({t['before']} → {t['after']})"]
     lines += _diff_text_body(diff, lang)
     return plain("\n".join(lines) + "\n")
 
 
 def comparison_text(comparison: InterpretationComparison, lang: str) -> str:
-    t = _T[lang]
+    t = REPORT_WORDS[lang]
     base = comparison.baseline
     lines = [f"{t['compare']}: {base.partnership_name}, {t['as_of'].lower()} {base.as_of}"]
     for reading in comparison.readings:
@@ -422,15 +324,15 @@ def comparison_text(comparison: InterpretationComparison, lang: str) -> str:
 
 
 def _finding_html(finding: Finding, lang: str) -> str:
-    t = _T[lang]
-    due = f" <em>({_e(t['due'])} {_e(finding.due)})</em>" if finding.due else ""
+    t = REPORT_WORDS[lang]
+    due = f" <em>({e(t['due'])} {e(finding.due)})</em>" if finding.due else ""
     quotes = "".join(
-        f"<blockquote><strong>{_e(c.unit)}</strong> {_e(c.text(lang))}</blockquote>" for c in finding.citations
+        f"<blockquote><strong>{e(c.unit)}</strong> {e(c.text(lang))}</blockquote>" for c in finding.citations
     )
     return (
-        f'<div class="finding"><p><span class="kind {_e(finding.kind)}">{_e(kind_label(finding.kind, lang))}</span> '
-        f"<code>{_e(finding.rule_id)}</code>{due} — {_e(finding.subject)}</p>"
-        f"<p>{_e(finding.message(lang))}</p><p><em>{_e(t['remedy'])}:</em> {_e(finding.remedy(lang))}</p>"
+        f'<div class="finding"><p><span class="kind {e(finding.kind)}">{e(kind_label(finding.kind, lang))}</span> '
+        f"<code>{e(finding.rule_id)}</code>{due} — {e(finding.subject)}</p>"
+        f"<p>{e(finding.message(lang))}</p><p><em>{e(t['remedy'])}:</em> {e(finding.remedy(lang))}</p>"
         f"{quotes}</div>"
     )
 
@@ -439,21 +341,21 @@ def _group_html(group: tuple[Finding, ...], lang: str) -> str:
     """A rule's findings about several parties, as one entry listing them."""
     if len(group) == 1:
         return _finding_html(group[0], lang)
-    t = _T[lang]
+    t = REPORT_WORDS[lang]
     first = group[0]
-    due = f" <em>({_e(t['due'])} {_e(first.due)})</em>" if first.due else ""
-    items = "".join(f"<li><strong>{_e(f.subject)}</strong>: {_e(f.message(lang))}</li>" for f in group)
+    due = f" <em>({e(t['due'])} {e(first.due)})</em>" if first.due else ""
+    items = "".join(f"<li><strong>{e(f.subject)}</strong>: {e(f.message(lang))}</li>" for f in group)
     remedies = list(dict.fromkeys(f.remedy(lang) for f in group))
     remedy = (
-        f"<p><em>{_e(t['remedy'])}:</em> {_e(remedies[0])}</p>" if len(remedies) == 1
-        else f"<p><em>{_e(t['remedy'])}:</em></p><ul>" + "".join(f"<li>{_e(r)}</li>" for r in remedies) + "</ul>"
+        f"<p><em>{e(t['remedy'])}:</em> {e(remedies[0])}</p>" if len(remedies) == 1
+        else f"<p><em>{e(t['remedy'])}:</em></p><ul>" + "".join(f"<li>{e(r)}</li>" for r in remedies) + "</ul>"
     )
     quotes = "".join(
-        f"<blockquote><strong>{_e(c.unit)}</strong> {_e(c.text(lang))}</blockquote>" for c in first.citations
+        f"<blockquote><strong>{e(c.unit)}</strong> {e(c.text(lang))}</blockquote>" for c in first.citations
     )
     return (
-        f'<div class="finding"><p><span class="kind {_e(first.kind)}">{_e(kind_label(first.kind, lang))}</span> '
-        f"<code>{_e(first.rule_id)}</code>{due} — {_e(parties_label(len(group), lang))}</p>"
+        f'<div class="finding"><p><span class="kind {e(first.kind)}">{e(kind_label(first.kind, lang))}</span> '
+        f"<code>{e(first.rule_id)}</code>{due} — {e(parties_label(len(group), lang))}</p>"
         f"<ul>{items}</ul>{remedy}{quotes}</div>"
     )
 
@@ -461,7 +363,7 @@ def _group_html(group: tuple[Finding, ...], lang: str) -> str:
 def _findings_html(findings: Sequence[Finding], lang: str) -> str:
     parts = []
     for section_id, items in _sections(findings):
-        parts.append(f"<h3>{_e(policy().section(section_id).heading(lang))} <small>({_e(section_id)})</small></h3>")
+        parts.append(f"<h3>{e(policy().section(section_id).heading(lang))} <small>({e(section_id)})</small></h3>")
         parts += [_group_html(group, lang) for group in grouped_findings(items)]
     return "".join(parts)
 
@@ -472,88 +374,135 @@ def _calendar_html(obligations: Sequence[Obligation], lang: str, *, with_partner
     head, rows = _calendar(obligations, lang, with_partnership=with_partnership)
     overdue = ' class="overdue"'
     body = "".join(
-        f"<tr{overdue if o.status == 'overdue' else ''}>" + "".join(f"<td>{_e(c)}</td>" for c in cells) + "</tr>"
+        f"<tr{overdue if o.status == 'overdue' else ''}>" + "".join(f"<td>{e(c)}</td>" for c in cells) + "</tr>"
         for o, cells in rows
     )
-    header = "".join(f"<th>{_e(h)}</th>" for h in head)
-    return f"<h3>{_e(_T[lang]['calendar'])}</h3><table><tr>{header}</tr>{body}</table>"
+    header = "".join(f"<th>{e(h)}</th>" for h in head)
+    return f"<h3>{e(REPORT_WORDS[lang]['calendar'])}</h3><table><tr>{header}</tr>{body}</table>"
 
 
 def report_html(report: Report, lang: str) -> str:
-    t = _T[lang]
+    t = REPORT_WORDS[lang]
     scope, strategic, readings = _status(report, lang)
     summary = (
-        f"<ul><li>{_e(t['as_of'])} {_e(report.as_of)}</li>"
-        f"<li>{_e(t['scope'])}: {_e(scope)}; {_e(t['definition'].lower())}: {_e(strategic)}</li>"
-        f"<li>{_e(t['interpretations'])}: {_e(readings)}</li>"
-        f"<li>{_e(t['findings'])}: {_e(_counts(report.counts(), lang))}</li></ul>"
+        f"<ul><li>{e(t['as_of'])} {e(report.as_of)}</li>"
+        f"<li>{e(t['scope'])}: {e(scope)}; {e(t['definition'].lower())}: {e(strategic)}</li>"
+        f"<li>{e(t['interpretations'])}: {e(readings)}</li>"
+        f"<li>{e(t['findings'])}: {e(_counts(report.counts(), lang))}</li></ul>"
     )
     return (
-        f'{_CSS}<div class="kipolicy"><h2>{_e(report.partnership_name)} <small>({_e(report.partnership_id)})</small></h2>'
+        f'{CSS}<div class="kipolicy"><h2>{e(report.partnership_name)} <small>({e(report.partnership_id)})</small></h2>'
         f"{summary}{_findings_html(report.findings, lang)}"
         f"{_calendar_html(report.obligations, lang, with_partnership=False)}"
-        f"<p><em>{_e(_binding(lang))}</em></p></div>"
+        f"<p><em>{e(_binding(lang))}</em></p></div>"
     )
 
 
 def portfolio_html(portfolio: PortfolioReport, lang: str) -> str:
-    t = _T[lang]
+    t = REPORT_WORDS[lang]
     rows = []
     for report in portfolio.reports:
         scope, strategic, _ = _status(report, lang)
         rows.append(
-            f"<tr><td>{_e(report.partnership_name)} <code>{_e(report.partnership_id)}</code></td>"
-            f"<td>{_e(scope)}</td><td>{_e(strategic)}</td><td>{_e(_counts(report.counts(), lang))}</td></tr>"
+            f"<tr><td>{e(report.partnership_name)} <code>{e(report.partnership_id)}</code></td>"
+            f"<td>{e(scope)}</td><td>{e(strategic)}</td><td>{e(_counts(report.counts(), lang))}</td></tr>"
         )
     wide = ""
     if portfolio.findings:
-        wide = f"<h3>{_e(t['portfolio_findings'])}</h3>" + "".join(_finding_html(f, lang) for f in portfolio.findings)
-    head = "".join(f"<th>{_e(h)}</th>" for h in (t["partnership"], t["scope"], t["definition"], t["findings"]))
+        wide = f"<h3>{e(t['portfolio_findings'])}</h3>" + "".join(_finding_html(f, lang) for f in portfolio.findings)
+    head = "".join(f"<th>{e(h)}</th>" for h in (t["partnership"], t["scope"], t["definition"], t["findings"]))
     return (
-        f'{_CSS}<div class="kipolicy"><h2>{_e(t["portfolio"])}: {len(portfolio.reports)} '
-        f"{_e(t['partnerships'].lower())}, {_e(t['as_of'].lower())} {_e(portfolio.as_of)}</h2>{wide}"
-        f"<h3>{_e(t['partnerships'])}</h3><table><tr>{head}</tr>{''.join(rows)}</table>"
+        f'{CSS}<div class="kipolicy"><h2>{e(t["portfolio"])}: {len(portfolio.reports)} '
+        f"{e(t['partnerships'].lower())}, {e(t['as_of'].lower())} {e(portfolio.as_of)}</h2>{wide}"
+        f"<h3>{e(t['partnerships'])}</h3><table><tr>{head}</tr>{''.join(rows)}</table>"
         f"{inline_svgs(portfolio, lang)}"
         f"{_calendar_html(portfolio.calendar, lang, with_partnership=True)}</div>"
     )
 
 
 def _diff_html_body(diff: ReportDiff, lang: str) -> str:
-    t = _T[lang]
-    parts = [f"<p>{_e(name)}: {_e(a)} → {_e(b)}</p>" for name, (a, b) in diff.status_changes().items()]
+    t = REPORT_WORDS[lang]
+    parts = [f"<p>{e(name)}: {e(a)} → {e(b)}</p>" for name, (a, b) in diff.status_changes().items()]
     for title, findings in ((t["added"], diff.added), (t["removed"], diff.removed)):
         if findings:
-            parts.append(f"<h4>{_e(title)}</h4>" + "".join(_finding_html(f, lang) for f in findings))
+            parts.append(f"<h4>{e(title)}</h4>" + "".join(_finding_html(f, lang) for f in findings))
     if diff.changed:
         items = "".join(
-            f"<li><code>{_e(c.after.rule_id)}</code> — {_e(c.after.subject)}: "
-            + _e("; ".join(_change_part(c, w, lang) for w in c.what))
+            f"<li><code>{e(c.after.rule_id)}</code> — {e(c.after.subject)}: "
+            + e("; ".join(_change_part(c, w, lang) for w in c.what))
             + "</li>"
             for c in diff.changed
         )
-        parts.append(f"<h4>{_e(t['changed'])}</h4><ul>{items}</ul>")
+        parts.append(f"<h4>{e(t['changed'])}</h4><ul>{items}</ul>")
     if diff.empty:
-        parts.append(f"<p>{_e(t['no_change'])}</p>")
+        parts.append(f"<p>{e(t['no_change'])}</p>")
     return "".join(parts)
 
 
 def diff_html(diff: ReportDiff, lang: str) -> str:
-    t = _T[lang]
-    return f'{_CSS}<div class="kipolicy"><h2>{_e(t["diff_title"])}: {_e(diff.after.partnership_name)}</h2>{_diff_html_body(diff, lang)}</div>'
+    t = REPORT_WORDS[lang]
+    return f'{CSS}<div class="kipolicy"><h2>{e(t["diff_title"])}: {e(diff.after.partnership_name)}</h2>{_diff_html_body(diff, lang)}</div>'
 
 
 def comparison_html(comparison: InterpretationComparison, lang: str) -> str:
-    t = _T[lang]
+    t = REPORT_WORDS[lang]
     base = comparison.baseline
     rows = "".join(
-        f"<tr><td>{_e(r.label)}</td><td>{_e(', '.join(r.diff.rule_ids()) or t['none'])}</td></tr>"
+        f"<tr><td>{e(r.label)}</td><td>{e(', '.join(r.diff.rule_ids()) or t['none'])}</td></tr>"
         for r in comparison.readings
     )
     sections = "".join(
-        f"<h3>{_e(t['reading'])}: {_e(r.label)}</h3>{_diff_html_body(r.diff, lang)}" for r in comparison.readings
+        f"<h3>{e(t['reading'])}: {e(r.label)}</h3>{_diff_html_body(r.diff, lang)}" for r in comparison.readings
     )
     return (
-        f'{_CSS}<div class="kipolicy"><h2>{_e(t["compare"])}: {_e(base.partnership_name)}</h2>'
-        f"<p>{_e(t['as_of'])} {_e(base.as_of)}</p>"
-        f"<table><tr><th>{_e(t['reading'])}</th><th>{_e(t['rules'])}</th></tr>{rows}</table>{sections}</div>"
+        f'{CSS}<div class="kipolicy"><h2>{e(t["compare"])}: {e(base.partnership_name)}</h2>'
+        f"<p>{e(t['as_of'])} {e(base.as_of)}</p>"
+        f"<table><tr><th>{e(t['reading'])}</th><th>{e(t['rules'])}</th></tr>{rows}</table>{sections}</div>"
     )
+
+
+def grouped_findings(findings: Iterable[Finding]) -> list[tuple[Finding, ...]]:
+    """Findings as renderings show them: each alone, except that the findings of one rule about
+    several parties (an alliance's partners, say) make one entry listing the parties.
+
+    The findings are taken in the order given (sorted: those of one rule are together); the API
+    keeps one finding per party as its subject.
+    """
+    out: list[list[Finding]] = []
+    for finding in findings:
+        last = out[-1][-1] if out else None
+        if (
+            last is not None
+            and finding.subject.fact_type == "party"
+            and last.subject.fact_type == "party"
+            and (finding.rule_id, finding.kind, finding.due) == (last.rule_id, last.kind, last.due)
+        ):
+            out[-1].append(finding)
+        else:
+            out.append([finding])
+    return [tuple(group) for group in out]
+
+
+def obligation_line(obligation: Obligation, lang: str, *, with_partnership: bool = False) -> str:
+    status = status_label(obligation.status, lang)
+    met = f" ({obligation.met_on})" if obligation.met_on else ""
+    who = f"{obligation.partnership_name}: " if with_partnership else ""
+    return f"{obligation.due}  {status}{met}  {who}{obligation.title(lang)} [{', '.join(obligation.cites)}]"
+
+
+def group_text(group: tuple[Finding, ...], lang: str) -> list[str]:
+    """One entry of a plain-text report: a finding, or a rule's findings about several parties."""
+    en = lang == "en"
+    first = group[0]
+    due = f" (due {first.due})" if first.due and en else (f" (senast {first.due})" if first.due else "")
+    head = f"[{kind_label(first.kind, lang)}] {first.rule_id}{due} — "
+    remedy = "  Remedy: " if en else "  Åtgärd: "
+    if len(group) == 1:
+        lines = [head + str(first.subject), f"  {first.message(lang)}", remedy + first.remedy(lang)]
+    else:
+        lines = [head + parties_label(len(group), lang) + ": " + "; ".join(str(f.subject) for f in group)]
+        lines += [f"  - {f.subject}: {f.message(lang)}" for f in group]
+        remedies = list(dict.fromkeys(f.remedy(lang) for f in group))
+        lines += [remedy + remedies[0]] if len(remedies) == 1 else [remedy.rstrip()] + [f"  - {r}" for r in remedies]
+    lines += [f"  {citation.unit}: \"{citation.text(lang)}\"" for citation in first.citations]
+    return lines

@@ -4,77 +4,27 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import tomllib
 from collections.abc import Iterable, Iterator, Mapping
-from importlib import resources
 from typing import Any
 
 import attrs
 
 from ._calendar import from_day
-from ._escape import plain
-from ._interpretations import Interpretations, shown
+from ._diff import ReportDiff, diff_reports
+from ._explain import explain, explain_finding, why_not
+from ._html import preformatted_html
+from ._interpretations import Interpretations
+from ._order import obligation_key
 from ._policy import policy
 from ._rules import KINDS
-from ._tables import Tabular
+from ._render import finding_html, report_html, report_markdown, report_text
+from ._tables import Tabular, calendar_ics, report_records
+from ._words import check_lang
 
-__all__ = ["Citation", "Evidence", "FactValues", "Finding", "Obligation", "Report", "Subject", "shown_value", "value_label"]
+__all__ = ["Citation", "Evidence", "FactValues", "Finding", "Obligation", "Report", "Subject", "shown_value"]
 
 #: The statuses of an obligation, in the order a calendar shows them.
 OBLIGATION_STATUSES: tuple[str, ...] = ("overdue", "open", "met-late", "met")
-
-
-@functools.cache
-def _labels() -> dict[str, dict[str, str]]:
-    return _label_file()["values"]
-
-
-@functools.cache
-def _label_file() -> dict[str, Any]:
-    text = resources.files("kipolicy").joinpath("data/labels.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)
-
-
-def kind_label(kind: str, lang: str, *, plural: bool = False) -> str:
-    """How a report names a finding kind in ``lang`` (``violation`` is *avvikelse* in Swedish)."""
-    names = _label_file()["kinds"].get(kind)
-    if names is None:
-        return kind
-    return names[f"{lang}_plural" if plural else lang]
-
-
-def counts_text(counts: Mapping[str, int], lang: str) -> str:
-    """``11 avvikelser, 6 varningar`` / ``11 violation, 6 warning``: the kinds that occur.
-
-    A kind whose labels give a count phrase says it its own way: missing facts are counted as
-    *ofullständigt underlag: 2 uppgifter* / *incomplete: 2 facts*."""
-    return ", ".join(_count_text(k, n, lang) for k, n in counts.items() if n)
-
-
-def _count_text(kind: str, n: int, lang: str) -> str:
-    phrase = _label_file()["kinds"].get(kind, {}).get(f"{lang}_count")
-    if phrase is None:
-        return f"{n} {kind_label(kind, lang, plural=n != 1)}"
-    one, many = phrase.split("|")
-    return (one if n == 1 else many).format(n=n)
-
-
-def value_label(value: Any, lang: str) -> str:
-    """How a value is shown in a message in ``lang``: dates as ISO dates, known words translated."""
-    if isinstance(value, bool):
-        return {"sv": {True: "ja", False: "nej"}, "en": {True: "yes", False: "no"}}[lang][value]
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    label = _labels().get(str(value))
-    return label[lang] if label else str(value)
-
-
-def _check_lang(lang: str) -> str:
-    if lang not in ("sv", "en"):
-        raise ValueError(f"unknown language {lang!r}: expected 'sv' or 'en'")
-    return lang
 
 
 @attrs.frozen
@@ -115,10 +65,10 @@ class Citation:
         )
 
     def heading(self, lang: str = "sv") -> str:
-        return self.heading_sv if _check_lang(lang) == "sv" else self.heading_en
+        return self.heading_sv if check_lang(lang) == "sv" else self.heading_en
 
     def text(self, lang: str = "sv") -> str:
-        return self.text_sv if _check_lang(lang) == "sv" else self.text_en
+        return self.text_sv if check_lang(lang) == "sv" else self.text_en
 
     def to_dict(self) -> dict[str, Any]:
         return attrs.asdict(self)
@@ -286,14 +236,14 @@ class Finding:
 
     def message(self, lang: str = "sv") -> str:
         """The message in ``lang`` (``sv`` or ``en``)."""
-        return self.messages[_check_lang(lang)]
+        return self.messages[check_lang(lang)]
 
     def remedy(self, lang: str = "sv") -> str:
         """What to do about it, in ``lang`` (``sv`` or ``en``)."""
-        return self.remedies[_check_lang(lang)]
+        return self.remedies[check_lang(lang)]
 
     def title(self, lang: str = "sv") -> str:
-        return self.title_sv if _check_lang(lang) == "sv" else self.title_en
+        return self.title_sv if check_lang(lang) == "sv" else self.title_en
 
     @property
     def units(self) -> tuple[str, ...]:
@@ -301,15 +251,13 @@ class Finding:
         return tuple(c.unit for c in self.citations)
 
     def _repr_html_(self) -> str:
-        from ._render import finding_html
 
         return finding_html(self, "en")
 
     def explain(self, lang: str = "en") -> Explanation:
         """Why this finding was concluded: its cited text and the facts behind it."""
-        from ._explain import explain_finding
 
-        return Explanation(explain_finding(self, _check_lang(lang)))
+        return Explanation(explain_finding(self, check_lang(lang)))
 
     def to_dict(self) -> dict[str, Any]:
         """The finding as JSON-serialisable data, in a stable shape."""
@@ -380,7 +328,7 @@ class Obligation:
         )
 
     def title(self, lang: str = "sv") -> str:
-        return self.title_sv if _check_lang(lang) == "sv" else self.title_en
+        return self.title_sv if check_lang(lang) == "sv" else self.title_en
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -397,32 +345,14 @@ class Obligation:
         }
 
 
-def obligation_key(obligation: Obligation) -> tuple:
-    """Due date, then partnership, then duty: the order of every calendar."""
-    return (obligation.due, obligation.partnership_id, obligation.duty, obligation.path)
-
-
 class Explanation(str):
     """An explanation as text (a ``str``) that Jupyter shows as a formatted block."""
 
     __slots__ = ()
 
     def _repr_html_(self) -> str:
-        from ._render import preformatted_html
 
         return preformatted_html(str(self))
-
-
-def sort_key(finding: Finding) -> tuple:
-    """Section order, then severity (violation first, note last), then rule id, then subject:
-    the order of every report (a rule gives one finding per subject, so the order is total)."""
-    return (
-        policy().section_position(finding.section),
-        _SEVERITY.get(finding.kind, len(KINDS)),
-        finding.rule_id,
-        finding.subject.path,
-        finding.subject.label,
-    )
 
 
 @attrs.frozen
@@ -473,38 +403,33 @@ class Report(Tabular):
         """The obligations not met and due before ``as_of``."""
         return tuple(o for o in self.obligations if o.status == "overdue")
 
-    def diff(self, other: Report) -> Any:
+    def diff(self, other: Report) -> ReportDiff:
         """What ``other`` adds, removes or changes compared with this report
         (a :class:`~kipolicy.ReportDiff`)."""
-        from ._whatif import diff_reports
 
         return diff_reports(self, other)
 
     def to_records(self, lang: str = "en") -> list[dict[str, Any]]:
         """One row per finding, then one per obligation, with plain values (texts, ISO dates,
         None); the columns are :data:`kipolicy.RECORD_COLUMNS`."""
-        from ._tables import report_records
 
-        return report_records(self, _check_lang(lang))
+        return report_records(self, check_lang(lang))
 
     def to_ics(self, lang: str = "en") -> bytes:
         """The obligations as an iCalendar file, one event per obligation on its due date."""
-        from ._tables import calendar_ics
 
-        return calendar_ics(self.obligations, self.as_of, _check_lang(lang), self.partnership_name)
+        return calendar_ics(self.obligations, self.as_of, check_lang(lang), self.partnership_name)
 
     def to_markdown(self, lang: str = "en") -> str:
         """The report as Markdown: findings by section in policy order with their cited text,
         and the calendar."""
-        from ._render import report_markdown
 
-        return report_markdown(self, _check_lang(lang))
+        return report_markdown(self, check_lang(lang))
 
     def to_html(self, lang: str = "en") -> str:
         """The report as self-contained HTML (what Jupyter shows)."""
-        from ._render import report_html
 
-        return report_html(self, _check_lang(lang))
+        return report_html(self, check_lang(lang))
 
     def _repr_html_(self) -> str:
         return self.to_html()
@@ -513,7 +438,6 @@ class Report(Tabular):
         """Why a finding (or every finding of a rule id) was concluded: its cited text and the
         facts behind it, down to the document's fields. A rule that did not fire is answered
         as :meth:`why_not` answers."""
-        from ._explain import explain
 
         return Explanation(explain(self, target, lang))
 
@@ -522,7 +446,6 @@ class Report(Tabular):
         values and document paths), the fact that blocked a "no such fact" condition, or the
         gate or interpretation that switched it off. :func:`kipolicy.why_not` gives the same
         answer as data."""
-        from ._explain import why_not
 
         return Explanation(why_not(self, rule_id).text(lang))
 
@@ -580,120 +503,6 @@ class Report(Tabular):
             "obligations": [o.to_dict() for o in self.obligations],
         }
 
-    def scope_text(self, lang: str = "en") -> str:
-        """Whether the policy applies, in ``lang``: ``in scope``, ``out of scope``, or, after a
-        halt that keeps sections, ``out of scope; still held to: Uppföljning …``."""
-        _check_lang(lang)
-        en = lang == "en"
-        if self.in_scope:
-            return "in scope" if en else "omfattas"
-        if not self.kept_sections:
-            return "out of scope" if en else "omfattas inte"
-        pol = policy()
-        titles = ", ".join(pol.section(s).heading(lang) for s in self.kept_sections)
-        return f"out of scope; still held to: {titles}" if en else f"omfattas inte; gäller ändå: {titles}"
-
     def to_text(self, lang: str = "en") -> str:
         """The report as plain text: one block per finding with its cited units."""
-        _check_lang(lang)
-        en = lang == "en"
-        pol = policy()
-        lines = [
-            f"{self.partnership_name} ({self.partnership_id})",
-            ("Assessed as of " if en else "Bedömd per ") + self.as_of.isoformat(),
-        ]
-        strategic = {True: ("strategic", "strategiskt"), False: ("not strategic", "inte strategiskt"), None: ("not assessed", "inte bedömt")}[self.is_strategic]
-        if self.definition_pending:
-            strategic = ("awaits missing facts", "avvaktar uppgifter som saknas")
-        lines.append(
-            ("Scope: " if en else "Omfattning: ") + self.scope_text(lang)
-            + "; definition: " + strategic[0 if en else 1]
-        )
-        changed = self.interpretations.changed()
-        if changed:
-            lines.append(
-                ("Interpretations: " if en else "Tolkningar: ")
-                + ", ".join(f"{k} = {shown(v)}" for k, v in changed.items())
-            )
-        counts = counts_text(self.counts(), lang)
-        lines.append(("Findings: " if en else "Iakttagelser: ") + (counts or ("none" if en else "inga")))
-        current = None
-        for group in grouped_findings(self.findings):
-            if group[0].section != current:
-                current = group[0].section
-                lines += ["", f"== {pol.section(current).heading(lang)} ({current}) =="]
-            lines += group_text(group, lang)
-        if self.obligations:
-            lines += ["", "== Calendar ==" if en else "== Kalender =="]
-            lines += [_obligation_line(o, lang) for o in self.obligations]
-        binding = pol.unit(pol.document.binding_note_unit)
-        lines += ["", f"{binding.id}: {binding.text(lang)}"]
-        return plain("\n".join(lines) + "\n")
-
-
-_STATUS_WORDS = {
-    "overdue": ("overdue", "försenad"),
-    "open": ("open", "öppen"),
-    "met-late": ("met late", "uppfylld sent"),
-    "met": ("met", "uppfylld"),
-}
-
-
-def _obligation_line(obligation: Obligation, lang: str, *, with_partnership: bool = False) -> str:
-    en = lang == "en"
-    status = _STATUS_WORDS[obligation.status][0 if en else 1]
-    met = f" ({obligation.met_on})" if obligation.met_on else ""
-    who = f"{obligation.partnership_name}: " if with_partnership else ""
-    return f"{obligation.due}  {status}{met}  {who}{obligation.title(lang)} [{', '.join(obligation.cites)}]"
-
-
-_SEVERITY = {kind: rank for rank, kind in enumerate(KINDS)}
-
-
-def sorted_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:
-    return tuple(sorted(findings, key=sort_key))
-
-
-def grouped_findings(findings: Iterable[Finding]) -> list[tuple[Finding, ...]]:
-    """Findings as renderings show them: each alone, except that the findings of one rule about
-    several parties (an alliance's partners, say) make one entry listing the parties.
-
-    The findings are taken in the order given (sorted: those of one rule are together); the API
-    keeps one finding per party as its subject.
-    """
-    out: list[list[Finding]] = []
-    for finding in findings:
-        last = out[-1][-1] if out else None
-        if (
-            last is not None
-            and finding.subject.fact_type == "party"
-            and last.subject.fact_type == "party"
-            and (finding.rule_id, finding.kind, finding.due) == (last.rule_id, last.kind, last.due)
-        ):
-            out[-1].append(finding)
-        else:
-            out.append([finding])
-    return [tuple(group) for group in out]
-
-
-def parties_label(count: int, lang: str) -> str:
-    """``3 parties`` / ``3 parter``."""
-    return f"{count} " + (("party" if count == 1 else "parties") if lang == "en" else ("part" if count == 1 else "parter"))
-
-
-def group_text(group: tuple[Finding, ...], lang: str) -> list[str]:
-    """One entry of a plain-text report: a finding, or a rule's findings about several parties."""
-    en = lang == "en"
-    first = group[0]
-    due = f" (due {first.due})" if first.due and en else (f" (senast {first.due})" if first.due else "")
-    head = f"[{kind_label(first.kind, lang)}] {first.rule_id}{due} — "
-    remedy = "  Remedy: " if en else "  Åtgärd: "
-    if len(group) == 1:
-        lines = [head + str(first.subject), f"  {first.message(lang)}", remedy + first.remedy(lang)]
-    else:
-        lines = [head + parties_label(len(group), lang) + ": " + "; ".join(str(f.subject) for f in group)]
-        lines += [f"  - {f.subject}: {f.message(lang)}" for f in group]
-        remedies = list(dict.fromkeys(f.remedy(lang) for f in group))
-        lines += [remedy + remedies[0]] if len(remedies) == 1 else [remedy.rstrip()] + [f"  - {r}" for r in remedies]
-    lines += [f"  {citation.unit}: \"{citation.text(lang)}\"" for citation in first.citations]
-    return lines
+        return report_text(self, check_lang(lang))

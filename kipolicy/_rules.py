@@ -107,7 +107,7 @@ _CLAUSE = re.compile(
 )
 _REF = re.compile(rf"^(?P<alias>{_NAME})\.(?P<field>{_NAME})$")
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
-_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 _RULE_ID = re.compile(r"^[a-z]+\.[a-z0-9]+(-[a-z0-9]+)*$")
 
 
@@ -591,7 +591,7 @@ class _Loader:
                 first = alternative.cites[0] if alternative.cites else None
                 own = (
                     self.policy.unit(first).modality
-                    if isinstance(first, str) and first in self.policy._unit_index  # noqa: SLF001
+                    if isinstance(first, str) and first in self.policy.unit_ids
                     else modality
                 )
                 ok = self.check_cites(file, f"{where}: either[{a_index}]", list(alternative.cites), own) and ok
@@ -681,7 +681,7 @@ class _Loader:
             if not isinstance(unit_id, str) or unit_id not in self.policy._unit_index:  # noqa: SLF001
                 c.add(
                     file, where,
-                    f"cites: unknown policy unit {unit_id!r}{did_you_mean(str(unit_id), self.policy._unit_index)}",  # noqa: SLF001
+                    f"cites: unknown policy unit {unit_id!r}{did_you_mean(str(unit_id), self.policy.unit_ids)}",
                 )
                 ok = False
             else:
@@ -771,7 +771,7 @@ class _Loader:
                 )
                 continue
             keeps = block.get("keeps", [])
-            known_sections = self.policy._section_index  # noqa: SLF001
+            known_sections = self.policy.section_ids
             if "keeps" in block and (
                 "when" in raw or not isinstance(keeps, list) or not keeps
                 or not all(isinstance(k, str) and k in known_sections for k in keeps)
@@ -1058,10 +1058,10 @@ class _Loader:
         return Reading(dict(interps), kind, halts, derive)
 
     def placeholders(self, file: str, where: str, text: str, alternatives: Sequence[Alternative]) -> None:
-        stripped = _PLACEHOLDER.sub("", text)
+        stripped = PLACEHOLDER.sub("", text)
         if "{" in stripped or "}" in stripped:
             self.c.add(file, where, "unbalanced '{' or '}': placeholders are written {ALIAS.FIELD}")
-        for match in _PLACEHOLDER.finditer(text):
+        for match in PLACEHOLDER.finditer(text):
             ref = _REF.match(match[1].strip())
             if not ref:
                 self.c.add(file, where, f"placeholder {{{match[1]}}}: expected {{ALIAS.FIELD}}")
@@ -1346,8 +1346,8 @@ def load_rules(directory: str | os.PathLike[str] | None = None, *, policy_: Poli
             continue
         _unknown_keys(c, file, "", data, _FILE_KEYS)
         section = data.get("section")
-        if section not in pol._section_index:  # noqa: SLF001
-            c.add(file, "section", f"unknown policy section {section!r}{did_you_mean(str(section), pol._section_index)}")  # noqa: SLF001
+        if section not in pol.section_ids:
+            c.add(file, "section", f"unknown policy section {section!r}{did_you_mean(str(section), pol.section_ids)}")
             continue
         if path.stem != section:
             c.add(file, "section", f"expected the file to be named {section}.toml")

@@ -35,7 +35,7 @@ SCHEMA_ID = "urn:kipolicy:schema:partnership:1"
 _DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 
-def _field_docs(cls: type) -> dict[str, str]:
+def field_docs(cls: type) -> dict[str, str]:
     """The ``Attributes:`` section of a class docstring, as field name → text."""
     doc = inspect.getdoc(cls) or ""
     out: dict[str, str] = {}
@@ -100,7 +100,7 @@ def _class_schema(cls: type, defs: dict[str, Any]) -> dict[str, Any]:
         return defs[cls.__name__]
     defs[cls.__name__] = {}  # placeholder against recursion
     hints = typing.get_type_hints(cls)
-    docs = _field_docs(cls)
+    docs = field_docs(cls)
     properties: dict[str, Any] = {}
     required = []
     for field in attrs.fields(cls):
@@ -174,14 +174,14 @@ def partnership_schema() -> dict[str, Any]:
 
 def case_schema() -> dict[str, Any]:
     """The JSON Schema of a case file (``*.case.toml``), generated from the case file's form."""
-    from ._cases import _CaseFileSpec
+    from ._cases import CaseFileSpec
     from ._duties import DUTIES
     from ._report import OBLIGATION_STATUSES
     from ._rules import KINDS
 
     defs: dict[str, Any] = {}
-    root = _class_schema(_CaseFileSpec, defs)
-    defs.pop("_CaseFileSpec")
+    root = _class_schema(CaseFileSpec, defs)
+    defs.pop("CaseFileSpec")
     renamed = {name: name.lstrip("_").replace("Spec", "") for name in defs}
     text = json.dumps({"root": root, "defs": defs})
     for old, new in renamed.items():

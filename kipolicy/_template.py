@@ -18,7 +18,7 @@ from typing import Any
 import attrs
 
 from ._model import Partnership
-from ._schema import _field_docs
+from ._schema import field_docs
 from ._vocabularies import vocabulary
 
 __all__ = ["KINDS_OF_TEMPLATE", "template"]
@@ -147,7 +147,7 @@ def _nested(tp: Any) -> tuple[str, type] | None:
 
 def _emit(cls: type, values: dict[str, Any], path: str, header: str | None, commented: set[str], out_off: bool) -> list[str]:
     hints = typing.get_type_hints(cls)
-    docs = _field_docs(cls)
+    docs = field_docs(cls)
     scalars: list[str] = []
     tables: list[str] = []
     for field in attrs.fields(cls):

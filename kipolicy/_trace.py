@@ -178,7 +178,7 @@ class Traceability:
         return {"units": [t.to_dict() for t in self.units], "coverage": self.coverage.to_dict()}
 
     def _repr_html_(self) -> str:
-        from ._render import traceability_html
+        from ._html import traceability_html
 
         return traceability_html(self)
 

@@ -17,7 +17,7 @@ from typing import Any
 import attrs
 
 from ._assess import assess
-from ._documents import _read_regular_file, load_partnership
+from ._documents import read_regular_file, load_partnership
 from ._errors import InputError, Problem
 from ._model import Partnership
 from ._provenance import ENGINES, Provenance
@@ -117,7 +117,7 @@ def _saved_reports(data: Any, file: str) -> list[Mapping[str, Any]]:
 def read_saved_report(path: str | os.PathLike[str]) -> list[Mapping[str, Any]]:
     """The reports of a saved JSON file (``kipolicy assess --format json``)."""
     file = os.fspath(path)
-    raw = _read_regular_file(file)
+    raw = read_regular_file(file)
     try:
         data = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:

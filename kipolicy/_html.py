@@ -1,0 +1,88 @@
+"""The HTML every rendering shares: styles for the screen and for print, escaping, a page
+around a fragment, and the fragments of objects that are not reports (the policy text, an
+answer in text). It knows no report: Jupyter shows the policy and answers through it, and the
+report renderings build on it."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+__all__ = ["CSS", "e", "html_document", "policy_html", "preformatted_html", "traceability_html"]
+
+
+def e(value: Any) -> str:
+    """``value`` as HTML text, escaped."""
+    return html.escape(str(value))
+
+
+CSS = (
+    "<style>.kipolicy{font-family:system-ui,sans-serif;line-height:1.4;max-width:60em}"
+    ".kipolicy .kind{display:inline-block;padding:0 .4em;border-radius:.3em;font-size:.85em;"
+    "font-weight:600;color:#fff;background:#666}"
+    ".kipolicy .violation{background:#b3261e}.kipolicy .warning{background:#b86e00}"
+    ".kipolicy .obligation{background:#1b5e9f}.kipolicy .recommendation{background:#2e7d32}"
+    ".kipolicy .note{background:#666}.kipolicy .overdue{color:#b3261e;font-weight:600}"
+    ".kipolicy blockquote{margin:.3em 0 .3em 1em;padding-left:.6em;border-left:3px solid #ccc;color:#333}"
+    ".kipolicy figure.plot{margin:1em 0}.kipolicy figure.plot svg{max-width:100%;height:auto}"
+    ".kipolicy table{border-collapse:collapse}.kipolicy td,.kipolicy th{border:1px solid #ddd;"
+    "padding:.2em .5em;text-align:left}</style>"
+)
+
+
+# For a page of its own (the command line's --format html): readable printed, on A4 or Letter.
+PAGE_CSS = (
+    "<style>body{margin:2em auto;padding:0 1em;max-width:62em;color:#111;background:#fff}"
+    "@page{margin:2cm}"
+    "@media print{body{margin:0;max-width:none;font-size:10.5pt}"
+    ".kipolicy .finding,.kipolicy blockquote,.kipolicy tr{break-inside:avoid}"
+    ".kipolicy h2,.kipolicy h3{break-after:avoid}"
+    ".kipolicy .kind{color:#000;background:none!important;border:1px solid #000}"
+    "a{color:inherit;text-decoration:none}}</style>"
+)
+
+
+def html_document(fragment: str, lang: str, title: str) -> str:
+    """A complete HTML page around ``fragment``: doctype, language, charset, title and styles for
+    the screen and for print. Jupyter shows the fragment; the command line writes the page."""
+    return (
+        f'<!DOCTYPE html>\n<html lang="{e(lang)}">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<meta name="generator" content="kipolicy">\n<title>{e(title)}</title>\n{PAGE_CSS}\n</head>\n'
+        f"<body>\n{fragment}\n</body>\n</html>\n"
+    )
+
+
+def preformatted_html(text: str, title: str = "") -> str:
+    """A text answer (an explanation, a why-not) as an HTML fragment."""
+    head = f"<h3>{e(title)}</h3>" if title else ""
+    return f'{CSS}<div class="kipolicy">{head}<pre style="white-space:pre-wrap">{e(text)}</pre></div>'
+
+
+def policy_html(pol: Any, lang: str) -> str:
+    """The policy text as an HTML fragment: sections, units with their ids and modality."""
+    doc = pol.document
+    parts = [f"<h2>{e(doc.title_sv if lang == 'sv' else doc.title_en)} <small>({e(doc.dnr)})</small></h2>"]
+    for section in pol.sections:
+        rows = "".join(
+            f"<tr><td><code>{e(u.id)}</code></td><td>{e(u.modality)}</td><td>{e(u.text_sv)}</td>"
+            f"<td>{e(u.text_en)}</td></tr>"
+            for u in section.units
+        )
+        parts.append(f"<h3>{e(section.heading(lang))} <code>{e(section.id)}</code></h3>"
+                     f"<table><tr><th>id</th><th>modality</th><th>sv</th><th>en</th></tr>{rows}</table>")
+    return f'{CSS}<div class="kipolicy">{"".join(parts)}</div>'
+
+
+def traceability_html(trace: Any) -> str:
+    """Policy units with the rules citing them and the cases exercising those rules."""
+    rows = "".join(
+        f"<tr><td><code>{e(t.unit.id)}</code></td><td>{e(t.unit.modality)}</td>"
+        f"<td>{e(', '.join(t.rules) or '—')}</td><td>{len(t.firing)}</td><td>{len(t.quiet)}</td>"
+        f"<td>{'✓' if t.covered else '✗'}</td></tr>"
+        for t in trace.units
+    )
+    return (
+        f'{CSS}<div class="kipolicy"><h3>Traceability</h3><table><tr><th>unit</th><th>modality</th>'
+        f"<th>rules</th><th>cases firing</th><th>cases quiet</th><th>covered</th></tr>{rows}</table></div>"
+    )
