@@ -38,16 +38,13 @@ from ._report import (
 )
 from ._order import sorted_findings
 from ._pyengine import compile_python
-from ._rules import PLACEHOLDER, STAGES, Firing, Ref, Rule, RuleBook, bundled_rules_dir, default_rules
+from ._rules import OUTCOMES, PLACEHOLDER, STAGES, Firing, Ref, Rule, RuleBook, bundled_rules_dir, default_rules
 from ._vocabularies import pycountry_version
 from ._words import value_label
 
 __all__ = ["ENGINES", "assess", "check_engine", "coerce_date", "program_for"]
 
 #: The rule whose firing means the partnership meets the definition.
-STRATEGIC_RULE = "definition.strategic"
-NOT_STRATEGIC_RULE = "definition.not-strategic"
-_DEFINITION_STAGE = STAGES.index("definition")
 
 
 def coerce_date(value: Any, what: str = "as_of") -> dt.date:
@@ -485,17 +482,13 @@ def run_rules(
     kept = tuple(sorted(halted["keeps"] or ()))
 
     ordered = sorted_findings(findings.values())
-    reached_definition = halted["stage"] is None or halted["stage"] >= _DEFINITION_STAGE
-    # Strategic when definition.strategic fired, not when definition.not-strategic did; with
-    # neither (a trait the document leaves unknown, and none failed) the judgement awaits the
-    # missing facts: None, as when the definition was not reached.
-    is_strategic = None
-    if reached_definition:
-        fired = {f.rule_id for f in ordered}
-        if STRATEGIC_RULE in fired:
-            is_strategic = True
-        elif NOT_STRATEGIC_RULE in fired:
-            is_strategic = False
+    # The outcomes the rules that fired conclude (`concludes` in the rule files): with none
+    # (the definition not reached, or a trait the document leaves unknown and none failed) the
+    # judgement awaits: None.
+    concluded = {rulebook.rule(rule_id).concludes for rule_id in {f.rule_id for f in ordered}}
+    outcomes = {OUTCOMES[name] for name in concluded if name is not None}
+    # A failed definition outweighs a met one (the rule book never concludes both).
+    is_strategic = False if ("is_strategic", False) in outcomes else (True if outcomes else None)
     obligations: tuple[Obligation, ...] = ()
     if halted["stage"] is None or kept:
         about: dict[tuple[str, str], list[str]] = {}

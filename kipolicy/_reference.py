@@ -40,6 +40,8 @@ def _rule(rule: Rule) -> list[str]:
         f"- kind: `{rule.kind}`; modality: `{rule.modality}`; stage: `{rule.stage}`",
         f"- cites: {', '.join(f'`{u}`' for u in rule.all_cites)}",
     ]
+    if rule.concludes is not None:
+        facts.append(f"- concludes: `{rule.concludes}` (the report's outcome when it fires)")
     if rule.halts:
         facts.append("- halts: when it fires, nothing of a later stage is assessed")
     if not rule.retroactive:

@@ -58,6 +58,7 @@ from ._policy import Policy, policy
 
 __all__ = [
     "KINDS",
+    "OUTCOMES",
     "STAGES",
     "Alternative",
     "Clause",
@@ -80,6 +81,15 @@ KINDS: tuple[str, ...] = ("violation", "warning", "incomplete", "obligation", "r
 #: The kinds an ``incomplete`` finding can stand in for: a missing fact is reported only where
 #: it could decide a violation or a warning (rules-catalogue rev. 2, principle 1).
 WOULD_BE_KINDS: tuple[str, ...] = ("violation", "warning")
+
+#: The outcomes a rule may conclude (``concludes = "..."``), each a value of a report field:
+#: ``Report.is_strategic`` is True when a rule concluding ``strategic`` fired, False when one
+#: concluding ``not-strategic`` did, None when neither did (the definition was not reached, or
+#: awaits a missing fact).
+OUTCOMES: dict[str, tuple[str, bool]] = {
+    "strategic": ("is_strategic", True),
+    "not-strategic": ("is_strategic", False),
+}
 
 #: When rules run, in order. A rule that ``halts`` stops every later stage.
 STAGES: tuple[str, ...] = ("in-force", "scope", "definition", "policy")
@@ -237,6 +247,8 @@ class Rule:
         would_be: For a rule of kind ``incomplete`` (a fact the policy needs is missing), the
             kind the rules in ``needs`` would give if the fact turned out unfavourable.
         needs: For a rule of kind ``incomplete``, the rules that need the missing fact.
+        concludes: The outcome of the report the rule's firing concludes (a key of
+            :data:`OUTCOMES`: ``strategic`` or ``not-strategic``), if any.
     """
 
     id: str
@@ -257,6 +269,7 @@ class Rule:
     due: Ref | None = None
     would_be: str | None = None
     needs: tuple[str, ...] = ()
+    concludes: str | None = None
 
     @property
     def all_cites(self) -> tuple[str, ...]:
@@ -388,6 +401,7 @@ _FILE_KEYS = {"section", "stage", "description", "facts", "rule"}
 _RULE_KEYS = {
     "id", "kind", "modality", "cites", "title", "message", "remedy", "subject", "when",
     "either", "derive", "halts", "retroactive", "under", "stage", "due", "would_be", "needs",
+    "concludes",
 }
 _ALTERNATIVE_KEYS = {"when", "subject", "kind", "cites", "message", "remedy", "would_be", "keeps"}
 _CONDITION_KEYS = {"fact", "no", "as", "where", "any"}
@@ -621,6 +635,14 @@ class _Loader:
                         )
         if not ok or derive is None or not isinstance(kind, str) or not isinstance(modality, str):
             return None
+        concludes = raw.get("concludes")
+        if concludes is not None and concludes not in OUTCOMES:
+            c.add(
+                file, where,
+                f"concludes: expected one of {', '.join(map(repr, OUTCOMES))}, got {concludes!r}"
+                f"{did_you_mean(str(concludes), OUTCOMES)}",
+            )
+            return None
         can_halt = raw.get("halts", False) or any(reading.halts for reading in readings)
         if not can_halt and any(alternative.keeps for alternative in alternatives):
             c.add(file, where, "keeps: only a rule that halts (itself or under a reading) keeps sections")
@@ -644,6 +666,7 @@ class _Loader:
             due=due,
             would_be=raw.get("would_be"),
             needs=tuple(raw.get("needs", ())),
+            concludes=concludes,
         )
 
     def check_incomplete(self, file: str, where: str, kind: Any, raw: Mapping[str, Any]) -> bool:

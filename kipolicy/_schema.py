@@ -217,7 +217,7 @@ def rules_schema() -> dict[str, Any]:
     (clauses, references, cited units, placeholders) and names the rule."""
     from ._interpretations import INTERPRETATIONS
     from ._policy import policy
-    from ._rules import FIELD_TYPES, KINDS, STAGES
+    from ._rules import FIELD_TYPES, KINDS, OUTCOMES, STAGES
 
     pol = policy()
     texts = {"type": "object", "properties": {"sv": {"type": "string"}, "en": {"type": "string"}},
@@ -261,6 +261,7 @@ def rules_schema() -> dict[str, Any]:
             "due": {"type": "string"},
             "would_be": {"enum": ["violation", "warning"]},
             "needs": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+            "concludes": {"enum": list(OUTCOMES)},
         },
         "required": ["id", "kind", "modality", "cites", "title", "message", "remedy"],
         "oneOf": [{"required": ["when"]}, {"required": ["either"]}],

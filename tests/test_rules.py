@@ -122,6 +122,7 @@ def _problems(tmp_path: Path, text: str) -> list[str]:
         (EITHER.format(alt_extra='cites = ["risk.44"]'), "unknown policy unit 'risk.44'"),
         (EITHER.replace("{{party.name}}", "{{party.nam}}").format(alt_extra=""), "either[1].message.sv: placeholder {party.nam}"),
         (EITHER.format(alt_extra='colour = 1'), "unknown field 'colour'"),
+        (_rule(extra='concludes = "strategc"'), "concludes: expected one of 'strategic', 'not-strategic', got 'strategc' (did you mean 'strategic'?)"),
         # keeps: sections of the policy, on an alternative of a rule that halts.
         (EITHER.format(alt_extra='keeps = ["uppfoljning"]'), "keeps: only a rule that halts"),
         (EITHER.replace("remedy = {{", "halts = true\nremedy = {{").format(alt_extra='keeps = ["uppfolning"]'),
