@@ -46,7 +46,7 @@ from ._model import Partnership
 from ._names import CASE_SUFFIX
 from ._policy import policy
 from ._report import Report
-from ._words import kind_label
+from ._words import kind_label, phrases
 from ._rules import KINDS, RuleBook, default_rules
 
 __all__ = [
@@ -151,31 +151,6 @@ def toml_value(value: Any) -> str:
     return json.dumps(str(value), ensure_ascii=False)
 
 
-_WORDS = {
-    "en": {
-        "case": "case", "in": "in", "fire": "expected {rule} to fire; it did not",
-        "quiet": "expected {rule} to stay quiet; it fired for {subjects}",
-        "obligation": "expected {what} in the calendar; it is not there",
-        "portfolio-fire": "expected {rule} to fire for the portfolio; it did not",
-        "portfolio-quiet": "expected {rule} to stay quiet for the portfolio; it fired",
-        "flag": "expected {rule} = {expected}; got {actual}",
-        "cites": "cites", "why_not": "why it did not fire", "see": "for more: kipolicy why-not {file} {rule} --as-of {as_of}",
-        "actual": "actual findings", "none": "(none)", "obligations": "actual obligations",
-        "partnership": "(the partnership)",
-    },
-    "sv": {
-        "case": "fall", "in": "i", "fire": "väntade att {rule} skulle ge en iakttagelse; det gjorde den inte",
-        "quiet": "väntade att {rule} skulle vara tyst; den gav en iakttagelse för {subjects}",
-        "obligation": "väntade {what} i kalendern; det finns inte där",
-        "portfolio-fire": "väntade att {rule} skulle ge en iakttagelse för portföljen; det gjorde den inte",
-        "portfolio-quiet": "väntade att {rule} skulle vara tyst för portföljen; den gav en iakttagelse",
-        "flag": "väntade {rule} = {expected}; blev {actual}",
-        "cites": "hänvisar till", "why_not": "varför den inte gav någon iakttagelse",
-        "see": "mer: kipolicy why-not {file} {rule} --as-of {as_of}",
-        "actual": "faktiska iakttagelser", "none": "(inga)", "obligations": "faktiska åligganden",
-        "partnership": "(partnerskapet)",
-    },
-}
 
 
 @attrs.frozen
@@ -198,7 +173,7 @@ class Failure:
     subjects: tuple[str, ...] = ()
 
     def text(self, lang: str = "en", labels: Mapping[str, str] | None = None) -> str:
-        words = _WORDS[lang]
+        words = phrases("cases", lang)
         labels = labels or {}
 
         def subject(path: str) -> str:
@@ -262,7 +237,7 @@ class CaseResult:
         """Expected against actual, for a person: each failure with the rule's title and the
         policy text it cites, why a rule that should have fired did not, party names beside
         document paths, values written as in a case file."""
-        words = _WORDS[lang]
+        words = phrases("cases", lang)
         labels = self._labels()
         rules = self.report.rules
         lines = [f"{words['case']} {self.case.name!r} {words['in']} {self.case.file}"]

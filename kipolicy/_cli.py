@@ -667,7 +667,7 @@ def _policy(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:  # noqa:
             out.write(_dump([{"id": s.id, "heading": {"sv": s.heading_sv, "en": s.heading_en}, "units": len(us)} for s, us in sections]))
         else:
             doc = pol.document
-            out.write(f"{doc.title_sv if lang == 'sv' else doc.title_en} ({doc.dnr})\n\n")
+            out.write(f"{doc.title(lang)} ({doc.dnr})\n\n")
             for section, units in sections:
                 out.write(f"{section.id:<22} {section.heading(lang)} ({len(units)} unit{'' if len(units) == 1 else 's'})\n")
         return EXIT_OK

@@ -30,7 +30,7 @@ from ._interpretations import INTERPRETATIONS
 from ._policy import policy
 from ._html import preformatted_html
 from ._rules import STAGES, Condition, Rule, RuleBook, default_rules
-from ._words import check_lang, kind_label, value_label
+from ._words import LANGS, REPORT_WORDS, check_lang, kind_label, phrases, value_label
 
 if TYPE_CHECKING:
     from ._report import Evidence, Finding, Report
@@ -38,26 +38,6 @@ if TYPE_CHECKING:
 __all__ = ["ConditionReport", "WhyNot", "explain", "why_not"]
 
 
-_WORDS = {
-    "en": {
-        "because": "Because",
-        "derived": "derived by {rule}, which cites",
-        "from": "from",
-        "cites": "Cites",
-        "subject": "Subject",
-        "remedy": "Remedy",
-        "none": "{rule} did not fire in this assessment.",
-    },
-    "sv": {
-        "because": "Eftersom",
-        "derived": "härlett av {rule}, som hänvisar till",
-        "from": "från",
-        "cites": "Hänvisar till",
-        "subject": "Gäller",
-        "remedy": "Åtgärd",
-        "none": "{rule} gav ingen iakttagelse i denna bedömning.",
-    },
-}
 
 
 # -- explain ----------------------------------------------------------------------------------
@@ -68,7 +48,7 @@ def _value(value: Any, lang: str) -> str:
 
 
 def _evidence_lines(evidence: Evidence, lang: str, depth: int) -> list[str]:
-    words = _WORDS[lang]
+    words = phrases("explain", lang)
     pad = "  " * depth
     where = evidence.path or ("(the assessment)" if evidence.fact_type == "assessment" else "(the partnership)")
     if lang == "sv":
@@ -94,8 +74,8 @@ def _evidence_lines(evidence: Evidence, lang: str, depth: int) -> list[str]:
 def explain_finding(finding: Finding, lang: str = "en") -> str:
     """One finding, its cited text and the tree of facts that made it fire, as text."""
     check_lang(lang)
-    words = _WORDS[lang]
-    due = f" ({'due' if lang == 'en' else 'senast'} {finding.due})" if finding.due else ""
+    words = phrases("explain", lang)
+    due = f" ({REPORT_WORDS[lang]['due']} {finding.due})" if finding.due else ""
     lines = [
         f"{finding.rule_id} [{kind_label(finding.kind, lang)}, {finding.modality}]{due}: {finding.title(lang)}",
         f"{words['subject']}: {finding.subject}",
@@ -336,48 +316,29 @@ def evaluate(rule: Rule, facts: Sequence[Fact], book: RuleBook) -> tuple[bool, t
 
 
 def _alternative_lines(report: ConditionReport, lang: str, several: bool) -> list[str]:
-    en = lang == "en"
-    prefix = (f"Alternative {report.alternative + 1}: " if en else f"Alternativ {report.alternative + 1}: ") if several else ""
+    w = phrases("explain", lang)
+    prefix = w["alternative"].format(n=report.alternative + 1) if several else ""
     if report.condition is None:
-        return [prefix + ("its conditions hold." if en else "dess villkor är uppfyllda.")]
+        return [prefix + w["holds"]]
     if report.interpretation:
-        return [
-            prefix
-            + (f"switched off by the interpretation {report.interpretation} (the rule needs: {report.text})."
-               if en else
-               f"avstängd av tolkningen {report.interpretation} (regeln kräver: {report.text}).")
-        ]
+        return [prefix + w["switched_off"].format(interpretation=report.interpretation, text=report.text)]
     if report.negated:
-        paths = ", ".join(f["path"] or "(partnership)" for f in report.facts)
-        return [
-            prefix
-            + (f"the condition \"{report.text}\" is not met: blocked by {paths}."
-               if en else
-               f"villkoret \"{report.text}\" är inte uppfyllt: hindras av {paths}.")
-        ]
+        paths = ", ".join(f["path"] or w["the_partnership"] for f in report.facts)
+        return [prefix + w["blocked"].format(text=report.text, paths=paths)]
     if not report.facts:
-        return [
-            prefix
-            + (f"the condition \"{report.text}\" is not met: there is no such fact at all."
-               if en else
-               f"villkoret \"{report.text}\" är inte uppfyllt: det finns inget sådant faktum alls.")
-        ]
-    lines = [
-        prefix
-        + (f"no fact meets the condition \"{report.text}\":" if en else f"inget faktum uppfyller villkoret \"{report.text}\":")
-    ]
+        return [prefix + w["no_such_fact"].format(text=report.text)]
+    lines = [prefix + w["no_fact_meets"].format(text=report.text)]
     for fact in report.facts[:8]:
         fails = "; ".join(
-            f"{f['clause']} fails ({f['field_path'] or f['field']} = "
-            f"{value_label(f['value'], lang) if f['value'] is not None else ('missing' if en else 'saknas')})"
-            if en else
-            f"{f['clause']} uppfylls inte ({f['field_path'] or f['field']} = {value_label(f['value'], lang) if f['value'] is not None else 'saknas'})"
+            w["fails"].format(
+                clause=f["clause"], field=f["field_path"] or f["field"],
+                value=value_label(f["value"], lang) if f["value"] is not None else w["missing"],
+            )
             for f in fact["fails"]
         )
-        lines.append(f"  - {fact['path'] or ('(partnership)' if en else '(partnerskapet)')}: {fails}")
+        lines.append(f"  - {fact['path'] or w['the_partnership']}: {fails}")
     if len(report.facts) > 8:
-        more = len(report.facts) - 8
-        lines.append(f"  … {more} more" if en else f"  … {more} till")
+        lines.append(w["more"].format(n=len(report.facts) - 8))
     return lines
 
 
@@ -401,34 +362,18 @@ def why_not(report: Report, rule_id: str) -> WhyNot:
     if gate is None and not rule.retroactive and partnership is not None and partnership.get("preparation_assessed") is False:
         gate = "retroactivity"
     texts = {}
-    for lang in ("sv", "en"):
-        en = lang == "en"
+    for lang in LANGS:
+        w = phrases("explain", lang)
         if fired:
-            n = len(report.by_rule(rule_id))
-            texts[lang] = (f"{rule_id} fired: {n} finding(s)." if en else f"{rule_id} gav {n} iakttagelse(r).")
+            texts[lang] = w["fired"].format(rule=rule_id, n=len(report.by_rule(rule_id)))
             continue
-        lines = [_WORDS[lang]["none"].format(rule=rule_id)]
+        lines = [w["none"].format(rule=rule_id)]
         if gate == "halted":
-            lines.append(
-                f"It was not assessed: {halted_by} stopped the assessment before the stage '{rule.stage}'."
-                if en else
-                f"Den bedömdes inte: {halted_by} avbröt bedömningen före steget '{rule.stage}'."
-            )
+            lines.append(w["halted"].format(rule=halted_by, stage=rule.stage))
         elif gate == "retroactivity":
-            lines.append(
-                "It does not apply: it is about how a partnership was prepared and entered, and this one "
-                "was entered before the policy came into force (retroactivity = ongoing-only)."
-                if en else
-                "Den tillämpas inte: den gäller hur ett partnerskap bereddes och ingicks, och detta ingicks "
-                "innan policyn trädde i kraft (retroactivity = ongoing-only)."
-            )
+            lines.append(w["not_retroactive"])
         elif holds_any:
-            lines.append(
-                "Its conditions hold over the assessment's facts, yet the engine did not fire it: "
-                "please report this as a bug."
-                if en else
-                "Dess villkor är uppfyllda, men motorn utlöste den inte: rapportera detta som ett fel."
-            )
+            lines.append(w["engine_bug"])
         several = len(alternatives) > 1
         if gate != "halted":
             for alternative in alternatives:

@@ -62,7 +62,7 @@ def preformatted_html(text: str, title: str = "") -> str:
 def policy_html(pol: Any, lang: str) -> str:
     """The policy text as an HTML fragment: sections, units with their ids and modality."""
     doc = pol.document
-    parts = [f"<h2>{e(doc.title_sv if lang == 'sv' else doc.title_en)} <small>({e(doc.dnr)})</small></h2>"]
+    parts = [f"<h2>{e(doc.title(lang))} <small>({e(doc.dnr)})</small></h2>"]
     for section in pol.sections:
         rows = "".join(
             f"<tr><td><code>{e(u.id)}</code></td><td>{e(u.modality)}</td><td>{e(u.text_sv)}</td>"

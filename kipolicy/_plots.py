@@ -22,30 +22,14 @@ from typing import Any
 
 import attrs
 
+from ._words import phrases
+
 __all__ = ["Mark", "ProfileCell", "ProfileModel", "plot", "profile_model", "timeline_model", "to_svg"]
 
 STATUSES = ("met", "open", "due-soon", "overdue")
 COLOURS = {"met": "#2e7d32", "open": "#1b5e9f", "due-soon": "#b86e00", "overdue": "#b3261e"}
 SHAPES = {"met": "o", "open": "o", "due-soon": "D", "overdue": "X"}
 
-_WORDS = {
-    "en": {
-        "timeline": "Obligations of the portfolio as of {as_of}", "profile": "Profile of the portfolio as of {as_of}",
-        "met": "met", "open": "open", "due-soon": "due soon", "overdue": "overdue", "as_of": "as of {as_of}",
-        "areas": "Focus area (KI Strategy 2030)", "countries": "Partner country",
-        "capacity": "capacity {capacity}: {active} active strategic", "active": "{active} active strategic",
-        "overlap": "a proposal overlaps", "none": "no obligations", "no_profile": "no focus areas and countries",
-        "proposals": "+{n} proposed",
-    },
-    "sv": {
-        "timeline": "Portföljens åligganden per {as_of}", "profile": "Portföljens profil per {as_of}",
-        "met": "uppfyllt", "open": "öppet", "due-soon": "snart", "overdue": "försenat", "as_of": "per {as_of}",
-        "areas": "Insatsområde (KI:s strategi 2030)", "countries": "Partnerns land",
-        "capacity": "kapacitet {capacity}: {active} aktiva strategiska", "active": "{active} aktiva strategiska",
-        "overlap": "ett förslag överlappar", "none": "inga åligganden", "no_profile": "inga insatsområden och länder",
-        "proposals": "+{n} föreslagna",
-    },
-}
 
 
 @attrs.frozen
@@ -144,7 +128,7 @@ def timeline_figure(portfolio: Any, lang: str = "en") -> Any:
     """The timeline as a matplotlib Figure."""
     import matplotlib.dates as mdates
 
-    words = _WORDS[lang]
+    words = phrases("plots", lang)
     names, marks = timeline_model(portfolio, lang)
     fig = _figure(10, 1.2 + 0.45 * max(len(names), 1))
     ax = fig.add_subplot()
@@ -170,7 +154,7 @@ def profile_figure(portfolio: Any, lang: str = "en") -> Any:
     """The profile map as a matplotlib Figure."""
     from matplotlib.patches import Rectangle
 
-    words = _WORDS[lang]
+    words = phrases("plots", lang)
     model = profile_model(portfolio)
     rows, cols = len(model.areas), len(model.countries)
     fig = _figure(2.5 + 1.4 * max(cols, 1), 1.8 + 0.7 * max(rows, 1))

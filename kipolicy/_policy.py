@@ -105,6 +105,10 @@ class Document:
     document_type_en: str
     binding_note_unit: str
 
+    def title(self, lang: str = "sv") -> str:
+        """The policy's title in ``lang`` (``sv`` or ``en``)."""
+        return _pick(lang, self.title_sv, self.title_en)
+
 
 @attrs.frozen
 class Policy:

@@ -24,17 +24,16 @@ from ._assess import run_rules, check_engine, coerce_date, program_for, provenan
 from ._documents import load_partnership
 from ._errors import InputError, Problem
 from ._facts import assessment_fact, make_facts, portfolio_facts
-from ._escape import plain
 from ._interpretations import Interpretations
 from ._model import Partnership
 from ._peers import PortfolioIndex
 from ._policy import policy
 from ._order import obligation_key, sorted_findings
-from ._render import obligation_line, portfolio_html, portfolio_markdown
+from ._render import portfolio_html, portfolio_markdown, portfolio_text
 from ._report import Finding, Obligation, Report
 from ._rules import KINDS, RuleBook, default_rules
 from ._tables import Tabular
-from ._words import check_lang, counts_text, kind_label
+from ._words import check_lang
 
 __all__ = ["PortfolioReport", "ProfileEntry", "assess_portfolio"]
 
@@ -145,25 +144,7 @@ class PortfolioReport(Tabular):
     def to_text(self, lang: str = "en") -> str:
         """The portfolio as plain text: portfolio-wide findings, one line per partnership, and
         the calendar with overdue obligations first."""
-        check_lang(lang)
-        en = lang == "en"
-        lines = [
-            ("Portfolio of " if en else "Portfölj med ")
-            + f"{len(self.reports)}"
-            + (" partnerships, as of " if en else " partnerskap, per ")
-            + self.as_of.isoformat()
-        ]
-        for finding in self.findings:
-            lines.append(f"[{kind_label(finding.kind, lang)}] {finding.rule_id} — {finding.message(lang)}")
-        lines += ["", "== Partnerships ==" if en else "== Partnerskap =="]
-        for report in self.reports:
-            counts = counts_text(report.counts(), lang) or "-"
-            lines.append(f"{report.partnership_name} ({report.partnership_id}): {counts}")
-        if self.calendar:
-            lines += ["", "== Calendar ==" if en else "== Kalender =="]
-            ordered = sorted(self.calendar, key=lambda o: (o.status != "overdue", obligation_key(o)))
-            lines += [obligation_line(o, lang, with_partnership=True) for o in ordered]
-        return plain("\n".join(lines) + "\n")
+        return portfolio_text(self, check_lang(lang))
 
 
 def _assess_one(

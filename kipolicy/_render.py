@@ -36,6 +36,7 @@ __all__ = [
     "obligation_line",
     "portfolio_html",
     "portfolio_markdown",
+    "portfolio_text",
     "report_html",
     "report_markdown",
     "report_text",
@@ -165,8 +166,8 @@ def _findings_markdown(findings: Sequence[Finding], lang: str) -> list[str]:
 def _calendar(obligations: Sequence[Obligation], lang: str, *, with_partnership: bool) -> tuple[list[str], list[tuple[Obligation, list[str]]]]:
     """The calendar's column heads and, overdue first, each obligation with its cells."""
     t = REPORT_WORDS[lang]
-    head = ["Due" if lang == "en" else "Senast"] + ([t["partnership"]] if with_partnership else [])
-    head += [t["duty"], t["status"], t["met_on"], "cites"]
+    head = [t["due_column"]] + ([t["partnership"]] if with_partnership else [])
+    head += [t["duty"], t["status"], t["met_on"], t["cites_column"]]
     rows = []
     for o in _calendar_order(obligations):
         cells = [str(o.due)] + ([o.partnership_name] if with_partnership else [])
@@ -492,11 +493,11 @@ def obligation_line(obligation: Obligation, lang: str, *, with_partnership: bool
 
 def group_text(group: tuple[Finding, ...], lang: str) -> list[str]:
     """One entry of a plain-text report: a finding, or a rule's findings about several parties."""
-    en = lang == "en"
+    t = REPORT_WORDS[lang]
     first = group[0]
-    due = f" (due {first.due})" if first.due and en else (f" (senast {first.due})" if first.due else "")
+    due = f" ({t['due']} {first.due})" if first.due else ""
     head = f"[{kind_label(first.kind, lang)}] {first.rule_id}{due} — "
-    remedy = "  Remedy: " if en else "  Åtgärd: "
+    remedy = f"  {t['remedy']}: "
     if len(group) == 1:
         lines = [head + str(first.subject), f"  {first.message(lang)}", remedy + first.remedy(lang)]
     else:
@@ -506,3 +507,20 @@ def group_text(group: tuple[Finding, ...], lang: str) -> list[str]:
         lines += [remedy + remedies[0]] if len(remedies) == 1 else [remedy.rstrip()] + [f"  - {r}" for r in remedies]
     lines += [f"  {citation.unit}: \"{citation.text(lang)}\"" for citation in first.citations]
     return lines
+
+
+def portfolio_text(portfolio: PortfolioReport, lang: str) -> str:
+    """The portfolio as plain text: portfolio-wide findings, one line per partnership, and the
+    calendar with overdue obligations first."""
+    t = REPORT_WORDS[lang]
+    lines = [t["portfolio_head"].format(n=len(portfolio.reports), as_of=portfolio.as_of.isoformat())]
+    for finding in portfolio.findings:
+        lines.append(f"[{kind_label(finding.kind, lang)}] {finding.rule_id} — {finding.message(lang)}")
+    lines += ["", f"== {t['partnerships']} =="]
+    for report in portfolio.reports:
+        counts = counts_text(report.counts(), lang) or "-"
+        lines.append(f"{report.partnership_name} ({report.partnership_id}): {counts}")
+    if portfolio.calendar:
+        lines += ["", f"== {t['calendar']} =="]
+        lines += [obligation_line(o, lang, with_partnership=True) for o in _calendar_order(portfolio.calendar)]
+    return plain("\n".join(lines) + "\n")

@@ -14,6 +14,8 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from ._words import phrases, status_label
+
 __all__ = ["RECORD_COLUMNS", "Tabular", "calendar_ics", "records_csv", "records_frame", "report_records"]
 
 #: The columns of every record, in order. A finding leaves ``status``, ``duty``, ``basis`` and
@@ -106,7 +108,7 @@ def report_records(report: Any, lang: str = "en") -> list[dict[str, Any]]:
 
 def portfolio_records(portfolio: Any, lang: str = "en") -> list[dict[str, Any]]:
     """The portfolio-wide findings (no partnership id), then every report's records."""
-    label = "portfölj" if lang == "sv" else "portfolio"
+    label = phrases("tables", lang)["portfolio"]
     rows = [finding_record(f, None, f"({label})", portfolio.as_of, lang) for f in portfolio.findings]
     for report in portfolio.reports:
         rows += report_records(report, lang)
@@ -146,12 +148,6 @@ def records_csv(records: Iterable[dict[str, Any]]) -> str:
     return buffer.getvalue()
 
 
-_STATUS = {
-    "en": {"overdue": "overdue", "open": "open", "met": "met", "met-late": "met late"},
-    "sv": {"overdue": "försenad", "open": "öppen", "met": "uppfylld", "met-late": "uppfylld för sent"},
-}
-
-
 def calendar_ics(obligations: Sequence[Any], as_of: dt.date, lang: str = "en", name: str = "") -> bytes:
     """Obligations as an iCalendar file: one all-day event per obligation on its due date.
 
@@ -164,11 +160,12 @@ def calendar_ics(obligations: Sequence[Any], as_of: dt.date, lang: str = "en", n
     from ._policy import policy
 
     pol = policy()
+    w = phrases("tables", lang)
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//kipolicy//strategic partnerships//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    title = name or ("Åligganden för strategiska partnerskap" if lang == "sv" else "Obligations of strategic partnerships")
+    title = name or w["calendar_name"]
     calendar.add("x-wr-calname", title)
     stamp = dt.datetime(as_of.year, as_of.month, as_of.day, tzinfo=dt.UTC)
     for obligation in obligations:
@@ -179,16 +176,16 @@ def calendar_ics(obligations: Sequence[Any], as_of: dt.date, lang: str = "en", n
         event.add("dtstart", obligation.due)
         event.add("dtend", obligation.due + dt.timedelta(days=1))
         event.add("summary", f"{obligation.title(lang)}: {obligation.partnership_name}")
-        status = _STATUS[lang][obligation.status]
+        status = status_label(obligation.status, lang)
         lines = [
-            f"{'Partnerskap' if lang == 'sv' else 'Partnership'}: {obligation.partnership_name} ({obligation.partnership_id})",
-            f"{'Status per' if lang == 'sv' else 'Status as of'} {as_of.isoformat()}: {status}"
+            f"{w['partnership']}: {obligation.partnership_name} ({obligation.partnership_id})",
+            f"{w['status_as_of']} {as_of.isoformat()}: {status}"
             + (f" ({obligation.met_on.isoformat()})" if obligation.met_on else ""),
         ]
         for unit_id in obligation.cites:
             lines.append(f"{unit_id}: {pol.unit(unit_id).text(lang)}")
         if obligation.rule_ids:
-            lines.append(("Regler: " if lang == "sv" else "Rules: ") + ", ".join(obligation.rule_ids))
+            lines.append(f"{w['rules']}: " + ", ".join(obligation.rule_ids))
         event.add("description", "\n".join(lines))
         event.add("categories", [status])
         if obligation.status in ("met", "met-late"):

@@ -22,6 +22,7 @@ from ._errors import InputError, Problem
 from ._model import Partnership
 from ._provenance import ENGINES, Provenance
 from ._rules import RuleBook
+from ._words import phrases
 
 __all__ = ["Verification", "verify"]
 
@@ -75,35 +76,20 @@ class Verification:
         }
 
     def to_text(self, lang: str = "en") -> str:
-        en = lang == "en"
-        if self.same:
-            head = (f"{self.partnership_id}: the same findings result" if en
-                    else f"{self.partnership_id}: samma iakttagelser blir resultatet")
-        else:
-            head = (f"{self.partnership_id}: the findings differ" if en
-                    else f"{self.partnership_id}: iakttagelserna skiljer sig")
-        lines = [head]
-        for sign, items, words in (("+", self.added, ("new", "ny")), ("-", self.removed, ("gone", "borta")),
-                                   ("~", self.changed, ("changed", "ändrad"))):
+        w = phrases("verify", lang)
+        lines = [w["same" if self.same else "differ"].format(id=self.partnership_id)]
+        for sign, items, word in (("+", self.added, "new"), ("-", self.removed, "gone"), ("~", self.changed, "changed")):
             for rule_id, subject in items:
-                lines.append(f"  {sign} {rule_id} ({subject or '(partnership)'}): {words[0 if en else 1]}")
+                lines.append(f"  {sign} {rule_id} ({subject or w['the_partnership']}): {w[word]}")
         if self.obligations_changed:
-            lines.append("  the calendar of obligations differs" if en else "  kalendern med åligganden skiljer sig")
+            lines.append(w["calendar"])
         if self.fingerprints_changed:
-            lines.append(("Changed since the report was made: " if en else "Ändrat sedan rapporten gjordes: ")
-                         + ", ".join(self.fingerprints_changed if en else (_SV.get(f, f) for f in self.fingerprints_changed)))
+            lines.append(w["changed_since"] + ", ".join(w.get(f, f) for f in self.fingerprints_changed))
         else:
-            lines.append("Nothing it was made from has changed." if en else "Inget som den gjordes av har ändrats.")
+            lines.append(w["nothing_changed"])
         return "\n".join(lines) + "\n"
 
 
-_SV = {
-    "the document": "dokumentet",
-    "the rule book": "regelboken",
-    "the policy text": "policytexten",
-    "the kipolicy version": "kipolicy-versionen",
-    "the portfolio": "portföljen",
-}
 
 
 def _saved_reports(data: Any, file: str) -> list[Mapping[str, Any]]:

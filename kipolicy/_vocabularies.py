@@ -50,7 +50,8 @@ class Term:
     parent: str | None = None
 
     def name(self, lang: str) -> str:
-        return self.sv if lang == "sv" else self.en
+        """The term's name in ``lang``."""
+        return {"sv": self.sv, "en": self.en}[lang]
 
     @property
     def words(self) -> tuple[str, ...]:

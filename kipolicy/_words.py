@@ -15,8 +15,16 @@ from importlib import resources
 from typing import Any
 
 __all__ = [
-    "LANGS", "REPORT_WORDS", "check_lang", "counts_text", "kind_label", "parties_label",
-    "status_label", "value_label",
+    "CATALOGUE",
+    "LANGS",
+    "REPORT_WORDS",
+    "check_lang",
+    "counts_text",
+    "kind_label",
+    "parties_label",
+    "phrases",
+    "status_label",
+    "value_label",
 ]
 
 #: The languages of every rendering.
@@ -80,7 +88,7 @@ def value_label(value: Any, lang: str) -> str:
 _STATUS = {
     "overdue": ("overdue", "försenad"),
     "open": ("open", "öppen"),
-    "met-late": ("met late", "uppfylld sent"),
+    "met-late": ("met late", "uppfylld för sent"),
     "met": ("met", "uppfylld"),
 }
 
@@ -92,11 +100,11 @@ def status_label(status: str, lang: str) -> str:
 
 def parties_label(count: int, lang: str) -> str:
     """``3 parties`` / ``3 parter``."""
-    return f"{count} " + (("party" if count == 1 else "parties") if lang == "en" else ("part" if count == 1 else "parter"))
+    return f"{count} " + _REPORT[lang]["party" if count == 1 else "parties"]
 
 
 
-REPORT_WORDS: dict[str, dict[str, Any]] = {
+_REPORT: dict[str, dict[str, Any]] = {
     "en": {
         "as_of": "Assessed as of",
         "scope": "Scope",
@@ -114,12 +122,17 @@ REPORT_WORDS: dict[str, dict[str, Any]] = {
         "due": "due",
         "calendar": "Calendar",
         "duty": "Duty",
+        "due_column": "Due",
+        "cites_column": "cites",
+        "party": "party",
+        "parties": "parties",
         "status": "Status",
         "met_on": "Met on",
         "partnership": "Partnership",
         "partnerships": "Partnerships",
         "portfolio": "Portfolio",
         "portfolio_findings": "Portfolio-wide findings",
+        "portfolio_head": "Portfolio of {n} partnerships, as of {as_of}",
         "added": "Added",
         "removed": "Removed",
         "changed": "Changed",
@@ -149,12 +162,17 @@ REPORT_WORDS: dict[str, dict[str, Any]] = {
         "due": "senast",
         "calendar": "Kalender",
         "duty": "Åtagande",
+        "due_column": "Senast",
+        "cites_column": "hänvisar till",
+        "party": "part",
+        "parties": "parter",
         "status": "Status",
         "met_on": "Uppfyllt",
         "partnership": "Partnerskap",
         "partnerships": "Partnerskap",
         "portfolio": "Portfölj",
         "portfolio_findings": "Iakttagelser om portföljen",
+        "portfolio_head": "Portfölj med {n} partnerskap, per {as_of}",
         "added": "Tillkommer",
         "removed": "Försvinner",
         "changed": "Ändras",
@@ -168,3 +186,151 @@ REPORT_WORDS: dict[str, dict[str, Any]] = {
         "after": "efter",
     },
 }
+
+#: Every phrase kipolicy prints, by area and language (placeholders in braces): reports and
+#: renderings, explanations and why-not answers, case failures, pictures, verification.
+CATALOGUE: dict[str, dict[str, dict[Any, Any]]] = {
+    "report": _REPORT,
+    "explain": {
+    "en": {
+        "because": "Because",
+        "derived": "derived by {rule}, which cites",
+        "from": "from",
+        "cites": "Cites",
+        "subject": "Subject",
+        "remedy": "Remedy",
+        "none": "{rule} did not fire in this assessment.",
+        "alternative": "Alternative {n}: ",
+        "holds": "its conditions hold.",
+        "switched_off": "switched off by the interpretation {interpretation} (the rule needs: {text}).",
+        "blocked": "the condition \"{text}\" is not met: blocked by {paths}.",
+        "no_such_fact": "the condition \"{text}\" is not met: there is no such fact at all.",
+        "no_fact_meets": "no fact meets the condition \"{text}\":",
+        "fails": "{clause} fails ({field} = {value})",
+        "missing": "missing",
+        "the_partnership": "(partnership)",
+        "more": "  … {n} more",
+        "fired": "{rule} fired: {n} finding(s).",
+        "halted": "It was not assessed: {rule} stopped the assessment before the stage '{stage}'.",
+        "not_retroactive": (
+            "It does not apply: it is about how a partnership was prepared and entered, and this one "
+            "was entered before the policy came into force (retroactivity = ongoing-only)."
+        ),
+        "engine_bug": "Its conditions hold over the assessment's facts, yet the engine did not fire it: please report this as a bug.",
+    },
+    "sv": {
+        "because": "Eftersom",
+        "derived": "härlett av {rule}, som hänvisar till",
+        "from": "från",
+        "cites": "Hänvisar till",
+        "subject": "Gäller",
+        "remedy": "Åtgärd",
+        "none": "{rule} gav ingen iakttagelse i denna bedömning.",
+        "alternative": "Alternativ {n}: ",
+        "holds": "dess villkor är uppfyllda.",
+        "switched_off": "avstängd av tolkningen {interpretation} (regeln kräver: {text}).",
+        "blocked": "villkoret \"{text}\" är inte uppfyllt: hindras av {paths}.",
+        "no_such_fact": "villkoret \"{text}\" är inte uppfyllt: det finns inget sådant faktum alls.",
+        "no_fact_meets": "inget faktum uppfyller villkoret \"{text}\":",
+        "fails": "{clause} uppfylls inte ({field} = {value})",
+        "missing": "saknas",
+        "the_partnership": "(partnerskapet)",
+        "more": "  … {n} till",
+        "fired": "{rule} gav {n} iakttagelse(r).",
+        "halted": "Den bedömdes inte: {rule} avbröt bedömningen före steget '{stage}'.",
+        "not_retroactive": (
+            "Den tillämpas inte: den gäller hur ett partnerskap bereddes och ingicks, och detta "
+            "ingicks innan policyn trädde i kraft (retroactivity = ongoing-only)."
+        ),
+        "engine_bug": "Dess villkor är uppfyllda, men motorn utlöste den inte: rapportera detta som ett fel.",
+    },
+},
+    "cases": {
+    "en": {
+        "case": "case", "in": "in", "fire": "expected {rule} to fire; it did not",
+        "quiet": "expected {rule} to stay quiet; it fired for {subjects}",
+        "obligation": "expected {what} in the calendar; it is not there",
+        "portfolio-fire": "expected {rule} to fire for the portfolio; it did not",
+        "portfolio-quiet": "expected {rule} to stay quiet for the portfolio; it fired",
+        "flag": "expected {rule} = {expected}; got {actual}",
+        "cites": "cites", "why_not": "why it did not fire", "see": "for more: kipolicy why-not {file} {rule} --as-of {as_of}",
+        "actual": "actual findings", "none": "(none)", "obligations": "actual obligations",
+        "partnership": "(the partnership)",
+    },
+    "sv": {
+        "case": "fall", "in": "i", "fire": "väntade att {rule} skulle ge en iakttagelse; det gjorde den inte",
+        "quiet": "väntade att {rule} skulle vara tyst; den gav en iakttagelse för {subjects}",
+        "obligation": "väntade {what} i kalendern; det finns inte där",
+        "portfolio-fire": "väntade att {rule} skulle ge en iakttagelse för portföljen; det gjorde den inte",
+        "portfolio-quiet": "väntade att {rule} skulle vara tyst för portföljen; den gav en iakttagelse",
+        "flag": "väntade {rule} = {expected}; blev {actual}",
+        "cites": "hänvisar till", "why_not": "varför den inte gav någon iakttagelse",
+        "see": "mer: kipolicy why-not {file} {rule} --as-of {as_of}",
+        "actual": "faktiska iakttagelser", "none": "(inga)", "obligations": "faktiska åligganden",
+        "partnership": "(partnerskapet)",
+    },
+},
+    "plots": {
+    "en": {
+        "timeline": "Obligations of the portfolio as of {as_of}", "profile": "Profile of the portfolio as of {as_of}",
+        "met": "met", "open": "open", "due-soon": "due soon", "overdue": "overdue", "as_of": "as of {as_of}",
+        "areas": "Focus area (KI Strategy 2030)", "countries": "Partner country",
+        "capacity": "capacity {capacity}: {active} active strategic", "active": "{active} active strategic",
+        "overlap": "a proposal overlaps", "none": "no obligations", "no_profile": "no focus areas and countries",
+        "proposals": "+{n} proposed",
+    },
+    "sv": {
+        "timeline": "Portföljens åligganden per {as_of}", "profile": "Portföljens profil per {as_of}",
+        "met": "uppfyllt", "open": "öppet", "due-soon": "snart", "overdue": "försenat", "as_of": "per {as_of}",
+        "areas": "Insatsområde (KI:s strategi 2030)", "countries": "Partnerns land",
+        "capacity": "kapacitet {capacity}: {active} aktiva strategiska", "active": "{active} aktiva strategiska",
+        "overlap": "ett förslag överlappar", "none": "inga åligganden", "no_profile": "inga insatsområden och länder",
+        "proposals": "+{n} föreslagna",
+    },
+},
+    "tables": {
+        "en": {
+            "portfolio": "portfolio", "calendar_name": "Obligations of strategic partnerships",
+            "partnership": "Partnership", "status_as_of": "Status as of", "rules": "Rules",
+        },
+        "sv": {
+            "portfolio": "portfölj", "calendar_name": "Åligganden för strategiska partnerskap",
+            "partnership": "Partnerskap", "status_as_of": "Status per", "rules": "Regler",
+        },
+    },
+    "verify": {
+    "en": {
+        "same": "{id}: the same findings result",
+        "differ": "{id}: the findings differ",
+        "new": "new", "gone": "gone", "changed": "changed",
+        "the_partnership": "(partnership)",
+        "calendar": "  the calendar of obligations differs",
+        "changed_since": "Changed since the report was made: ",
+        "nothing_changed": "Nothing it was made from has changed.",
+        "the document": "the document", "the rule book": "the rule book", "the policy text": "the policy text",
+        "the kipolicy version": "the kipolicy version", "the portfolio": "the portfolio",
+    },
+    "sv": {
+        "same": "{id}: samma iakttagelser blir resultatet",
+        "differ": "{id}: iakttagelserna skiljer sig",
+        "new": "ny", "gone": "borta", "changed": "ändrad",
+        "the_partnership": "(partnerskapet)",
+        "calendar": "  kalendern med åligganden skiljer sig",
+        "changed_since": "Ändrat sedan rapporten gjordes: ",
+        "nothing_changed": "Inget som den gjordes av har ändrats.",
+        "the document": "dokumentet",
+        "the rule book": "regelboken",
+        "the policy text": "policytexten",
+        "the kipolicy version": "kipolicy-versionen",
+        "the portfolio": "portföljen",
+    },
+},
+}
+
+#: The words of reports and renderings (``CATALOGUE["report"]``).
+REPORT_WORDS = _REPORT
+
+
+def phrases(area: str, lang: str) -> dict[Any, Any]:
+    """The phrases of ``area`` (a key of :data:`CATALOGUE`) in ``lang``."""
+    return CATALOGUE[area][check_lang(lang)]
