@@ -537,16 +537,66 @@ def run_case(case: Case, rules: RuleBook | None = None, *, engine: str = "durabl
     return CaseResult(case, report, tuple(failures))
 
 
-def run_case_files(
-    paths: Sequence[str | os.PathLike[str]], rules: RuleBook | None = None, *, engine: str = "durable"
-) -> list[CaseResult]:
-    """Run every case of every file (directories: every ``*.case.toml`` below them), on ``engine``."""
-    results = []
+@attrs.frozen
+class CaseRun:
+    """What running case files gave: each case's result, and the files that could not be read.
+
+    Attributes:
+        results: Every case's result, file by file in path order.
+        problems: Why a file could not be read (a path that is missing, a directory without
+            case files, a case file with errors); such a run is not a successful one.
+    """
+
+    results: tuple[CaseResult, ...]
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def passed(self) -> tuple[CaseResult, ...]:
+        return tuple(r for r in self.results if r.passed)
+
+    @property
+    def failed(self) -> tuple[CaseResult, ...]:
+        return tuple(r for r in self.results if not r.passed)
+
+    @property
+    def unread(self) -> int:
+        """How many files could not be read."""
+        return len({p.file for p in self.problems})
+
+
+def case_files(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[Path], list[Problem]]:
+    """The case files ``paths`` name (a directory: every ``*.case.toml`` below it), and a problem
+    for each path that names none."""
+    files: list[Path] = []
+    problems: list[Problem] = []
     for path in paths:
         p = Path(path)
-        files = sorted(p.rglob(f"*{CASE_SUFFIX}")) if p.is_dir() else [p]
-        for file in files:
-            for case in load_cases(file, rules):
-                results.append(run_case(case, rules, engine=engine))
-    return results
+        if p.is_dir():
+            found = sorted(p.rglob(f"*{CASE_SUFFIX}"))
+            if not found:
+                problems.append(Problem(str(path), "", f"no {CASE_SUFFIX} files in it"))
+            files += found
+        elif p.exists():
+            files.append(p)
+        else:
+            problems.append(Problem(str(path), "", "no such file or directory"))
+    return files, problems
+
+
+def run_case_files(
+    paths: Sequence[str | os.PathLike[str]], rules: RuleBook | None = None, *, engine: str = "durable"
+) -> CaseRun:
+    """Run every case of every file (directories: every ``*.case.toml`` below them), on
+    ``engine``: the runner of ``kipolicy cases``. A file that cannot be read is a problem of the
+    run, and the other files still run."""
+    files, problems = case_files(paths)
+    results = []
+    for file in files:
+        try:
+            cases = load_cases(file, rules)
+        except InputError as exc:
+            problems += exc.problems
+            continue
+        results += [run_case(case, rules, engine=engine) for case in cases]
+    return CaseRun(tuple(results), tuple(problems))
 

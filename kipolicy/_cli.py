@@ -696,54 +696,29 @@ def _policy(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:  # noqa:
 
 
 def _cases(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:  # noqa: ARG001 - every command's signature
-    from ._cases import CASE_SUFFIX, load_cases, run_case
+    from ._cases import run_case_files
 
-    files: list[Path] = []
-    problems: list[Problem] = []
-    for path in args.paths:
-        p = Path(path)
-        if p.is_dir():
-            found = sorted(p.rglob(f"*{CASE_SUFFIX}"))
-            if not found:
-                problems.append(Problem(path, "", f"no {CASE_SUFFIX} files in it"))
-            files += found
-        elif p.exists():
-            files.append(p)
-        else:
-            problems.append(Problem(path, "", "no such file or directory"))
     if args.fail_under is not None and not args.coverage:
         raise InputError([Problem("--fail-under", "", "goes with --coverage")])
     book = _rulebook(args)
-    passed, failed, ran = 0, 0, []
-    for file in files:
-        try:
-            cases = load_cases(file, book)
-        except InputError as exc:
-            problems += exc.problems
-            continue
-        for case in cases:
-            result = run_case(case, book, engine=args.engine)
-            if result.passed:
-                passed += 1
-                ran.append(case)
-            else:
-                failed += 1
-                out.write("FAILED " + result.explain(args.lang) + "\n\n")
+    run = run_case_files(args.paths, book, engine=args.engine)
+    for result in run.failed:
+        out.write("FAILED " + result.explain(args.lang) + "\n\n")
+    passed, failed = len(run.passed), len(run.failed)
     under = False
     if args.coverage:
         from ._trace import coverage
 
-        measured = coverage(ran, rules=book)
+        measured = coverage([r.case for r in run.passed], rules=book)
         out.write(measured.to_text())
         if args.fail_under is not None and measured.percent < args.fail_under:
             under = True
             out.write(f"coverage {measured.percent:.1f}% is under --fail-under {args.fail_under:g}%\n")
-    if problems:
+    if run.problems:
         # Not the usual summary: with files unread, "N passed, 0 failed" would look like success.
-        unread = len({p.file for p in problems})
-        out.write(f"{passed} passed, {failed} failed, and {unread} case file{'s' if unread != 1 else ''} "
+        out.write(f"{passed} passed, {failed} failed, and {run.unread} case file{'s' if run.unread != 1 else ''} "
                   "could not be read (listed on stderr): not a successful run\n")
-        raise InputError(problems)
+        raise InputError(list(run.problems))
     out.write(f"{passed} passed, {failed} failed\n")
     return EXIT_FINDINGS if failed or under else EXIT_OK
 

@@ -200,3 +200,14 @@ def test_cases_coverage_can_be_required(tmp_path: Path) -> None:
 @pytest.mark.parametrize("command", ["assess", "portfolio", "cases", "explain", "why-not", "verify"])
 def test_every_assessing_command_takes_rules(command: str) -> None:
     assert "--rules DIR" in _cli(command, "--help").stdout
+
+
+def test_the_command_line_and_the_api_run_case_files_with_one_runner(tmp_path) -> None:
+    from kipolicy._cases import run_case_files
+
+    broken = tmp_path / "broken.case.toml"
+    broken.write_text('[[case]]\nname = "x"\n', encoding="utf-8")
+    run = run_case_files(["tests/cases/gates.case.toml", broken, tmp_path / "missing"])
+    assert run.passed and not run.failed
+    assert {p.file for p in run.problems} == {str(broken), str(tmp_path / "missing")}
+    assert run.unread == 2
