@@ -282,7 +282,7 @@ def assess(
 
     Example:
         >>> import kipolicy
-        >>> p = kipolicy.load_partnership({"id": "x", "name": "X", "level": "ki-wide", "stage": "proposal", "level": "department",
+        >>> p = kipolicy.load_partnership({"id": "x", "name": "X", "stage": "proposal", "level": "department",
         ...     "parties": [{"id": "ki", "name": "Karolinska Institutet", "role": "ki"}]})
         >>> kipolicy.assess(p, as_of="2025-01-01").rule_ids
         ('omfattning.out-of-scope-level',)

@@ -80,12 +80,17 @@ class Field:
         source: The document field it comes from, if it is copied from one.
         quotes: Its value is the document's own words or figures (a name, a term of years), which
             a report made with ``quote=False`` withholds.
+        computed_with: The interpretations its value is computed with, each optionally with
+            the facts it concerns (``follow-up-cadence[name=follow-up]``: only duties named so):
+            the interpretation register's "rules each reading changes" comes from these, and a
+            test checks them against what the facts do under each reading.
     """
 
     type: str | tuple[str, ...]
     doc: str
     source: str | None = None
     quotes: bool = attrs.field(default=False, kw_only=True)
+    computed_with: tuple[str, ...] = attrs.field(default=(), kw_only=True)
 
     @property
     def is_choice(self) -> bool:
@@ -142,11 +147,13 @@ FACT_TYPES: dict[str, FactType] = {
                 "date",
                 "Computed: `as_of` plus `due-soon-days` days: a duty due on or before it (and not "
                 "before `as_of`) falls due soon.",
+                computed_with=("due-soon-days",),
             ),
             "lead_until": Field(
                 "date",
                 "Computed: `as_of` plus `renewal-lead-months` months (see add_months): an "
                 "agreement ending on or before it ends within the renewal lead time.",
+                computed_with=("renewal-lead-months",),
             ),
             **_interpretation_fields(),
         },
@@ -174,6 +181,7 @@ FACT_TYPES: dict[str, FactType] = {
                 "bool",
                 "Computed: rules about how the partnership was prepared and entered apply to it: "
                 "it was entered after the policy came into force, or `retroactivity` is `full`.",
+                computed_with=("retroactivity",),
             ),
             "startup_ends": Field(
                 "date",
@@ -181,11 +189,13 @@ FACT_TYPES: dict[str, FactType] = {
                 "`establishment.phase_ends` when the document gives it, else `start` plus "
                 "`startup-months` months (see add_months). Missing without either.",
                 "establishment.phase_ends",
+                computed_with=("startup-months",),
             ),
             "in_startup": Field(
                 "bool",
                 "Computed: in the start-up phase of definition.9: a proposal, or `as_of` "
                 "before `startup_ends`.",
+                computed_with=("startup-months",),
             ),
             "formalised": Field(STATUS, "Trait 1: formalised cooperation. Missing if not stated.", "traits.formalised"),
             "long_term": Field(STATUS, "Trait 3: long-term commitments. Missing if not stated.", "traits.long_term"),
@@ -220,6 +230,7 @@ FACT_TYPES: dict[str, FactType] = {
                 ("in-place", "intentions"),
                 "Computed: `in-place` if every required trait is in place, `intentions` if one "
                 "rests on jointly stated intentions.",
+                computed_with=("traits-required",),
             ),
             "partners": Field("int", "Computed: how many partner organisations.", "parties"),
             "continues": Field(
@@ -289,6 +300,7 @@ FACT_TYPES: dict[str, FactType] = {
                 "Computed: KI funds and commits for at least `long-term-years` years ('flera år', "
                 "resurssattning.2).",
                 "resourcing.ki_funding_years",
+                computed_with=("long-term-years",),
             ),
             "level_agreed": Field(
                 "bool", "The funding level was set in consultation with the partner. Missing if not stated.",
@@ -317,6 +329,7 @@ FACT_TYPES: dict[str, FactType] = {
                 "`open-ended-evaluation-years` after the latest evaluation (or the start). Missing "
                 "otherwise.",
                 "agreement.open_ended",
+                computed_with=("open-ended-evaluation-years",),
             ),
             "agreement_expired": Field(
                 "bool",
@@ -417,6 +430,7 @@ FACT_TYPES: dict[str, FactType] = {
                 "bool",
                 "Computed: the trait is required under `traits-required` (breadth only under "
                 "`all-five`).",
+                computed_with=("traits-required",),
             ),
             "unit": Field("text", "The unit of the definition that states the trait."),
             "party": Field("text", "For the management trait: the party's name.", quotes=True),
@@ -431,6 +445,7 @@ FACT_TYPES: dict[str, FactType] = {
                 "bool",
                 "Computed: the name is in the configured `focus-areas` list (compared without "
                 "case and extra spaces); true when no list is configured.",
+                computed_with=("focus-areas",),
             ),
         },
     ),
@@ -497,6 +512,7 @@ FACT_TYPES: dict[str, FactType] = {
                 "bool",
                 "Computed: the policy applies to it: made on or after the policy came into force, "
                 "or `retroactivity` is `full`.",
+                computed_with=("retroactivity",),
             ),
             "label": Field("text", "Computed: how reports name it (by, purpose and date)."),
         },
@@ -515,6 +531,7 @@ FACT_TYPES: dict[str, FactType] = {
                 "bool",
                 "Computed: the deciding role is one of `decision-authorities` (both from the role "
                 "vocabulary).",
+                computed_with=("decision-authorities",),
             ),
         },
         label="by",
@@ -540,11 +557,13 @@ FACT_TYPES: dict[str, FactType] = {
                 "before the renewal; without a name, one since the start or the previous renewal "
                 "made for the renewal, or within `evaluation-window-months` before it.",
                 "agreement.renewals[].evaluation",
+                computed_with=("evaluation-window-months",),
             ),
             "under_policy": Field(
                 "bool",
                 "Computed: the policy applies to it: decided on or after the day ongoing duties "
                 "count from (see `retroactivity`).",
+                computed_with=("retroactivity",),
             ),
             "label": Field("text", "Computed: how reports name it."),
         },
@@ -577,6 +596,7 @@ FACT_TYPES: dict[str, FactType] = {
                 "Computed: by when the decision to end or convert the partnership is due after it "
                 "(`underperformance-decision`): the due date of the next annual follow-up after "
                 "it, or that many months after it. Missing if no follow-up can be scheduled.",
+                computed_with=("underperformance-decision", "follow-up-cadence"),
             ),
             "label": Field("text", "Computed: how reports name it."),
         },
@@ -591,9 +611,21 @@ FACT_TYPES: dict[str, FactType] = {
             "topic": Field(
                 tuple(dict.fromkeys(d.topic for d in DUTIES.values())), "follow-up, risk or evaluation."
             ),
-            "due": Field("date", "Computed: the day it falls (or fell) due."),
-            "basis": Field("date", "Computed: the day it counts from."),
-            "met": Field("bool", "Computed: it was met (on any day)."),
+            "due": Field(
+                "date", "Computed: the day it falls (or fell) due.",
+                computed_with=(
+                    "retroactivity", "follow-up-cadence[name=follow-up]", "risk-interval-months[topic=risk]",
+                    "risk-interval-months[name=risk-joint]", "risk-interval-months[name=risk-ki]",
+                ),
+            ),
+            "basis": Field(
+                "date", "Computed: the day it counts from.",
+                computed_with=("retroactivity", "follow-up-cadence[name=follow-up]", "risk-interval-months[topic=risk]"),
+            ),
+            "met": Field(
+                "bool", "Computed: it was met (on any day).",
+                computed_with=("follow-up-cadence[name=follow-up]", "risk-interval-months[topic=risk]"),
+            ),
             "met_on": Field("date", "The day it was met. Missing if not met."),
             "undecided": Field(
                 "bool",
@@ -601,7 +633,10 @@ FACT_TYPES: dict[str, FactType] = {
                 "day the duty counts from: whether the duty was met is unknown.",
                 "risk_assessments[].by",
             ),
-            "label": Field("text", "Computed: its name and due date."),
+            "label": Field(
+                "text", "Computed: its name and due date.",
+                computed_with=("retroactivity", "follow-up-cadence[name=follow-up]", "risk-interval-months[topic=risk]"),
+            ),
         },
         label="label",
     ),
@@ -622,11 +657,17 @@ FACT_TYPES: dict[str, FactType] = {
         "only (urval.2: the portfolio is weighed when a new partnership is considered), and only "
         "when there is at least one.",
         {
-            "established": Field("int", "Computed: how many active strategic partnerships overlap."),
-            "names": Field("text", "Computed: their names, '; '-separated, by id.", quotes=True),
-            "ids": Field("text", "Computed: their ids, comma-separated."),
-            "focus_overlap": Field("text", "Computed: the focus areas in common with any of them, comma-separated.", quotes=True),
-            "country_overlap": Field("text", "Computed: the partner countries in common with any of them, comma-separated.", quotes=True),
+            "established": Field("int", "Computed: how many active strategic partnerships overlap.", computed_with=("overlap",)),
+            "names": Field("text", "Computed: their names, '; '-separated, by id.", quotes=True, computed_with=("overlap",)),
+            "ids": Field("text", "Computed: their ids, comma-separated.", computed_with=("overlap",)),
+            "focus_overlap": Field(
+                "text", "Computed: the focus areas in common with any of them, comma-separated.",
+                quotes=True, computed_with=("overlap",),
+            ),
+            "country_overlap": Field(
+                "text", "Computed: the partner countries in common with any of them, comma-separated.",
+                quotes=True, computed_with=("overlap",),
+            ),
         },
         label="names",
     ),

@@ -13,11 +13,12 @@ from collections.abc import Mapping
 
 import attrs
 
+from ._facts import FACT_TYPES
 from ._interpretations import INTERPRETATIONS
 from ._policy import policy
 from ._rules import Ref, Rule, RuleBook, default_rules
 
-__all__ = ["REGISTER", "Entry", "interpretation_register", "rules_changed_by"]
+__all__ = ["REGISTER", "Entry", "computed_with", "interpretation_register", "rules_changed_by"]
 
 
 @attrs.frozen
@@ -28,13 +29,28 @@ class Entry:
         quotes: The units whose words raise the question.
         default_reason: Why the default reading is the default.
         alternatives: Each other reading and what it means.
-        computes: Fact fields computed with the interpretation (``type.field``).
+
+    The fact fields computed with the interpretation are declared with the fields
+    (:attr:`Field.computed_with <kipolicy._facts.Field.computed_with>`); :func:`computed_with`
+    lists them.
     """
 
     quotes: tuple[str, ...]
     default_reason: str
     alternatives: Mapping[str, str]
-    computes: tuple[str, ...] = ()
+
+
+def computed_with(name: str) -> tuple[str, ...]:
+    """The fact fields computed with the interpretation ``name``, as ``type.field`` or
+    ``type.field[f=v]`` (only the facts whose field ``f`` is ``v``)."""
+    out = []
+    for fact_type in FACT_TYPES.values():
+        for field_name, field in fact_type.fields.items():
+            for declared in field.computed_with:
+                interpretation, _, facts = declared.partition("[")
+                if interpretation == name:
+                    out.append(f"{fact_type.name}.{field_name}" + (f"[{facts}" if facts else ""))
+    return tuple(out)
 
 
 REGISTER: dict[str, Entry] = {
@@ -54,15 +70,12 @@ REGISTER: dict[str, Entry] = {
         "definition.8 says partnerships are *often* (\"ofta\") broad: breadth is typical, not "
         "necessary; the four other traits are stated without such a qualifier.",
         {"all-five": "Breadth (definition.8) is required too: fewer than two areas fails the definition."},
-        ("trait.required", "partnership.traits_basis"),
     ),
     "retroactivity": Entry(
         ("dokument.2",),
         "A policy in force from 2023-02-21 cannot have governed how a partnership was prepared "
         "and entered before that day; its ongoing duties can apply from that day on.",
         {"full": "Every rule applies to every partnership, with dates as they are."},
-        ("partnership.preparation_assessed", "risk_assessment.under_policy", "renewal.under_policy",
-         "duty.due", "duty.basis"),
     ),
     "geography": Entry(
         ("definition.1",),
@@ -79,7 +92,6 @@ REGISTER: dict[str, Entry] = {
         "the intentions should have become practice. A number chosen, not read (*läsart utan "
         "textstöd*).",
         {"any whole number": "Intentions count while a proposal and this many months after the start."},
-        ("partnership.in_startup", "partnership.startup_ends"),
     ),
     "long-term-years": Entry(
         ("definition.6", "resurssattning.2"),
@@ -87,21 +99,18 @@ REGISTER: dict[str, Entry] = {
         "least that is \"flera\" (several), and the same reading serves definition.6.",
         {"any number": "Commitments of at least this many years are long-term (and funding for "
                        "this many years is multi-year)."},
-        ("partnership.multi_year_funding",),
     ),
     "follow-up-cadence": Entry(
         ("uppfoljning.2",),
         "\"Årligen\" read as a rolling year keeps follow-ups about twelve months apart; a "
         "calendar-year reading would allow almost two years between two of them.",
         {"calendar-year": "One follow-up in each calendar year after the start's, due by 31 December."},
-        ("duty.due[name=follow-up]", "duty.met[name=follow-up]"),
     ),
     "risk-interval-months": Entry(
         ("risk.2",),
         "\"Kontinuerligt\" gives no interval; a yearly reassessment matches the annual follow-up.",
         {"any whole number": "Each of the joint and the KI assessment falls due this many months "
                              "after the last of its kind."},
-        ("duty.due[topic=risk]", "duty.met[topic=risk]", "duty.due[name=risk-joint]", "duty.due[name=risk-ki]"),
     ),
     "decision-authorities": Entry(
         ("etablering.3",),
@@ -111,7 +120,6 @@ REGISTER: dict[str, Entry] = {
          "periods": "The delegation order as it was revised: [{from = DATE, names = [...]}, ...]; "
                     "a decision (or a renewal) is judged against the order in force on its date "
                     "(*gällande* besluts- och delegationsordningar)."},
-        ("decision.authorised",),
     ),
     "expired-agreement": Entry(
         ("definition.4", "uppfoljning.2"),
@@ -152,7 +160,6 @@ REGISTER: dict[str, Entry] = {
         "are compared as ISO codes, focus areas without case and spacing.",
         {"area-only": "A focus area in common is enough: a new partnership in the same focus "
                       "area as an established one, wherever its partner is, does not complement it."},
-        ("overlap.established", "overlap.names", "overlap.ids", "overlap.focus_overlap", "overlap.country_overlap"),
     ),
     "ki-funding": Entry(
         ("resurssattning.1",),
@@ -180,7 +187,6 @@ REGISTER: dict[str, Entry] = {
         "it a departure. The anchor is read, the length follows from it.",
         {"a whole number of months": "The decision is due this many months after the follow-up "
                                      "or evaluation that showed it."},
-        ("review.decision_due",),
     ),
     "evaluation-window-months": Entry(
         ("uppfoljning.2",),
@@ -193,7 +199,6 @@ REGISTER: dict[str, Entry] = {
         {"any whole number of months": "Evaluations without the renewal as their purpose count "
                                        "when made within this many months before.",
          "since-last-renewal": "Revision 1: any evaluation since the start or the last renewal counts."},
-        ("renewal.evaluated",),
     ),
     "open-ended-evaluation-years": Entry(
         ("uppfoljning.1", "resurssattning.2"),
@@ -204,7 +209,6 @@ REGISTER: dict[str, Entry] = {
         "long-term threshold of three years, short enough to reconsider within a strategy period.",
         {"any whole number of years": "An evaluation is recommended this many years after the "
                                       "start or the last evaluation."},
-        ("partnership.open_evaluation_due",),
     ),
     "fora-levels": Entry(
         ("organisation.3", "organisation.2"),
@@ -221,14 +225,12 @@ REGISTER: dict[str, Entry] = {
         ("uppfoljning.2", "risk.2"),
         "Two months give time to plan a follow-up or a risk assessment.",
         {"any whole number": "A duty due within this many days is an obligation finding."},
-        ("assessment.soon_until",),
     ),
     "renewal-lead-months": Entry(
         ("uppfoljning.2",),
         "An evaluation that a renewal decision can rest on takes months; six leaves time for it "
         "and for the decision.",
         {"any whole number": "An agreement ending within this many months needs its evaluation planned."},
-        ("assessment.lead_until",),
     ),
     "capacity": Entry(
         ("urval.1",),
@@ -243,7 +245,6 @@ REGISTER: dict[str, Entry] = {
                     "a partnership is judged against the list in force at its decision (a proposal: "
                     "on the day assessed), so a successor strategy does not turn running "
                     "partnerships into departures."},
-        ("focus_area.listed",),
     ),
 }
 
@@ -272,7 +273,6 @@ def rules_changed_by(name: str, rules: RuleBook | None = None) -> list[tuple[str
     """The rules a reading of ``name`` changes, each with how: (rule id, how)."""
     book = rules if rules is not None else default_rules()
     interpretation = INTERPRETATIONS[name]
-    entry = REGISTER[name]
     direct = f"assessment.{interpretation.field}"
     out = []
     for rule in book:
@@ -282,7 +282,7 @@ def rules_changed_by(name: str, rules: RuleBook | None = None) -> list[tuple[str
         reads = _reads(rule)
         if direct in reads:
             how.append("its conditions read it")
-        computed = sorted({f.split("[")[0] for f in entry.computes if f in reads})
+        computed = sorted({f.split("[")[0] for f in computed_with(name) if f in reads})
         if computed:
             how.append("reads " + ", ".join(f"`{f}`" for f in computed))
         if how:
