@@ -1,14 +1,12 @@
 """The HTML every rendering shares: styles for the screen and for print, escaping, a page
-around a fragment, and the fragments of objects that are not reports (the policy text, an
-answer in text). It knows no report: Jupyter shows the policy and answers through it, and the
-report renderings build on it."""
+around a fragment, and a text answer (an explanation, a why-not) as a fragment."""
 
 from __future__ import annotations
 
 import html
 from typing import Any
 
-__all__ = ["CSS", "e", "html_document", "policy_html", "preformatted_html", "traceability_html"]
+__all__ = ["CSS", "e", "html_document", "preformatted_html"]
 
 
 def e(value: Any) -> str:
@@ -57,32 +55,3 @@ def preformatted_html(text: str, title: str = "") -> str:
     """A text answer (an explanation, a why-not) as an HTML fragment."""
     head = f"<h3>{e(title)}</h3>" if title else ""
     return f'{CSS}<div class="kipolicy">{head}<pre style="white-space:pre-wrap">{e(text)}</pre></div>'
-
-
-def policy_html(pol: Any, lang: str) -> str:
-    """The policy text as an HTML fragment: sections, units with their ids and modality."""
-    doc = pol.document
-    parts = [f"<h2>{e(doc.title(lang))} <small>({e(doc.dnr)})</small></h2>"]
-    for section in pol.sections:
-        rows = "".join(
-            f"<tr><td><code>{e(u.id)}</code></td><td>{e(u.modality)}</td><td>{e(u.text_sv)}</td>"
-            f"<td>{e(u.text_en)}</td></tr>"
-            for u in section.units
-        )
-        parts.append(f"<h3>{e(section.heading(lang))} <code>{e(section.id)}</code></h3>"
-                     f"<table><tr><th>id</th><th>modality</th><th>sv</th><th>en</th></tr>{rows}</table>")
-    return f'{CSS}<div class="kipolicy">{"".join(parts)}</div>'
-
-
-def traceability_html(trace: Any) -> str:
-    """Policy units with the rules citing them and the cases exercising those rules."""
-    rows = "".join(
-        f"<tr><td><code>{e(t.unit.id)}</code></td><td>{e(t.unit.modality)}</td>"
-        f"<td>{e(', '.join(t.rules) or '—')}</td><td>{len(t.firing)}</td><td>{len(t.quiet)}</td>"
-        f"<td>{'✓' if t.covered else '✗'}</td></tr>"
-        for t in trace.units
-    )
-    return (
-        f'{CSS}<div class="kipolicy"><h3>Traceability</h3><table><tr><th>unit</th><th>modality</th>'
-        f"<th>rules</th><th>cases firing</th><th>cases quiet</th><th>covered</th></tr>{rows}</table></div>"
-    )

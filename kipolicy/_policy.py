@@ -13,7 +13,7 @@ from importlib import resources
 import attrs
 
 from ._errors import UnknownIdError
-from ._html import policy_html
+from ._html import CSS, e
 
 __all__ = ["NORMATIVE_MODALITIES", "Document", "Modality", "Policy", "Section", "Unit", "policy"]
 
@@ -220,3 +220,18 @@ def policy() -> Policy:
         section_index={s.id: s for s in sections},
         fingerprint="sha256:" + hashlib.sha256(raw_bytes).hexdigest(),
     )
+
+
+def policy_html(pol: Policy, lang: str) -> str:
+    """The policy text as an HTML fragment: sections, units with their ids and modality."""
+    doc = pol.document
+    parts = [f"<h2>{e(doc.title(lang))} <small>({e(doc.dnr)})</small></h2>"]
+    for section in pol.sections:
+        rows = "".join(
+            f"<tr><td><code>{e(u.id)}</code></td><td>{e(u.modality)}</td><td>{e(u.text_sv)}</td>"
+            f"<td>{e(u.text_en)}</td></tr>"
+            for u in section.units
+        )
+        parts.append(f"<h3>{e(section.heading(lang))} <code>{e(section.id)}</code></h3>"
+                     f"<table><tr><th>id</th><th>modality</th><th>sv</th><th>en</th></tr>{rows}</table>")
+    return f'{CSS}<div class="kipolicy">{"".join(parts)}</div>'

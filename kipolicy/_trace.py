@@ -19,6 +19,7 @@ from typing import Any
 import attrs
 
 from ._cases import CASE_SUFFIX, Case, load_cases
+from ._html import CSS, e
 from ._policy import Unit, policy
 from ._rules import RuleBook, default_rules
 
@@ -178,7 +179,6 @@ class Traceability:
         return {"units": [t.to_dict() for t in self.units], "coverage": self.coverage.to_dict()}
 
     def _repr_html_(self) -> str:
-        from ._html import traceability_html
 
         return traceability_html(self)
 
@@ -283,3 +283,17 @@ def coverage(
 ) -> Coverage:
     """Rules no case makes fire, rules no case keeps quiet, normative units no rule cites."""
     return traceability(cases, rules=rules).coverage
+
+
+def traceability_html(trace: Any) -> str:
+    """Policy units with the rules citing them and the cases exercising those rules."""
+    rows = "".join(
+        f"<tr><td><code>{e(t.unit.id)}</code></td><td>{e(t.unit.modality)}</td>"
+        f"<td>{e(', '.join(t.rules) or '—')}</td><td>{len(t.firing)}</td><td>{len(t.quiet)}</td>"
+        f"<td>{'✓' if t.covered else '✗'}</td></tr>"
+        for t in trace.units
+    )
+    return (
+        f'{CSS}<div class="kipolicy"><h3>Traceability</h3><table><tr><th>unit</th><th>modality</th>'
+        f"<th>rules</th><th>cases firing</th><th>cases quiet</th><th>covered</th></tr>{rows}</table></div>"
+    )
