@@ -25,7 +25,7 @@ import time
 from common import ROOT, add_round_options, in_processes, machine, spread
 
 AS_OF = dt.date(2026, 12, 1)
-COLD = ("import time; t = time.perf_counter(); import kipolicy; from kipolicy._engine import compile_rules; "
+COLD = ("import time; t = time.perf_counter(); import kipolicy; from kipolicy._rules.durable import compile_rules; "
         "compile_rules(kipolicy.rules()); print(time.perf_counter() - t)")
 IMPORT_ONLY = "import time; t = time.perf_counter(); import kipolicy; print(time.perf_counter() - t)"
 
@@ -41,9 +41,9 @@ def cold(code: str, runs: int = 5) -> list[float]:
 def worker(n: int, rounds: int, seconds: float) -> dict:
     sys.path.insert(0, str(ROOT))
     import kipolicy
-    from kipolicy._assess import program_for
-    from kipolicy._facts import make_facts
-    from kipolicy._interpretations import Interpretations
+    from kipolicy._assess.assess import program_for
+    from kipolicy._facts.facts import make_facts
+    from kipolicy._policy.interpretations import Interpretations
     from tests.generate import portfolio
 
     examples = [kipolicy.load_partnership(p) for p in sorted((ROOT / "examples").rglob("*.toml"))]

@@ -192,11 +192,11 @@ def worker(n: int, rounds: int, seconds: float) -> dict:
     """One process: agreement, then ``rounds`` interleaved rounds of every variant."""
     sys.path.insert(0, str(ROOT))
     import kipolicy
-    from kipolicy._engine import Program
-    from kipolicy._facts import make_facts
-    from kipolicy._interpretations import Interpretations
-    from kipolicy._pyengine import PythonProgram
-    from kipolicy._rules import RuleBook
+    from kipolicy._rules.durable import Program
+    from kipolicy._facts.facts import make_facts
+    from kipolicy._policy.interpretations import Interpretations
+    from kipolicy._rules.python import PythonProgram
+    from kipolicy._rules.book import RuleBook
     from tests.generate import portfolio
     from tests.reference import SUBSET, reference
 

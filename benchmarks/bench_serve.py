@@ -34,7 +34,7 @@ from pathlib import Path
 from common import ROOT, machine, spread
 
 import kipolicy
-from kipolicy import _contract as contract
+from kipolicy._tools import contract
 
 AS_OF = "2026-01-01"
 
@@ -58,7 +58,7 @@ LIBRARY = """
 import json, sys, time
 sys.path.insert(0, {root!r})
 import kipolicy
-from kipolicy import _contract as contract
+from kipolicy._tools import contract
 paths = {paths!r}
 partnerships = [kipolicy.load_partnership(p) for p in paths]
 documents = [json.loads(json.dumps(kipolicy.to_document(p), default=str)) for p in partnerships]
@@ -101,7 +101,7 @@ def _free_port() -> int:
 def start_server(workers: int) -> tuple[subprocess.Popen[bytes], int]:
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "kipolicy._cli", "serve", "--host", "127.0.0.1", "--port", str(port),
+        [sys.executable, "-m", "kipolicy._tools.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
          "--workers", str(workers)],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )

@@ -26,7 +26,7 @@ def run_command(command: str) -> str:
     """What ``kipolicy ...`` prints on stdout, run in-process from the project's root."""
     import shlex
 
-    from kipolicy._cli import main
+    from kipolicy._tools.cli import main
 
     words = shlex.split(command)
     assert words[0] == "kipolicy", command
@@ -90,7 +90,7 @@ def openapi_page() -> str:
     """docs/service-api.md: the service's OpenAPI document, endpoint by endpoint and whole."""
     import json
 
-    from kipolicy._serve import openapi
+    from kipolicy._tools.serve import openapi
 
     spec = openapi()
     lines = [
@@ -115,12 +115,12 @@ def openapi_page() -> str:
 
 def main() -> int:
     sys.path.insert(0, str(ROOT))
-    from kipolicy._reference import rule_reference
+    from kipolicy._tools.reference import rule_reference
 
     (ROOT / "docs" / "rules.md").write_text(rule_reference(), encoding="utf-8")
     (ROOT / "docs" / "traceability.md").write_text(traceability_page(), encoding="utf-8")
-    from kipolicy._register import interpretation_register
-    from kipolicy._vocabularies import vocabularies_markdown
+    from kipolicy._tools.register import interpretation_register
+    from kipolicy._policy.vocabularies import vocabularies_markdown
 
     (ROOT / "docs" / "interpretations.md").write_text(interpretation_register(), encoding="utf-8")
     (ROOT / "docs" / "service-api.md").write_text(openapi_page(), encoding="utf-8")

@@ -25,122 +25,122 @@ if _sys.version_info[:2] < (3, 11):  # noqa: UP036  # pragma: no cover - pip ref
 
 
 if TYPE_CHECKING:  # the same names, for type checkers and editors
-    from ._assess import assess
-    from ._documents import load_partnership, to_document, variant
-    from ._errors import (
+    from ._assess.assess import assess
+    from ._document.read import load_partnership, to_document, variant
+    from ._base.errors import (
         EngineError, InputError, InterpretationError, KipolicyError, Problem, RuleFileError,
         UnknownIdError,
     )
-    from ._interpretations import INTERPRETATIONS, Interpretation, Interpretations
-    from ._model import (
+    from ._policy.interpretations import INTERPRETATIONS, Interpretation, Interpretations
+    from ._document.model import (
         AddedValue, AdminSupport, Agreement, Area, AssessedBy, ContributionKind, Decision,
         Establishment, Ethics, EthicsAspect, EthicsStatus, Evaluation, EvaluationPurpose, Extension, FollowUp, Forum,
         Initiative, Level, OpenEnded, Outcome, Party, PartyKind, PartyRole, Partnership, Reach, Renewal,
         Resourcing, Risk, RiskAssessment, RiskLevel, RiskPurpose, Stage, SteeringGroup,
         Selection, SteeringMember, Strategy, Termination, TerminationKind, TraitStatus, Traits, ValueDimension,
     )
-    from ._policy import Document, Policy, Section, Unit, policy
-    from ._calendar import add_months
-    from ._explain import WhyNot, why_not
-    from ._diff import ReportDiff
-    from ._whatif import InterpretationComparison, compare_interpretations
-    from ._trace import Coverage, Traceability, coverage, traceability
-    from ._portfolio import PortfolioReport, assess_portfolio
-    from ._provenance import Provenance
-    from ._report import Citation, Evidence, Finding, Obligation, Report, Subject
-    from ._schema import schema
-    from ._tables import RECORD_COLUMNS
-    from ._rules import KINDS, Rule, RuleBook, load_rules
+    from ._policy.text import Document, Policy, Section, Unit, policy
+    from ._base.calendar import add_months
+    from ._views.explain import WhyNot, why_not
+    from ._views.diff import ReportDiff
+    from ._assess.whatif import InterpretationComparison, compare_interpretations
+    from ._tools.trace import Coverage, Traceability, coverage, traceability
+    from ._assess.portfolio import PortfolioReport, assess_portfolio
+    from ._document.provenance import Provenance
+    from ._report.report import Citation, Evidence, Finding, Obligation, Report, Subject
+    from ._tools.schema import schema
+    from ._views.tables import RECORD_COLUMNS
+    from ._rules.book import KINDS, Rule, RuleBook, load_rules
 
 # What the package exports, by the module that defines it. Each name is imported when it is first
 # used (PEP 562), so `import kipolicy` loads neither the rule engine nor the version metadata:
 # the engine is loaded by the first assessment.
 _EXPORTS: dict[str, str] = {
-    "assess": "._assess",
-    "load_partnership": "._documents",
-    "to_document": "._documents",
-    "variant": "._documents",
-    "EngineError": "._errors",
-    "InputError": "._errors",
-    "InterpretationError": "._errors",
-    "KipolicyError": "._errors",
-    "Problem": "._errors",
-    "RuleFileError": "._errors",
-    "UnknownIdError": "._errors",
-    "INTERPRETATIONS": "._interpretations",
-    "Interpretation": "._interpretations",
-    "Interpretations": "._interpretations",
-    "AddedValue": "._model",
-    "AdminSupport": "._model",
-    "Agreement": "._model",
-    "Area": "._model",
-    "AssessedBy": "._model",
-    "ContributionKind": "._model",
-    "Decision": "._model",
-    "Establishment": "._model",
-    "Ethics": "._model",
-    "EthicsAspect": "._model",
-    "EthicsStatus": "._model",
-    "Evaluation": "._model",
-    "EvaluationPurpose": "._model",
-    "Extension": "._model",
-    "FollowUp": "._model",
-    "Forum": "._model",
-    "Initiative": "._model",
-    "Level": "._model",
-    "OpenEnded": "._model",
-    "Outcome": "._model",
-    "Party": "._model",
-    "PartyKind": "._model",
-    "PartyRole": "._model",
-    "Partnership": "._model",
-    "Reach": "._model",
-    "Renewal": "._model",
-    "Resourcing": "._model",
-    "Risk": "._model",
-    "RiskAssessment": "._model",
-    "RiskLevel": "._model",
-    "RiskPurpose": "._model",
-    "Stage": "._model",
-    "SteeringGroup": "._model",
-    "SteeringMember": "._model",
-    "Selection": "._model",
-    "Strategy": "._model",
-    "Termination": "._model",
-    "TerminationKind": "._model",
-    "TraitStatus": "._model",
-    "Traits": "._model",
-    "ValueDimension": "._model",
-    "Document": "._policy",
-    "Policy": "._policy",
-    "Section": "._policy",
-    "Unit": "._policy",
-    "policy": "._policy",
-    "add_months": "._calendar",
-    "WhyNot": "._explain",
-    "why_not": "._explain",
-    "InterpretationComparison": "._whatif",
-    "ReportDiff": "._diff",
-    "compare_interpretations": "._whatif",
-    "Coverage": "._trace",
-    "Traceability": "._trace",
-    "coverage": "._trace",
-    "traceability": "._trace",
-    "PortfolioReport": "._portfolio",
-    "assess_portfolio": "._portfolio",
-    "Provenance": "._provenance",
-    "Citation": "._report",
-    "Evidence": "._report",
-    "Finding": "._report",
-    "Obligation": "._report",
-    "Report": "._report",
-    "Subject": "._report",
-    "schema": "._schema",
-    "RECORD_COLUMNS": "._tables",
-    "KINDS": "._rules",
-    "Rule": "._rules",
-    "RuleBook": "._rules",
-    "load_rules": "._rules",
+    "assess": "._assess.assess",
+    "load_partnership": "._document.read",
+    "to_document": "._document.read",
+    "variant": "._document.read",
+    "EngineError": "._base.errors",
+    "InputError": "._base.errors",
+    "InterpretationError": "._base.errors",
+    "KipolicyError": "._base.errors",
+    "Problem": "._base.errors",
+    "RuleFileError": "._base.errors",
+    "UnknownIdError": "._base.errors",
+    "INTERPRETATIONS": "._policy.interpretations",
+    "Interpretation": "._policy.interpretations",
+    "Interpretations": "._policy.interpretations",
+    "AddedValue": "._document.model",
+    "AdminSupport": "._document.model",
+    "Agreement": "._document.model",
+    "Area": "._document.model",
+    "AssessedBy": "._document.model",
+    "ContributionKind": "._document.model",
+    "Decision": "._document.model",
+    "Establishment": "._document.model",
+    "Ethics": "._document.model",
+    "EthicsAspect": "._document.model",
+    "EthicsStatus": "._document.model",
+    "Evaluation": "._document.model",
+    "EvaluationPurpose": "._document.model",
+    "Extension": "._document.model",
+    "FollowUp": "._document.model",
+    "Forum": "._document.model",
+    "Initiative": "._document.model",
+    "Level": "._document.model",
+    "OpenEnded": "._document.model",
+    "Outcome": "._document.model",
+    "Party": "._document.model",
+    "PartyKind": "._document.model",
+    "PartyRole": "._document.model",
+    "Partnership": "._document.model",
+    "Reach": "._document.model",
+    "Renewal": "._document.model",
+    "Resourcing": "._document.model",
+    "Risk": "._document.model",
+    "RiskAssessment": "._document.model",
+    "RiskLevel": "._document.model",
+    "RiskPurpose": "._document.model",
+    "Stage": "._document.model",
+    "SteeringGroup": "._document.model",
+    "SteeringMember": "._document.model",
+    "Selection": "._document.model",
+    "Strategy": "._document.model",
+    "Termination": "._document.model",
+    "TerminationKind": "._document.model",
+    "TraitStatus": "._document.model",
+    "Traits": "._document.model",
+    "ValueDimension": "._document.model",
+    "Document": "._policy.text",
+    "Policy": "._policy.text",
+    "Section": "._policy.text",
+    "Unit": "._policy.text",
+    "policy": "._policy.text",
+    "add_months": "._base.calendar",
+    "WhyNot": "._views.explain",
+    "why_not": "._views.explain",
+    "InterpretationComparison": "._assess.whatif",
+    "ReportDiff": "._views.diff",
+    "compare_interpretations": "._assess.whatif",
+    "Coverage": "._tools.trace",
+    "Traceability": "._tools.trace",
+    "coverage": "._tools.trace",
+    "traceability": "._tools.trace",
+    "PortfolioReport": "._assess.portfolio",
+    "assess_portfolio": "._assess.portfolio",
+    "Provenance": "._document.provenance",
+    "Citation": "._report.report",
+    "Evidence": "._report.report",
+    "Finding": "._report.report",
+    "Obligation": "._report.report",
+    "Report": "._report.report",
+    "Subject": "._report.report",
+    "schema": "._tools.schema",
+    "RECORD_COLUMNS": "._views.tables",
+    "KINDS": "._rules.book",
+    "Rule": "._rules.book",
+    "RuleBook": "._rules.book",
+    "load_rules": "._rules.book",
 }
 
 
@@ -151,7 +151,7 @@ def __getattr__(name: str) -> Any:
         globals()[name] = value  # found directly from now on
         return value
     if name == "__version__":
-        from ._version import version
+        from ._base.version import version
 
         return version()
     raise AttributeError(f"module 'kipolicy' has no attribute {name!r}")
@@ -171,7 +171,7 @@ def rules() -> RuleBook:
         >>> "definition.strategic" in kipolicy.rules()
         True
     """
-    from ._rules import default_rules
+    from ._rules.book import default_rules
 
     return default_rules()
 

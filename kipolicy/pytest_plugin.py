@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from ._names import CASE_SUFFIX
+from ._base.names import CASE_SUFFIX
 
 if TYPE_CHECKING:
-    from ._cases import Case, CaseResult
-    from ._errors import InputError
+    from ._tools.cases import Case, CaseResult
+    from ._base.errors import InputError
 
 # kipolicy itself (and its rule engine) is imported only when a case file is collected, as
 # pytest's own example of non-Python tests does: a test run without case files never loads it.
@@ -61,8 +61,8 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:  # noqa: ARG001 - pytest's hook
     if not config.getoption("kipolicy_coverage"):
         return
-    from ._cases import load_cases
-    from ._trace import coverage
+    from ._tools.cases import load_cases
+    from ._tools.trace import coverage
 
     passed: list[Case] = []
     for file, names in sorted(config.stash[_PASSED].items()):
@@ -88,8 +88,8 @@ class CaseFile(pytest.File):
     """A ``*.case.toml`` file."""
 
     def collect(self) -> Iterator[pytest.Item]:
-        from ._cases import load_cases
-        from ._errors import InputError
+        from ._tools.cases import load_cases
+        from ._base.errors import InputError
 
         try:
             cases = load_cases(self.path)
@@ -108,7 +108,7 @@ class CaseItem(pytest.Item):
         self.case = case
 
     def runtest(self) -> None:
-        from ._cases import run_case
+        from ._tools.cases import run_case
 
         result = run_case(self.case)
         if not result.passed:
@@ -118,7 +118,7 @@ class CaseItem(pytest.Item):
     def repr_failure(
         self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None,  # noqa: ARG002 - pytest's signature
     ) -> str | Any:
-        from ._errors import KipolicyError
+        from ._base.errors import KipolicyError
 
         if isinstance(excinfo.value, CaseFailed):
             return excinfo.value.result.explain()

@@ -213,7 +213,7 @@ def _check_outputs(report: Any) -> None:
 
 def run(category: str, seed: int, count: int) -> int:
     import kipolicy
-    from kipolicy._cases import load_cases, run_case
+    from kipolicy._tools.cases import load_cases, run_case
 
     rng = random.Random(f"{category}-{seed}")
     documents = _documents()

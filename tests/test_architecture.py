@@ -14,25 +14,32 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "kipolicy"
 
-#: The layers, lowest first. A module imports only modules of its own layer or a lower one.
-#: docs/architecture.md shows the same table; a new module gets a row in both.
-LAYERS: dict[str, tuple[str, ...]] = {
-    "foundation": (
-        "_errors", "_limits", "_escape", "_calendar", "_identity", "_version", "_names", "_model",
-        "_vocabularies", "_interpretations", "_words", "_html", "_plots",
-    ),
-    "policy": ("_policy",),
-    "documents and facts": ("_documents", "_duties", "_provenance", "_peers", "_facts"),
-    "rules and engines": ("_rules", "_evaluate", "_engine", "_pyengine"),
-    "views": ("_order", "_render", "_tables", "_explain", "_diff"),
-    "findings and reports": ("_report", "_quotes"),
-    "assessing": ("_assess", "_portfolio", "_whatif", "_verify"),
-    "tools": (
-        "_cases", "_trace", "_reference", "_register", "_schema", "_template", "_contract", "_serve",
-        "_cli", "pytest_plugin", "__init__",
-    ),
-}
-LAYER_OF = {module: rank for rank, modules in enumerate(LAYERS.values()) for module in modules}
+#: The layers, lowest first: a subpackage each. A module imports only modules of its own
+#: layer or a lower one. docs/architecture.md shows the same order; a new subpackage gets a
+#: place in both. The package's front (``__init__``, ``__main__``) and the pytest plugin sit
+#: on top.
+LAYERS: tuple[str, ...] = (
+    "_base", "_policy", "_document", "_facts", "_rules", "_views", "_report", "_assess", "_tools",
+)
+TOP = ("__init__", "__main__", "pytest_plugin")
+
+
+def _layer(module: str) -> int:
+    """The layer of a module named relative to the package (``_views.render``, ``__init__``)."""
+    head = module.split(".")[0]
+    return len(LAYERS) if head in TOP else LAYERS.index(head)
+
+
+def _modules(package: Path) -> dict[str, Path]:
+    """Every module, named relative to the package: ``_views.render``, ``_views`` (its
+    ``__init__``), ``__init__``."""
+    out = {}
+    for path in sorted(package.rglob("*.py")):
+        parts = list(path.relative_to(package).with_suffix("").parts)
+        if len(parts) > 1 and parts[-1] == "__init__":
+            parts = parts[:-1]
+        out[".".join(parts)] = path
+    return out
 
 
 def _type_checking_only(tree: ast.Module) -> set[int]:
@@ -44,49 +51,65 @@ def _type_checking_only(tree: ast.Module) -> set[int]:
 
 
 def _imports(package: Path = PACKAGE) -> dict[str, list[tuple[str, tuple[str, ...], int]]]:
-    """Module → (imported module, names, line) for every import of a kipolicy module."""
-    modules = {p.stem for p in package.glob("*.py")}
+    """Module → (imported module, names, line) for every import of one of the package's modules,
+    at the top or inside a function, except those under ``if TYPE_CHECKING:``."""
+    modules = _modules(package)
     out: dict[str, list[tuple[str, tuple[str, ...], int]]] = {}
-    for path in sorted(package.glob("*.py")):
+    for name, path in modules.items():
         tree = ast.parse(path.read_text(encoding="utf-8"))
         skipped = _type_checking_only(tree)
-        found = out.setdefault(path.stem, [])
+        # The package a relative import starts from: the module's own package.
+        own = name.split(".")[:-1] if path.name != "__init__.py" or name == "__init__" else name.split(".")
+        if name in TOP:
+            own = []
+        found = out.setdefault(name, [])
         for node in ast.walk(tree):
             if id(node) in skipped:
                 continue
-            if isinstance(node, ast.ImportFrom) and node.level == 1:
-                target = (node.module or "").split(".")[0]
+            if isinstance(node, ast.ImportFrom) and node.level >= 1:
+                base = own[: len(own) - (node.level - 1)] if node.level > 1 else own
+                target = ".".join([*base, *(node.module.split(".") if node.module else [])])
                 names = tuple(alias.name for alias in node.names)
                 if target in modules:
                     found.append((target, names, node.lineno))
-                elif not target:
-                    found += [(name, (), node.lineno) for name in names if name in modules]
+                for alias in node.names:
+                    child = f"{target}.{alias.name}" if target else alias.name
+                    if child in modules:
+                        found.append((child, (), node.lineno))
             elif isinstance(node, (ast.Import, ast.ImportFrom)):
-                name = node.module if isinstance(node, ast.ImportFrom) else None
-                for target in [name] if name else [a.name for a in node.names]:  # type: ignore[union-attr]
-                    if target and target.startswith("kipolicy.") and target.split(".")[1] in modules:
-                        found.append((target.split(".")[1], (), node.lineno))
+                dotted = [node.module] if isinstance(node, ast.ImportFrom) and node.module else (
+                    [a.name for a in node.names] if isinstance(node, ast.Import) else []
+                )
+                for full in dotted:
+                    if full.startswith("kipolicy.") and full[len("kipolicy."):] in modules:
+                        found.append((full[len("kipolicy."):], (), node.lineno))
     return out
 
 
-def test_every_module_has_a_layer() -> None:
-    modules = {p.stem for p in PACKAGE.glob("*.py")}
-    assert modules - set(LAYER_OF) == set(), "give the new module a layer here and in docs/architecture.md"
-    assert set(LAYER_OF) - modules == set(), "a layer names a module that is gone"
+def test_every_module_is_in_a_layer_and_the_tree_shows_the_layers() -> None:
+    modules = _modules(PACKAGE)
+    outside = [m for m in modules if m.split(".")[0] not in (*LAYERS, *TOP)]
+    assert outside == [], "put the module in a layer's subpackage (docs/architecture.md)"
+    assert {p.name for p in PACKAGE.iterdir() if p.is_dir() and (p / "__init__.py").exists()} == set(LAYERS)
 
 
 def test_no_module_imports_a_higher_layer() -> None:
     against = [
-        f"{module} (layer {LAYER_OF[module]}) imports {target} (layer {LAYER_OF[target]}) at line {line}"
+        f"{module} ({LAYERS[_layer(module)] if _layer(module) < len(LAYERS) else 'top'}) imports {target} at line {line}"
         for module, imports in _imports().items()
         for target, _, line in imports
-        if module in LAYER_OF and target in LAYER_OF and LAYER_OF[target] > LAYER_OF[module]
+        if _layer(target) > _layer(module)
     ]
     assert against == []
 
 
 def test_no_import_cycles_counting_imports_inside_functions() -> None:
-    graph = {module: {target for target, _, _ in imports if target != module} for module, imports in _imports().items()}
+    # A subpackage's __init__ holds only its docstring: importing a module of it is not a use of
+    # the others.
+    graph = {
+        module: {target for target, _, _ in imports if (target != module and "." in target) or target in TOP}
+        for module, imports in _imports().items()
+    }
     cycles = []
     state: dict[str, int] = {}  # 1: on the path, 2: done
 
@@ -118,17 +141,23 @@ def test_no_private_name_is_imported_from_another_module() -> None:
 
 def test_the_reader_sees_imports_inside_functions_and_skips_type_checking_ones(tmp_path: Path) -> None:
     # What the checks above read: an import inside a function counts, one for annotations only
-    # does not.
-    (tmp_path / "_policy.py").write_text(
+    # does not; relative imports resolve from the module's own package.
+    for package in ("_policy", "_report", "_views", "_assess"):
+        (tmp_path / package).mkdir()
+        (tmp_path / package / "__init__.py").write_text("", encoding="utf-8")
+    (tmp_path / "_policy" / "text.py").write_text(
         "from typing import TYPE_CHECKING\n"
-        "if TYPE_CHECKING:\n    from ._report import Report\n"
-        "def html():\n    from ._render import _css\n    import kipolicy._assess\n",
+        "if TYPE_CHECKING:\n    from .._report.report import Report\n"
+        "from .words import WORDS\n"
+        "def html():\n    from .._views.render import _css\n    import kipolicy._assess.assess\n",
         encoding="utf-8",
     )
-    for name in ("_report", "_render", "_assess"):
-        (tmp_path / f"{name}.py").write_text("", encoding="utf-8")
-    found = _imports(tmp_path)["_policy"]
-    assert [(target, names) for target, names, _ in found] == [("_render", ("_css",)), ("_assess", ())]
+    for module in ("_report/report", "_views/render", "_assess/assess", "_policy/words"):
+        (tmp_path / f"{module}.py").write_text("", encoding="utf-8")
+    found = _imports(tmp_path)["_policy.text"]
+    assert [(target, names) for target, names, _ in found] == [
+        ("_policy.words", ("WORDS",)), ("_views.render", ("_css",)), ("_assess.assess", ()),
+    ]
 
 
 def test_the_pytest_plugin_does_not_load_the_engine_when_pytest_starts() -> None:
@@ -136,7 +165,7 @@ def test_the_pytest_plugin_does_not_load_the_engine_when_pytest_starts() -> None
     # engine) only when it collects a case file.
     code = (
         "import sys, kipolicy.pytest_plugin; "
-        "print(sorted(m for m in sys.modules if m.startswith(('durable', 'kipolicy._engine', 'kipolicy._assess'))))"
+        "print(sorted(m for m in sys.modules if m.startswith(('durable', 'kipolicy._rules', 'kipolicy._assess'))))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"

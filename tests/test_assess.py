@@ -96,7 +96,7 @@ def test_bad_interpretations() -> None:
 
 
 def test_an_error_inside_an_action_is_raised_and_the_engine_stays_usable(monkeypatch: pytest.MonkeyPatch) -> None:
-    from kipolicy import _assess
+    from kipolicy._assess import assess as _assess
 
     good = kipolicy.assess(EXAMPLES / "active-with-gaps.toml", as_of=AS_OF)
     original = _assess._label

@@ -22,7 +22,7 @@ GAPS = str(EXAMPLES / "active-with-gaps.toml")
 
 def _cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "kipolicy._cli", *args], capture_output=True, text=True, check=False, cwd=cwd
+        [sys.executable, "-m", "kipolicy._tools.cli", *args], capture_output=True, text=True, check=False, cwd=cwd
     )
 
 

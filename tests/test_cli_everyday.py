@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kipolicy._rules import bundled_rules_dir
+from kipolicy._rules.book import bundled_rules_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -22,7 +22,7 @@ CASES = ROOT / "tests" / "cases"
 
 def _cli(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "kipolicy._cli", *map(str, args)], capture_output=True, text=True, cwd=cwd,
+        [sys.executable, "-m", "kipolicy._tools.cli", *map(str, args)], capture_output=True, text=True, cwd=cwd,
         env={**os.environ, "PYTHONIOENCODING": "utf-8"}, timeout=180,
     )
 
@@ -203,7 +203,7 @@ def test_every_assessing_command_takes_rules(command: str) -> None:
 
 
 def test_the_command_line_and_the_api_run_case_files_with_one_runner(tmp_path) -> None:
-    from kipolicy._cases import run_case_files
+    from kipolicy._tools.cases import run_case_files
 
     broken = tmp_path / "broken.case.toml"
     broken.write_text('[[case]]\nname = "x"\n', encoding="utf-8")

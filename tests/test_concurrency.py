@@ -8,7 +8,7 @@ import threading
 import pytest
 
 import kipolicy
-from kipolicy import _engine
+from kipolicy._rules import durable as _engine
 
 from .generate import portfolio
 

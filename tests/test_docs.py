@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import kipolicy
-from kipolicy._reference import rule_reference
+from kipolicy._tools.reference import rule_reference
 
 from .conftest import ROOT, load_refresh
 
@@ -42,14 +42,14 @@ def test_traceability_table_is_up_to_date() -> None:
 
 
 def test_vocabularies_page_is_up_to_date() -> None:
-    from kipolicy._vocabularies import vocabularies_markdown
+    from kipolicy._policy.vocabularies import vocabularies_markdown
 
     current = (ROOT / "docs" / "vocabularies.md").read_text(encoding="utf-8")
     assert current == vocabularies_markdown(), "docs/vocabularies.md is stale: run `python docs/refresh.py`"
 
 
 def test_interpretation_register_is_complete_and_up_to_date() -> None:
-    from kipolicy._register import REGISTER, interpretation_register, rules_changed_by
+    from kipolicy._tools.register import REGISTER, interpretation_register, rules_changed_by
 
     assert set(REGISTER) == set(kipolicy.INTERPRETATIONS)
     for name in kipolicy.INTERPRETATIONS:

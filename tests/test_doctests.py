@@ -13,7 +13,11 @@ import kipolicy
 
 from .conftest import ROOT
 
-MODULES = sorted(m.name for m in pkgutil.iter_modules(kipolicy.__path__, "kipolicy.") if m.name != "kipolicy.pytest_plugin")
+# Every module of every subpackage (the plugin and ``python -m kipolicy`` only run as such).
+MODULES = sorted(
+    m.name for m in pkgutil.walk_packages(kipolicy.__path__, "kipolicy.")
+    if m.name not in ("kipolicy.pytest_plugin", "kipolicy.__main__")
+)
 
 
 @pytest.mark.parametrize("name", ["kipolicy", *MODULES])

@@ -128,7 +128,7 @@ def test_partnership_is_frozen_and_evolves(base_document: dict) -> None:
     partnership = kipolicy.load_partnership(base_document)
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         partnership.name = "other"  # type: ignore[misc]
-    from kipolicy._model import Stage
+    from kipolicy._document.model import Stage
 
     variant = attrs.evolve(partnership, stage=Stage.PROPOSAL)
     assert variant.stage.value == "proposal" and partnership.stage.value == "active"

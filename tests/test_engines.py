@@ -20,9 +20,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import kipolicy
-from kipolicy._cases import load_cases, run_case
-from kipolicy._provenance import ENGINES
-from kipolicy._rules import bundled_rules_dir, default_rules
+from kipolicy._tools.cases import load_cases, run_case
+from kipolicy._document.provenance import ENGINES
+from kipolicy._rules.book import bundled_rules_dir, default_rules
 
 from . import strategies
 from .generate import portfolio, realistic_documents
@@ -150,10 +150,10 @@ def test_the_command_line_and_the_service_take_the_engine(tmp_path: Path) -> Non
 
     from starlette.testclient import TestClient
 
-    from kipolicy._serve import ServeSettings, create_app
+    from kipolicy._tools.serve import ServeSettings, create_app
 
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "kipolicy._cli", *args], capture_output=True, text=True, check=False, cwd=ROOT)
+        return subprocess.run([sys.executable, "-m", "kipolicy._tools.cli", *args], capture_output=True, text=True, check=False, cwd=ROOT)
 
     answers = {}
     for engine in ENGINES:

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import kipolicy
-from kipolicy._explain import why_not
+from kipolicy._views.explain import why_not
 
 from . import strategies
 from .conftest import CASES, EXAMPLES

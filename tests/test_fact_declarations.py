@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 
 import kipolicy
-from kipolicy._facts import FACT_TYPES, make_facts
-from kipolicy._interpretations import INTERPRETATIONS, Interpretations
-from kipolicy._peers import PortfolioIndex
-from kipolicy._register import REGISTER, computed_with
+from kipolicy._facts.facts import FACT_TYPES, make_facts
+from kipolicy._policy.interpretations import INTERPRETATIONS, Interpretations
+from kipolicy._facts.peers import PortfolioIndex
+from kipolicy._tools.register import REGISTER, computed_with
 
 DOCUMENTS = sorted(
     [*Path("examples").glob("*.toml"), *Path("examples/portfolio").glob("*.toml"), *Path("tests/cases/documents").glob("*.toml")]

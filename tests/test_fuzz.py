@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import kipolicy
-from kipolicy._rules import bundled_rules_dir
+from kipolicy._rules.book import bundled_rules_dir
 
 from . import strategies
 from .generate import realistic_documents
@@ -78,7 +78,7 @@ _odd_values = st.one_of(
 @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
 @given(document=st.one_of(strategies.document, realistic_documents), mangles=st.lists(st.tuples(_paths, _odd_values), max_size=3))
 def test_mangled_documents_give_a_report_or_an_input_error(document, mangles) -> None:
-    from kipolicy._documents import apply_overrides
+    from kipolicy._document.read import apply_overrides
 
     for path, value in mangles:
         try:

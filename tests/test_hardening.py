@@ -21,10 +21,10 @@ import attrs
 import pytest
 
 import kipolicy
-from kipolicy import _engine
-from kipolicy._cases import load_cases
-from kipolicy._engine import LEAKED_SESSION_LIMIT, compile_rules
-from kipolicy._limits import MAX_DOCUMENT_BYTES, MAX_TEXT_CHARS
+from kipolicy._rules import durable as _engine
+from kipolicy._tools.cases import load_cases
+from kipolicy._rules.durable import LEAKED_SESSION_LIMIT, compile_rules
+from kipolicy._base.limits import MAX_DOCUMENT_BYTES, MAX_TEXT_CHARS
 
 ROOT = Path(__file__).resolve().parent.parent
 PROPOSAL = ROOT / "examples" / "strategic-proposal.toml"
@@ -361,14 +361,14 @@ def test_any_expansion_is_bounded(tmp_path: Path, conditions: int, clauses: int)
 
 def _cli(*args: str, env: dict | None = None, **kwargs: object) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "kipolicy._cli", *args], capture_output=True, text=True, cwd=ROOT,
+        [sys.executable, "-m", "kipolicy._tools.cli", *args], capture_output=True, text=True, cwd=ROOT,
         env={**os.environ, **(env or {})}, **{"timeout": 120, **kwargs},
     )
 
 
 def _cli_shell(command: str, env: dict | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        f'"{sys.executable}" -m kipolicy._cli {command}', shell=True, capture_output=True, text=True,
+        f'"{sys.executable}" -m kipolicy._tools.cli {command}', shell=True, capture_output=True, text=True,
         cwd=ROOT, env={**os.environ, **(env or {})}, timeout=120,
     )
 
@@ -466,7 +466,7 @@ def test_text_output_has_no_control_sequences() -> None:
     p = kipolicy.load_partnership(ACTIVE)
     # The document reader refuses control characters; a value that got past it anyway (a rule's
     # own text, a future field) is still removed from text output.
-    from kipolicy._escape import plain
+    from kipolicy._base.escape import plain
 
     assert plain("a\x1b[2Jb\x1b]0;title\x07c\u009bd\n\te") == "a[2Jb]0;titlecd\n\te"
     assert "\x1b" not in kipolicy.assess(p, as_of="2026-01-01").to_text("sv")
@@ -478,7 +478,7 @@ def test_text_output_has_no_control_sequences() -> None:
 def test_workers_use_the_rule_book_they_are_given_not_its_directory(tmp_path: Path) -> None:
     import shutil
 
-    from kipolicy._rules import bundled_rules_dir
+    from kipolicy._rules.book import bundled_rules_dir
 
     rules = tmp_path / "rules"
     shutil.copytree(bundled_rules_dir(), rules)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import kipolicy
-from kipolicy._escape import md
+from kipolicy._base.escape import md
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -37,7 +37,7 @@ class _Page(html.parser.HTMLParser):
 
 
 def _cli(*args: str) -> str:
-    result = subprocess.run([sys.executable, "-m", "kipolicy._cli", *args], capture_output=True, text=True,
+    result = subprocess.run([sys.executable, "-m", "kipolicy._tools.cli", *args], capture_output=True, text=True,
                             cwd=ROOT, timeout=120, encoding="utf-8")
     assert result.returncode in (0, 1), result.stderr
     return result.stdout
@@ -106,7 +106,7 @@ def test_the_wheel_carries_the_license_and_the_hooks_run() -> None:
     # What pre-commit runs: the entry with the changed files.
     for entry, files in (("check", ["examples/strategic-proposal.toml", "tests/cases/risk.case.toml"]),
                          ("cases", ["tests/cases/risk.case.toml"])):
-        result = subprocess.run([sys.executable, "-m", "kipolicy._cli", entry, *files], capture_output=True,
+        result = subprocess.run([sys.executable, "-m", "kipolicy._tools.cli", entry, *files], capture_output=True,
                                 text=True, cwd=ROOT, timeout=120)
         assert result.returncode == 0, result.stdout + result.stderr
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import kipolicy
-from kipolicy._plots import COLOURS, profile_model, timeline_model, to_svg
+from kipolicy._views.plots import COLOURS, profile_model, timeline_model, to_svg
 
 ROOT = Path(__file__).resolve().parent.parent
 PORTFOLIO = sorted((ROOT / "examples" / "portfolio").glob("*.toml"))
@@ -110,7 +110,7 @@ def test_the_portfolio_html_holds_both_pictures_inline(portfolio: kipolicy.Portf
 
 def test_the_cli_writes_pictures(tmp_path: Path) -> None:
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "kipolicy._cli", "portfolio", "examples/portfolio",
+        return subprocess.run([sys.executable, "-m", "kipolicy._tools.cli", "portfolio", "examples/portfolio",
                                "--as-of", "2026-12-01", *args], capture_output=True, text=True, cwd=ROOT, timeout=120)
 
     svg = tmp_path / "timeline.svg"

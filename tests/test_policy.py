@@ -156,7 +156,11 @@ def test_every_swedish_quotation_of_the_policy_in_the_library_is_verbatim() -> N
     import re
     import tomllib
 
-    from kipolicy import _facts, _model, _register
+    from kipolicy._facts import facts as _facts
+
+    from kipolicy._document import model as _model
+
+    from kipolicy._tools import register as _register
 
     swedish = " ".join(u.text_sv for u in kipolicy.policy().units())
     root = Path(__file__).resolve().parent.parent

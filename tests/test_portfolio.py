@@ -9,9 +9,9 @@ import attrs
 import pytest
 
 import kipolicy
-from kipolicy._facts import make_facts
-from kipolicy._interpretations import Interpretations
-from kipolicy._peers import PortfolioIndex
+from kipolicy._facts.facts import make_facts
+from kipolicy._policy.interpretations import Interpretations
+from kipolicy._facts.peers import PortfolioIndex
 
 from .conftest import EXAMPLES
 

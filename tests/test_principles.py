@@ -12,9 +12,9 @@ import typing
 import attrs
 
 import kipolicy
-from kipolicy._facts import FACT_TYPES
-from kipolicy._model import Partnership
-from kipolicy._rules import Clause, default_rules
+from kipolicy._facts.facts import FACT_TYPES
+from kipolicy._document.model import Partnership
+from kipolicy._rules.book import Clause, default_rules
 
 #: Fields the document format still defaults, each with why the default is not a reading.
 #: The list may only shrink: a new defaulted field that feeds a rule fails the test.
@@ -92,7 +92,7 @@ def test_every_text_a_rule_compares_with_is_a_declared_word() -> None:
 
 def test_vocabulary_fields_of_the_documents_are_choices_in_the_facts() -> None:
     # A document field that takes a vocabulary's words gives the rules the term ids as a choice.
-    from kipolicy._vocabularies import vocabulary
+    from kipolicy._policy.vocabularies import vocabulary
 
     decision = FACT_TYPES["decision"].fields["by"]
     assert decision.is_choice and set(decision.type) == set(vocabulary("roles").ids)

@@ -17,7 +17,7 @@ def test_the_engine_loads_and_assesses_on_this_python() -> None:
     assert report.is_strategic
     # The interpreter's dlopen flags are restored after the engine was loaded lazily.
     result = subprocess.run(
-        [sys.executable, "-c", "import sys; before = sys.getdlopenflags(); import kipolicy._engine; "
+        [sys.executable, "-c", "import sys; before = sys.getdlopenflags(); import kipolicy._rules.durable; "
          "print(before == sys.getdlopenflags())"],
         capture_output=True, text=True, cwd=ROOT, timeout=60,
     )
@@ -40,7 +40,7 @@ def test_an_engine_that_cannot_load_is_one_clear_line(tmp_path: Path) -> None:
         "undefined symbol: PyEval_SomethingRemoved"
     )
     assert last == f"ImportError: {message}"
-    cli = subprocess.run([sys.executable, "-m", "kipolicy._cli", "assess", "examples/strategic-proposal.toml",
+    cli = subprocess.run([sys.executable, "-m", "kipolicy._tools.cli", "assess", "examples/strategic-proposal.toml",
                           "--as-of", "2025-06-01"], capture_output=True, text=True, cwd=ROOT, timeout=60, env=env)
     assert cli.returncode == 3 and cli.stderr.strip() == f"kipolicy: {message}"
 
@@ -50,7 +50,7 @@ def test_import_and_the_pytest_plugin_do_not_load_the_engine() -> None:
     # pytest starting up in an environment where kipolicy is installed.
     code = (
         "import sys, kipolicy, kipolicy.pytest_plugin\n"
-        "assert 'durable_rules_engine' not in sys.modules and 'kipolicy._assess' not in sys.modules\n"
+        "assert 'durable_rules_engine' not in sys.modules and 'kipolicy._assess.assess' not in sys.modules\n"
         "assert 'importlib.metadata' not in sys.modules or True\n"
         "kipolicy.load_partnership('examples/strategic-proposal.toml')\n"
         "assert 'durable_rules_engine' not in sys.modules\n"

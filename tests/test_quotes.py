@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 import kipolicy
-from kipolicy._escape import md
-from kipolicy._quotes import stand_in
+from kipolicy._base.escape import md
+from kipolicy._report.quotes import stand_in
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -82,7 +82,7 @@ def test_a_portfolio_without_quotes() -> None:
 
 def test_the_command_line_and_the_service_withhold() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "kipolicy._cli", "assess", str(EXAMPLES / "active-with-gaps.toml"), "--as-of", "2026-01-01",
+        [sys.executable, "-m", "kipolicy._tools.cli", "assess", str(EXAMPLES / "active-with-gaps.toml"), "--as-of", "2026-01-01",
          "--no-quotes", "--format", "markdown"], capture_output=True, text=True, check=False,
     )
     assert result.returncode == 0, result.stderr
@@ -92,7 +92,7 @@ def test_the_command_line_and_the_service_withhold() -> None:
 
     from starlette.testclient import TestClient
 
-    from kipolicy._serve import ServeSettings, create_app
+    from kipolicy._tools.serve import ServeSettings, create_app
 
     document = json.loads(json.dumps(kipolicy.to_document(partnership), default=str))
     answer = TestClient(create_app(ServeSettings())).post(

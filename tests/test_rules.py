@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import kipolicy
-from kipolicy._rules import bundled_rules_dir
+from kipolicy._rules.book import bundled_rules_dir
 
 CATALOGUE_GATES = [
     "dokument.not-in-force", "dokument.entered-before-policy", "omfattning.out-of-scope-level",

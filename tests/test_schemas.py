@@ -14,8 +14,8 @@ import jsonschema
 import pytest
 
 import kipolicy
-from kipolicy._rules import bundled_rules_dir
-from kipolicy._template import template
+from kipolicy._rules.book import bundled_rules_dir
+from kipolicy._tools.template import template
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -81,7 +81,7 @@ def test_the_report_output_is_valid_under_the_report_schema() -> None:
     validator = _validator("report")
     for args in (["assess", *map(str, sorted(EXAMPLES.glob("*.toml"))), "--as-of", "2026-01-01"],
                  ["portfolio", str(EXAMPLES / "portfolio"), "--as-of", "2026-12-01", "--set", "capacity=2"]):
-        result = subprocess.run([sys.executable, "-m", "kipolicy._cli", *args, "--format", "json"],
+        result = subprocess.run([sys.executable, "-m", "kipolicy._tools.cli", *args, "--format", "json"],
                                 capture_output=True, text=True, cwd=ROOT, timeout=120)
         data = json.loads(result.stdout)
         errors = list(validator.iter_errors(data))
@@ -95,14 +95,14 @@ def test_schema_names_and_the_command() -> None:
     with pytest.raises(kipolicy.UnknownIdError, match="did you mean 'report'"):
         kipolicy.schema("reports")
     for name in ("document", "cases", "rules", "report"):
-        result = subprocess.run([sys.executable, "-m", "kipolicy._cli", "schema", name], capture_output=True,
+        result = subprocess.run([sys.executable, "-m", "kipolicy._tools.cli", "schema", name], capture_output=True,
                                 text=True, cwd=ROOT, timeout=60)
         assert json.loads(result.stdout) == kipolicy.schema(name)
 
 
 def test_check_validates_documents_and_case_files_with_kipolicy(tmp_path: Path) -> None:
     def check(*files: Path) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "kipolicy._cli", "check", *map(str, files)],
+        return subprocess.run([sys.executable, "-m", "kipolicy._tools.cli", "check", *map(str, files)],
                               capture_output=True, text=True, cwd=ROOT, timeout=60)
 
     good = check(EXAMPLES / "strategic-proposal.toml", ROOT / "tests" / "cases" / "risk.case.toml")

@@ -11,9 +11,9 @@ import pytest
 from starlette.testclient import TestClient
 
 import kipolicy
-from kipolicy import _contract as contract
-from kipolicy import _serve
-from kipolicy._serve import ServeSettings, create_app
+from kipolicy._tools import contract
+from kipolicy._tools import serve as _serve
+from kipolicy._tools.serve import ServeSettings, create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 PROPOSAL = ROOT / "examples" / "strategic-proposal.toml"

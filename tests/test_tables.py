@@ -78,7 +78,7 @@ def test_ics_has_one_event_per_obligation() -> None:
 
 def test_cli_formats_csv_and_ics() -> None:
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "kipolicy._cli", *args], capture_output=True, text=True,
+        return subprocess.run([sys.executable, "-m", "kipolicy._tools.cli", *args], capture_output=True, text=True,
                               cwd=ROOT, timeout=120, env={**os.environ, "PYTHONIOENCODING": "utf-8"})
 
     ics = run("portfolio", "examples/portfolio", "--as-of", "2026-12-01", "--format", "ics")

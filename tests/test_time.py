@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import kipolicy
-from kipolicy._duties import counting_from, schedule
-from kipolicy._facts import as_known_on
+from kipolicy._facts.duties import counting_from, schedule
+from kipolicy._facts.facts import as_known_on
 
 from .conftest import CASES
 

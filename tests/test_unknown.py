@@ -101,7 +101,7 @@ def test_fail_on_ranks_incomplete_between_warning_and_obligation(tmp_path) -> No
 
     def exit_code(kind: str) -> int:
         return subprocess.run(
-            [sys.executable, "-m", "kipolicy._cli", "assess", str(document), "--as-of", "2025-01-01", "--fail-on", kind],
+            [sys.executable, "-m", "kipolicy._tools.cli", "assess", str(document), "--as-of", "2025-01-01", "--fail-on", kind],
             capture_output=True, text=True, check=False,
         ).returncode
 

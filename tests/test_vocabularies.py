@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import kipolicy
-from kipolicy._vocabularies import names, normalise_word, vocabulary
+from kipolicy._policy.vocabularies import names, normalise_word, vocabulary
 
 
 def _document(**changes: Any) -> dict[str, Any]:
@@ -227,7 +227,7 @@ def test_an_international_organisation_has_a_seat_not_a_country() -> None:
 
 
 def test_dated_lists_of_an_interpretation_round_trip_and_apply_by_date() -> None:
-    from kipolicy._interpretations import in_force
+    from kipolicy._policy.interpretations import in_force
 
     readings = kipolicy.Interpretations({"decision-authorities": [
         {"from": dt.date(2025, 1, 1), "names": ["President", "Dean"]},

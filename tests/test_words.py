@@ -10,7 +10,7 @@ import attrs
 import pytest
 
 import kipolicy
-from kipolicy._words import CATALOGUE, LANGS, phrases
+from kipolicy._policy.words import CATALOGUE, LANGS, phrases
 
 PACKAGE = Path(kipolicy.__file__).parent
 GAPS = "examples/active-with-gaps.toml"
@@ -32,8 +32,8 @@ def test_no_module_switches_language_inline() -> None:
     inline = re.compile(r"""if en else|if lang == ["'](?:en|sv)["'] else""")
     offenders = [
         f"{path.name}:{n}"
-        for path in sorted(PACKAGE.glob("*.py"))
-        if path.name != "_words.py"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if path.name != "words.py"
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
         if inline.search(line)
     ]

@@ -45,7 +45,7 @@ def server() -> Iterator[str]:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     process = subprocess.Popen(
-        [sys.executable, "-m", "kipolicy._cli", "serve", "--port", str(port), "--workers", "1"],
+        [sys.executable, "-m", "kipolicy._tools.cli", "serve", "--port", str(port), "--workers", "1"],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     url = f"http://127.0.0.1:{port}"

@@ -1,0 +1,1 @@
+"""Assessing a partnership or a portfolio, comparing readings, verifying a saved report."""

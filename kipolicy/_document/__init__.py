@@ -1,0 +1,1 @@
+"""What a partnership document says: the model, reading and checking documents, fingerprints."""

@@ -1,0 +1,1 @@
+"""The document as the rules see it: facts, dated duties, the portfolio index."""

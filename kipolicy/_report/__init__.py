@@ -1,0 +1,1 @@
+"""Findings and reports as data, and reports without quotes."""

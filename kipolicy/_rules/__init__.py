@@ -1,0 +1,1 @@
+"""The rule book (rules/*.toml, loaded and checked) and the engines that run it."""

@@ -1,0 +1,1460 @@
+"""Rule files: the declarative rules in ``rules/``, loaded and checked.
+
+One TOML file per policy section. The format is documented in ``docs/rule-files.md``; in short::
+
+    section = "definition"          # the policy section the file encodes
+    stage = "definition"            # when its rules run (see STAGES)
+
+    [facts.trait_failed]            # a fact type the file's rules derive
+    description = "A trait the definition requires does not hold."
+    fields = { trait = "text", unit = "text" }
+
+    [[rule]]
+    id = "definition.management-not-engaged"
+    kind = "violation"
+    modality = "definition"
+    cites = ["definition.5"]
+    subject = "party"
+    title = { sv = "...", en = "..." }
+    message = { sv = "... {party.name} ...", en = "..." }
+    remedy = { sv = "...", en = "..." }
+    when = [
+      { fact = "party", where = ["management_engagement == 'absent'"] },
+    ]
+    derive = [{ fact = "trait_failed", values = { trait = "management", path = { ref = "party.path" } } }]
+
+A condition is ``{ fact = TYPE, as = ALIAS, where = [CLAUSE...], any = [CLAUSE...] }`` (there is
+such a fact: every ``where`` clause holds, and at least one ``any`` clause if given) or
+``{ no = TYPE, where = [...], any = [...] }`` (there is no such fact). A clause is
+``FIELD OP VALUE`` with OP one of ``== != < <= > >=`` and VALUE a quoted text (``'absent'``), a
+number, ``true``/``false`` or ``ALIAS.FIELD`` (a field of a fact matched earlier in the rule), or
+``FIELD is missing`` / ``FIELD is present``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib
+import itertools
+import json
+import os
+import re
+import threading
+import tomllib
+import weakref
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+import attrs
+
+from .._base.errors import Problem, RuleFileError, UnknownIdError, did_you_mean
+from .._facts.facts import FACT_TYPES, FactType, Field
+from .._policy.interpretations import INTERPRETATIONS
+from .._base.limits import number_problem, text_problem
+from .._policy.text import Policy, policy
+
+__all__ = [
+    "KINDS",
+    "OUTCOMES",
+    "STAGES",
+    "Alternative",
+    "Clause",
+    "Condition",
+    "Derivation",
+    "Firing",
+    "PhasePlan",
+    "Reading",
+    "Rule",
+    "RuleBook",
+    "Variant",
+    "default_rules",
+    "load_rules",
+    "stratify",
+    "variants",
+]
+
+#: Finding kinds, from the most to the least serious.
+KINDS: tuple[str, ...] = ("violation", "warning", "incomplete", "obligation", "recommendation", "note")
+#: The kinds an ``incomplete`` finding can stand in for: a missing fact is reported only where
+#: it could decide a violation or a warning (rules-catalogue rev. 2, principle 1).
+WOULD_BE_KINDS: tuple[str, ...] = ("violation", "warning")
+
+#: The outcomes a rule may conclude (``concludes = "..."``), each a value of a report field:
+#: ``Report.is_strategic`` is True when a rule concluding ``strategic`` fired, False when one
+#: concluding ``not-strategic`` did, None when neither did (the definition was not reached, or
+#: awaits a missing fact).
+OUTCOMES: dict[str, tuple[str, bool]] = {
+    "strategic": ("is_strategic", True),
+    "not-strategic": ("is_strategic", False),
+}
+
+#: When rules run, in order. A rule that ``halts`` stops every later stage.
+STAGES: tuple[str, ...] = ("in-force", "scope", "definition", "policy")
+
+OPERATORS = ("==", "!=", "<", "<=", ">", ">=")
+FIELD_TYPES = ("text", "int", "number", "bool", "date")
+LANGS = ("sv", "en")
+
+#: Aliases the engine adapter uses in every compiled rule; a rule may not name a fact so.
+RESERVED_ALIASES = frozenset({"phase_marker", "retroactivity_gate", "end"})
+#: An alternative's ``any`` clauses multiply into separate engine rules (one per combination):
+#: at most this many per alternative (3 conditions of 10 clauses each would be 1,000).
+MAX_EXPANSION = 32
+#: Conditions of one engine rule (its facts, negations, the phase marker and the retroactivity
+#: gate), and clauses of one condition: durable-rules takes at most 32 expressions in a row.
+MAX_CONDITIONS = 28
+MAX_CLAUSES = 28
+#: Engine rules of a whole rule book: durable-rules fails from about 480 (error 303).
+MAX_ENGINE_RULES = 400
+
+_NAME = r"[a-z_][a-z0-9_]*"
+_CLAUSE = re.compile(
+    rf"^\s*(?P<field>{_NAME})\s*(?:(?P<op>==|!=|<=|>=|<|>)\s*(?P<operand>.+?)"
+    rf"|is\s+(?P<presence>missing|present))\s*$"
+)
+_REF = re.compile(rf"^(?P<alias>{_NAME})\.(?P<field>{_NAME})$")
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+_RULE_ID = re.compile(r"^[a-z]+\.[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+@attrs.frozen
+class Ref:
+    """A reference to a field of a fact matched earlier in the rule (``party.name``)."""
+
+    alias: str
+    field: str
+
+    def __str__(self) -> str:
+        return f"{self.alias}.{self.field}"
+
+
+@attrs.frozen
+class Clause:
+    """One comparison: ``field op operand``; op ``missing``/``present`` takes no operand."""
+
+    field: str
+    op: str
+    operand: Any = None
+    text: str = ""
+
+    def __str__(self) -> str:
+        return self.text or f"{self.field} {self.op} {self.operand!r}"
+
+
+@attrs.frozen
+class Condition:
+    """There is (``negated`` false) or there is no (true) fact of ``fact_type`` such that ...
+
+    Attributes:
+        fact_type: The fact type.
+        alias: The name the rule uses for the matched fact.
+        where: Clauses that must all hold.
+        any: Clauses of which at least one must hold (none: no such requirement).
+        negated: "there is no such fact".
+    """
+
+    fact_type: str
+    alias: str
+    where: tuple[Clause, ...] = ()
+    any: tuple[Clause, ...] = ()
+    negated: bool = False
+
+
+@attrs.frozen
+class Alternative:
+    """One way for a rule to fire: its conditions, the alias of its subject and, if it differs
+    from the rule's, its own kind, cited units, message, remedy or (for an ``incomplete`` rule)
+    the kind the needing rules would give. ``keeps``: when the rule halts through this
+    alternative, the policy sections whose rules of later stages are still assessed."""
+
+    conditions: tuple[Condition, ...]
+    subject: str
+    kind: str | None = None
+    cites: tuple[str, ...] | None = None
+    message: Mapping[str, str] | None = None
+    remedy: Mapping[str, str] | None = None
+    would_be: str | None = None
+    keeps: tuple[str, ...] = ()
+
+    def aliases(self) -> dict[str, str]:
+        """Alias → fact type, for the positive conditions."""
+        return {c.alias: c.fact_type for c in self.conditions if not c.negated}
+
+
+@attrs.frozen
+class Derivation:
+    """A fact the rule derives when it fires: its type and field values (literals or refs)."""
+
+    fact_type: str
+    values: Mapping[str, Any]
+
+
+@attrs.frozen
+class Reading:
+    """What changes in a rule under some interpretations (all must hold)."""
+
+    interpretations: Mapping[str, Any]
+    kind: str | None = None
+    halts: bool | None = None
+    derive: tuple[Derivation, ...] | None = None
+
+    def applies(self, interpretations: Mapping[str, Any]) -> bool:
+        return all(_same(interpretations[k], v) for k, v in self.interpretations.items())
+
+
+def _same(current: Any, wanted: Any) -> bool:
+    if isinstance(current, tuple) and isinstance(wanted, list):
+        return current == tuple(wanted)
+    return current == wanted
+
+
+@attrs.frozen
+class Effect:
+    """A rule's kind, halting and derivations under the interpretations in force."""
+
+    kind: str
+    halts: bool
+    derive: tuple[Derivation, ...]
+
+
+@attrs.frozen
+class Rule:
+    """A rule, as loaded from its rule file.
+
+    Attributes:
+        id: The stable id, ``<section>.<name>``.
+        section: The policy section the rule belongs to.
+        kind: ``violation``, ``warning``, ``obligation``, ``recommendation`` or ``note``.
+        modality: The modality of the policy's own words the rule encodes.
+        cites: The policy units it cites, most relevant first.
+        title: Title by language (``sv``, ``en``).
+        message: Message by language, with ``{alias.field}`` placeholders.
+        remedy: Remedy by language.
+        alternatives: The ways it can fire (one for most rules).
+        stage: When it runs.
+        halts: Whether nothing of a later stage is assessed once it fires.
+        derive: Facts it derives when it fires.
+        retroactive: False for rules about how a partnership was prepared and entered, which
+            under ``retroactivity = ongoing-only`` do not apply to partnerships entered before
+            the policy came into force.
+        readings: Changes under named interpretations.
+        file: The rule file it comes from.
+        due: The date field that gives a finding's due date, if any.
+        would_be: For a rule of kind ``incomplete`` (a fact the policy needs is missing), the
+            kind the rules in ``needs`` would give if the fact turned out unfavourable.
+        needs: For a rule of kind ``incomplete``, the rules that need the missing fact.
+        concludes: The outcome of the report the rule's firing concludes (a key of
+            :data:`OUTCOMES`: ``strategic`` or ``not-strategic``), if any.
+    """
+
+    id: str
+    section: str
+    kind: str
+    modality: str
+    cites: tuple[str, ...]
+    title: Mapping[str, str]
+    message: Mapping[str, str]
+    remedy: Mapping[str, str]
+    alternatives: tuple[Alternative, ...]
+    stage: str
+    halts: bool = False
+    derive: tuple[Derivation, ...] = ()
+    retroactive: bool = True
+    readings: tuple[Reading, ...] = ()
+    file: str = ""
+    due: Ref | None = None
+    would_be: str | None = None
+    needs: tuple[str, ...] = ()
+    concludes: str | None = None
+
+    @property
+    def all_cites(self) -> tuple[str, ...]:
+        """Every unit the rule cites, in any alternative (the rule's own first)."""
+        units = list(self.cites)
+        for alternative in self.alternatives:
+            units += [u for u in alternative.cites or () if u not in units]
+        return tuple(units)
+
+    def cites_for(self, alternative: int) -> tuple[str, ...]:
+        """The units a firing of one alternative cites."""
+        return self.alternatives[alternative].cites or self.cites
+
+    def message_for(self, alternative: int) -> Mapping[str, str]:
+        """The message of a firing of one alternative (its own, else the rule's)."""
+        return self.alternatives[alternative].message or self.message
+
+    def would_be_for(self, alternative: int) -> str | None:
+        """For an ``incomplete`` rule, the kind the needing rules would give (the alternative's
+        own, else the rule's)."""
+        return self.alternatives[alternative].would_be or self.would_be
+
+    def remedy_for(self, alternative: int) -> Mapping[str, str]:
+        """The remedy of a firing of one alternative (its own, else the rule's)."""
+        return self.alternatives[alternative].remedy or self.remedy
+
+    def effect(self, interpretations: Mapping[str, Any], alternative: int | None = None) -> Effect:
+        """The rule's kind, halting and derivations under ``interpretations`` (and, given an
+        alternative that sets its own kind, with that kind)."""
+        kind, halts, derive = self.kind, self.halts, self.derive
+        if alternative is not None and self.alternatives[alternative].kind:
+            kind = self.alternatives[alternative].kind or kind
+        for reading in self.readings:
+            if reading.applies(interpretations):
+                kind = reading.kind or kind
+                halts = reading.halts if reading.halts is not None else halts
+                derive = reading.derive if reading.derive is not None else derive
+        return Effect(kind, halts, derive)
+
+    def derivable(self) -> set[str]:
+        """Every fact type the rule can derive, under any reading."""
+        types = {d.fact_type for d in self.derive}
+        for reading in self.readings:
+            types |= {d.fact_type for d in reading.derive or ()}
+        return types
+
+    def fact_types(self, *, negated: bool) -> set[str]:
+        """The fact types the rule's conditions test (positively, or by negation)."""
+        return {
+            c.fact_type
+            for a in self.alternatives
+            for c in a.conditions
+            if c.negated is negated
+        }
+
+
+class RuleBook(Sequence[Rule]):
+    """The loaded rules, in policy order, with the fact types they use.
+
+    Index it like a sequence or look a rule up with :meth:`rule`.
+    """
+
+    def __init__(
+        self, rules: Iterable[Rule], fact_types: Mapping[str, FactType], source: str, fingerprint: str = ""
+    ) -> None:
+        self._rules = tuple(rules)
+        self._by_id = {r.id: r for r in self._rules}
+        self.fact_types: Mapping[str, FactType] = dict(fact_types)
+        self._quoted: dict[str, frozenset[str]] | None = None
+        self.source = source
+        #: A SHA-256 fingerprint of the rule files as loaded (their names and bytes): two books
+        #: with the same fingerprint were loaded from the same text.
+        self.fingerprint = fingerprint
+
+    def __getitem__(self, index):
+        return self._rules[index]
+
+    def __len__(self) -> int:
+        return len(self._rules)
+
+    def __iter__(self) -> Iterator[Rule]:
+        return iter(self._rules)
+
+    def __contains__(self, rule_id: object) -> bool:
+        return rule_id in self._by_id
+
+    def rule(self, rule_id: str) -> Rule:
+        """The rule with ``rule_id``; an unknown id names the nearest one."""
+        try:
+            return self._by_id[rule_id]
+        except KeyError:
+            raise UnknownIdError("rule", rule_id, self._by_id) from None
+
+    def ids(self) -> list[str]:
+        return list(self._by_id)
+
+    def quoted_fields(self) -> Mapping[str, frozenset[str]]:
+        """Per fact type, the fields whose values are the document's own words or figures: those
+        the fact model marks so, and the fields of derived facts that rules copy from them."""
+        if self._quoted is None:
+            quoted = {name: {f for f, spec in t.fields.items() if spec.quotes} for name, t in self.fact_types.items()}
+            for rule in self._rules:
+                for alternative in rule.alternatives:
+                    aliases = alternative.aliases()
+                    derivations = [*rule.derive, *(d for r in rule.readings for d in r.derive or ())]
+                    for derivation in derivations:
+                        for field, value in derivation.values.items():
+                            if isinstance(value, Ref) and value.field in quoted.get(aliases.get(value.alias, ""), ()):
+                                quoted.setdefault(derivation.fact_type, set()).add(field)
+            self._quoted = {name: frozenset(fields) for name, fields in quoted.items()}
+        return self._quoted
+
+    def __repr__(self) -> str:
+        return f"<RuleBook {len(self)} rules from {self.source}>"
+
+
+# -- loading --------------------------------------------------------------------------------
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, file: str, where: str, message: str) -> None:
+        self.problems.append(Problem(file, where, message))
+
+
+_FILE_KEYS = {"section", "stage", "description", "facts", "rule"}
+_RULE_KEYS = {
+    "id", "kind", "modality", "cites", "title", "message", "remedy", "subject", "when",
+    "either", "derive", "halts", "retroactive", "under", "stage", "due", "would_be", "needs",
+    "concludes",
+}
+_ALTERNATIVE_KEYS = {"when", "subject", "kind", "cites", "message", "remedy", "would_be", "keeps"}
+_CONDITION_KEYS = {"fact", "no", "as", "where", "any"}
+_READING_KEYS = {"interpretations", "kind", "halts", "derive"}
+_DERIVE_KEYS = {"fact", "values"}
+_FACT_DECL_KEYS = {"description", "fields"}
+
+
+def _unknown_keys(
+    c: _Collector, file: str, where: str, table: Mapping[str, Any], known: set[str]
+) -> None:
+    for key in table:
+        if key not in known:
+            c.add(file, where, f"unknown field {key!r}{did_you_mean(key, known)}")
+
+
+def _texts(c: _Collector, file: str, where: str, value: Any, name: str) -> dict[str, str]:
+    if not isinstance(value, Mapping):
+        c.add(file, where, f"{name}: expected a table with 'sv' and 'en' texts")
+        return {lang: "" for lang in LANGS}
+    _unknown_keys(c, file, f"{where}.{name}", value, set(LANGS))
+    out = {}
+    for lang in LANGS:
+        text = value.get(lang)
+        if not isinstance(text, str) or not text.strip():
+            c.add(file, where, f"{name}.{lang}: expected a non-empty text")
+            text = ""
+        out[lang] = text
+    return out
+
+
+def _parse_operand(text: str) -> Any:
+    text = text.strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        return text[1:-1]
+    if text in ("true", "false"):
+        return text == "true"
+    if _NUMBER.match(text):
+        return float(text) if "." in text else int(text)
+    ref = _REF.match(text)
+    if ref:
+        return Ref(ref["alias"], ref["field"])
+    raise ValueError(
+        f"cannot read the value {text!r}: expected a quoted text, a number, true, false or ALIAS.FIELD"
+    )
+
+
+def parse_clause(text: str) -> Clause:
+    """Read one clause (``"status == 'absent'"``); raises ValueError if it cannot be read."""
+    if not isinstance(text, str):
+        raise ValueError(f"expected a clause as text, got {text!r}")
+    match = _CLAUSE.match(text)
+    if not match:
+        raise ValueError(
+            f"cannot read the clause {text!r}: expected 'FIELD OP VALUE' (OP one of "
+            f"{' '.join(OPERATORS)}) or 'FIELD is missing' / 'FIELD is present'"
+        )
+    if match["presence"]:
+        return Clause(match["field"], match["presence"], None, text.strip())
+    return Clause(match["field"], match["op"], _parse_operand(match["operand"]), text.strip())
+
+
+def _type_of_literal(value: Any) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "text"
+    return type(value).__name__
+
+
+def _compatible(field: Field, value: Any) -> str | None:
+    """What is wrong with comparing ``field`` to the literal ``value``, or None."""
+    kind = _type_of_literal(value)
+    if kind in ("int", "number"):
+        wrong = number_problem(value)
+        if wrong:
+            return wrong
+    elif isinstance(value, str):
+        wrong = text_problem(value, 1000)
+        if wrong:
+            return wrong
+    if field.is_choice:
+        if kind != "text" or value not in field.type:
+            return f"expected one of {', '.join(map(repr, field.type))}, got {value!r}{did_you_mean(str(value), field.type)}"
+        return None
+    if field.type == "date":
+        return "a date field is compared with another date field (ALIAS.FIELD), not a literal"
+    if field.type in ("int", "number"):
+        return None if kind in ("int", "number") else f"expected a number, got {value!r}"
+    if field.type == "bool":
+        return None if kind == "bool" else f"expected true or false, got {value!r}"
+    return None if kind == "text" else f"expected a quoted text, got {value!r}"
+
+
+def _field_kind(field: Field) -> str:
+    if field.is_choice or field.type == "text":
+        return "text"
+    if field.type in ("int", "number"):
+        return "number"
+    return str(field.type)
+
+
+class _Loader:
+    def __init__(self, pol: Policy) -> None:
+        self.policy = pol
+        self.c = _Collector()
+        self.fact_types: dict[str, FactType] = dict(FACT_TYPES)
+
+    # fact declarations --------------------------------------------------------------------
+    def declare_facts(self, file: str, decls: Any) -> None:
+        if not isinstance(decls, Mapping):
+            self.c.add(file, "facts", "expected a table of fact types")
+            return
+        for name, decl in decls.items():
+            where = f"facts.{name}"
+            if name in self.fact_types:
+                other = self.fact_types[name].declared_in or "the base fact model"
+                self.c.add(file, where, f"fact type {name!r} is already declared in {other}")
+                continue
+            if not re.fullmatch(_NAME, name) or name == "phase":
+                self.c.add(file, where, "expected a fact type name in lower_snake_case (not 'phase')")
+                continue
+            if not isinstance(decl, Mapping):
+                self.c.add(file, where, "expected a table with 'description' and 'fields'")
+                continue
+            _unknown_keys(self.c, file, where, decl, _FACT_DECL_KEYS)
+            fields: dict[str, Field] = {}
+            raw_fields = decl.get("fields", {})
+            if not isinstance(raw_fields, Mapping):
+                self.c.add(file, f"{where}.fields", "expected a table: field name = type")
+                raw_fields = {}
+            for field_name, kind in raw_fields.items():
+                if field_name in ("path", "type", "sid", "fid"):
+                    self.c.add(file, f"{where}.fields.{field_name}", "is a reserved field name")
+                    continue
+                if isinstance(kind, list) and kind and all(isinstance(k, str) for k in kind):
+                    fields[field_name] = Field(tuple(kind), "")
+                elif kind in FIELD_TYPES:
+                    fields[field_name] = Field(kind, "")
+                else:
+                    self.c.add(
+                        file, f"{where}.fields.{field_name}",
+                        f"expected one of {', '.join(FIELD_TYPES)} or a list of choices, got {kind!r}",
+                    )
+            description = decl.get("description", "")
+            if not isinstance(description, str):
+                self.c.add(file, f"{where}.description", "expected a text")
+                description = ""
+            self.fact_types[name] = FactType(name, description, fields, True, file)
+
+    def fields_of(self, fact_type: str) -> dict[str, Field]:
+        fields = dict(self.fact_types[fact_type].fields)
+        fields["path"] = Field("text", "Where in the document the fact comes from.")
+        return fields
+
+    # rules ----------------------------------------------------------------------------------
+    def rule(self, file: str, section: str, stage: str, raw: Any, index: int) -> Rule | None:
+        c = self.c
+        if not isinstance(raw, Mapping):
+            c.add(file, f"rule[{index}]", "expected a table")
+            return None
+        rule_id = raw.get("id")
+        where = f"rule {rule_id}" if isinstance(rule_id, str) else f"rule[{index}]"
+        _unknown_keys(c, file, where, raw, _RULE_KEYS)
+        ok = True
+        if not isinstance(rule_id, str) or not _RULE_ID.match(rule_id):
+            c.add(file, where, f"id: expected '<section>.<name-in-kebab-case>', got {rule_id!r}")
+            return None
+        if rule_id.split(".")[0] != section:
+            c.add(file, where, f"id: expected the file's section {section!r} before the dot")
+            ok = False
+        kind = raw.get("kind")
+        if kind not in KINDS:
+            c.add(file, where, f"kind: expected one of {', '.join(KINDS)}, got {kind!r}{did_you_mean(str(kind), KINDS)}")
+            ok = False
+        cites = raw.get("cites")
+        modality = raw.get("modality")
+        ok = self.check_cites(file, where, cites, modality) and ok
+        title = _texts(c, file, where, raw.get("title"), "title")
+        message = _texts(c, file, where, raw.get("message"), "message")
+        remedy = _texts(c, file, where, raw.get("remedy"), "remedy")
+        rule_stage = raw.get("stage", stage)
+        if rule_stage not in STAGES:
+            c.add(file, where, f"stage: expected one of {', '.join(STAGES)}, got {rule_stage!r}")
+            ok = False
+        for flag in ("halts", "retroactive"):
+            if flag in raw and not isinstance(raw[flag], bool):
+                c.add(file, where, f"{flag}: expected true or false")
+                ok = False
+
+        alternatives = self.alternatives(file, where, raw)
+        if alternatives is None:
+            return None
+        for a_index, alternative in enumerate(alternatives):
+            if alternative.cites is not None:
+                # An alternative's findings carry the modality of the first unit it cites.
+                first = alternative.cites[0] if alternative.cites else None
+                own = (
+                    self.policy.unit(first).modality
+                    if isinstance(first, str) and first in self.policy.unit_ids
+                    else modality
+                )
+                ok = self.check_cites(file, f"{where}: either[{a_index}]", list(alternative.cites), own) and ok
+        due = None
+        if "due" in raw:
+            due = self.due_ref(file, where, raw["due"], alternatives)
+            ok = ok and due is not None
+        ok = self.check_incomplete(file, where, kind, raw) and ok
+        derive = self.derivations(file, f"{where}: derive", raw.get("derive", []), alternatives)
+        readings = []
+        for r_index, reading in enumerate(raw.get("under", []) if isinstance(raw.get("under", []), list) else []):
+            parsed = self.reading(file, f"{where}: under[{r_index}]", reading, alternatives)
+            if parsed is not None:
+                readings.append(parsed)
+        if "under" in raw and not isinstance(raw["under"], list):
+            c.add(file, where, "under: expected a list of tables")
+        for lang in LANGS:
+            for name, texts in (("message", message), ("remedy", remedy)):
+                plain = [a for a in alternatives if getattr(a, name) is None]
+                if plain:
+                    self.placeholders(file, f"{where}: {name}.{lang}", texts[lang], plain)
+                for a_index, alternative in enumerate(alternatives):
+                    own = getattr(alternative, name)
+                    if own is not None:
+                        self.placeholders(
+                            file, f"{where}: either[{a_index}].{name}.{lang}", own[lang], [alternative]
+                        )
+        if not ok or derive is None or not isinstance(kind, str) or not isinstance(modality, str):
+            return None
+        concludes = raw.get("concludes")
+        if concludes is not None and concludes not in OUTCOMES:
+            c.add(
+                file, where,
+                f"concludes: expected one of {', '.join(map(repr, OUTCOMES))}, got {concludes!r}"
+                f"{did_you_mean(str(concludes), OUTCOMES)}",
+            )
+            return None
+        can_halt = raw.get("halts", False) or any(reading.halts for reading in readings)
+        if not can_halt and any(alternative.keeps for alternative in alternatives):
+            c.add(file, where, "keeps: only a rule that halts (itself or under a reading) keeps sections")
+            return None
+        return Rule(
+            id=rule_id,
+            section=section,
+            kind=kind,
+            modality=modality,
+            cites=tuple(cites or ()),
+            title=title,
+            message=message,
+            remedy=remedy,
+            alternatives=alternatives,
+            stage=rule_stage,
+            halts=raw.get("halts", False),
+            derive=derive,
+            retroactive=raw.get("retroactive", True),
+            readings=tuple(readings),
+            file=file,
+            due=due,
+            would_be=raw.get("would_be"),
+            needs=tuple(raw.get("needs", ())),
+            concludes=concludes,
+        )
+
+    def check_incomplete(self, file: str, where: str, kind: Any, raw: Mapping[str, Any]) -> bool:
+        """``would_be`` and ``needs`` go with kind ``incomplete``, and only with it."""
+        c = self.c
+        if kind != "incomplete":
+            for key in ("would_be", "needs"):
+                if key in raw:
+                    c.add(file, where, f"{key}: only a rule of kind 'incomplete' has it")
+                    return False
+            return True
+        ok = True
+        if raw.get("would_be") not in WOULD_BE_KINDS:
+            c.add(
+                file, where,
+                f"would_be: expected the kind the needing rules would give, one of "
+                f"{', '.join(WOULD_BE_KINDS)}; got {raw.get('would_be')!r}",
+            )
+            ok = False
+        needs = raw.get("needs")
+        if not isinstance(needs, list) or not needs or not all(isinstance(n, str) for n in needs):
+            c.add(file, where, "needs: expected a non-empty list of the ids of the rules that need the missing fact")
+            ok = False
+        return ok
+
+    def check_cites(self, file: str, where: str, cites: Any, modality: Any) -> bool:
+        """Check a list of cited units, and that ``modality`` is the modality of one of them."""
+        c = self.c
+        units = []
+        ok = True
+        if not isinstance(cites, list) or not cites:
+            c.add(file, where, "cites: expected a non-empty list of policy unit ids")
+            return False
+        for unit_id in cites:
+            if not isinstance(unit_id, str) or unit_id not in self.policy._unit_index:  # noqa: SLF001
+                c.add(
+                    file, where,
+                    f"cites: unknown policy unit {unit_id!r}{did_you_mean(str(unit_id), self.policy.unit_ids)}",
+                )
+                ok = False
+            else:
+                units.append(self.policy.unit(unit_id))
+        if not isinstance(modality, str):
+            c.add(file, where, f"modality: expected a text, got {modality!r}")
+            ok = False
+        elif units and modality not in {u.modality for u in units}:
+            c.add(
+                file, where,
+                f"modality: expected the modality of a cited unit "
+                f"({', '.join(sorted({u.modality for u in units}))}), got {modality!r}",
+            )
+            ok = False
+        return ok
+
+    def due_ref(self, file: str, where: str, raw: Any, alternatives: Sequence[Alternative]) -> Ref | None:
+        """Check ``due = "ALIAS.FIELD"``: a date field of a fact every alternative matches."""
+        match = _REF.match(raw) if isinstance(raw, str) else None
+        if not match:
+            self.c.add(file, where, f"due: expected 'ALIAS.FIELD' naming a date field, got {raw!r}")
+            return None
+        ref = Ref(match["alias"], match["field"])
+        for alt in alternatives:
+            aliases = alt.aliases()
+            field = self.fields_of(aliases[ref.alias]).get(ref.field) if ref.alias in aliases else None
+            if field is None or field.type != "date":
+                self.c.add(file, where, f"due: {ref} is not a date field of a fact every alternative matches")
+                return None
+        return ref
+
+    def alternatives(self, file: str, where: str, raw: Mapping[str, Any]) -> tuple[Alternative, ...] | None:
+        c = self.c
+        if ("when" in raw) == ("either" in raw):
+            c.add(file, where, "expected either 'when' (one list of conditions) or 'either' (alternatives), not both or neither")
+            return None
+        if "when" in raw:
+            blocks = [{"when": raw["when"], "subject": raw.get("subject", "partnership")}]
+        else:
+            if "subject" in raw:
+                c.add(file, where, "subject: with 'either', give each alternative its own subject")
+            blocks = raw["either"]
+            if not isinstance(blocks, list) or not blocks:
+                c.add(file, where, "either: expected a non-empty list of alternatives")
+                return None
+        out = []
+        for b_index, block in enumerate(blocks):
+            bwhere = where if "when" in raw else f"{where}: either[{b_index}]"
+            if not isinstance(block, Mapping):
+                c.add(file, bwhere, "expected a table with 'when' and 'subject'")
+                continue
+            _unknown_keys(c, file, bwhere, block, _ALTERNATIVE_KEYS)
+            parsed = self.conditions(file, bwhere, block.get("when"))
+            if parsed is None:
+                continue
+            both = {cond.fact_type for cond in parsed if cond.negated} & {
+                cond.fact_type for cond in parsed if not cond.negated
+            }
+            if both:
+                c.add(
+                    file, bwhere,
+                    f"when: a 'no' condition on a fact type the rule also matches ({', '.join(sorted(both))}): "
+                    "durable-rules does not evaluate such a negation correctly (docs/engine.md); "
+                    "compute a count on another fact instead",
+                )
+                continue
+            subject = block.get("subject", "partnership")
+            bound = {cond.alias for cond in parsed if not cond.negated}
+            if not isinstance(subject, str) or subject not in bound:
+                c.add(
+                    file, bwhere,
+                    f"subject: {subject!r} is not the alias of a matched fact{did_you_mean(str(subject), bound)}; "
+                    f"matched: {', '.join(sorted(bound)) or 'none'}",
+                )
+                continue
+            alt_kind = block.get("kind")
+            if alt_kind is not None and ("when" in raw or alt_kind not in KINDS):
+                c.add(file, bwhere, f"kind: expected one of {', '.join(KINDS)} in an 'either' alternative, got {alt_kind!r}")
+                continue
+            alt_cites = block.get("cites")
+            alt_would_be = block.get("would_be")
+            if alt_would_be is not None and (raw.get("kind") != "incomplete" or alt_would_be not in WOULD_BE_KINDS):
+                c.add(
+                    file, bwhere,
+                    f"would_be: only an alternative of a rule of kind 'incomplete' has it, one of "
+                    f"{', '.join(WOULD_BE_KINDS)}; got {alt_would_be!r}",
+                )
+                continue
+            keeps = block.get("keeps", [])
+            known_sections = self.policy.section_ids
+            if "keeps" in block and (
+                "when" in raw or not isinstance(keeps, list) or not keeps
+                or not all(isinstance(k, str) and k in known_sections for k in keeps)
+            ):
+                c.add(
+                    file, bwhere,
+                    "keeps: expected, in an 'either' alternative, a non-empty list of the policy's "
+                    f"section ids ({', '.join(known_sections)}); got {keeps!r}",
+                )
+                continue
+            own = {
+                name: _texts(c, file, bwhere, block[name], name) if name in block else None
+                for name in ("message", "remedy")
+            }
+            out.append(
+                Alternative(
+                    tuple(parsed), subject, alt_kind,
+                    tuple(alt_cites) if isinstance(alt_cites, list) else alt_cites,
+                    own["message"], own["remedy"], alt_would_be, tuple(keeps),
+                )
+            )
+        if len(out) != len(blocks):
+            return None
+        return tuple(out)
+
+    def conditions(self, file: str, where: str, raw: Any) -> list[Condition] | None:
+        c = self.c
+        if not isinstance(raw, list) or not raw:
+            c.add(file, where, "when: expected a non-empty list of conditions")
+            return None
+        out: list[Condition] = []
+        bound: dict[str, str] = {}
+        ok = True
+        seen_negation = False
+        for i, cond in enumerate(raw):
+            cwhere = f"{where}: when[{i}]"
+            if not isinstance(cond, Mapping):
+                c.add(file, cwhere, "expected a table like { fact = 'party', where = [...] }")
+                ok = False
+                continue
+            _unknown_keys(c, file, cwhere, cond, _CONDITION_KEYS)
+            negated = "no" in cond
+            if negated == ("fact" in cond):
+                c.add(file, cwhere, "expected exactly one of 'fact' (there is such a fact) or 'no' (there is none)")
+                ok = False
+                continue
+            fact_type = cond["no"] if negated else cond["fact"]
+            if not isinstance(fact_type, str) or fact_type not in self.fact_types:
+                c.add(file, cwhere, f"unknown fact type {fact_type!r}{did_you_mean(str(fact_type), self.fact_types)}")
+                ok = False
+                continue
+            if negated:
+                if "as" in cond:
+                    c.add(file, cwhere, "as: a 'no' condition binds nothing, so it takes no alias")
+                    ok = False
+                alias = f"no_{fact_type}_{i}"
+                seen_negation = True
+            else:
+                if seen_negation:
+                    c.add(file, cwhere, "a 'fact' condition must come before every 'no' condition")
+                    ok = False
+                alias = cond.get("as", fact_type)
+                if not isinstance(alias, str) or not re.fullmatch(_NAME, alias) or alias.startswith("no_"):
+                    c.add(file, cwhere, f"as: expected a lower_snake_case alias, got {alias!r}")
+                    ok = False
+                    continue
+                if alias in RESERVED_ALIASES:
+                    c.add(file, cwhere, f"as: {alias!r} is reserved for kipolicy's own use; choose another alias")
+                    ok = False
+                    continue
+                if alias in bound:
+                    c.add(file, cwhere, f"as: alias {alias!r} is already used in this rule; give one an 'as'")
+                    ok = False
+                    continue
+            fields = self.fields_of(fact_type)
+            clauses: dict[str, list[Clause]] = {"where": [], "any": []}
+            for key in ("where", "any"):
+                items = cond.get(key, [])
+                if not isinstance(items, list):
+                    c.add(file, f"{cwhere}.{key}", "expected a list of clauses")
+                    ok = False
+                    continue
+                for j, text in enumerate(items):
+                    try:
+                        clause = parse_clause(text)
+                    except ValueError as exc:
+                        c.add(file, f"{cwhere}.{key}[{j}]", str(exc))
+                        ok = False
+                        continue
+                    if not self.check_clause(file, f"{cwhere}.{key}[{j}]", clause, fact_type, fields, bound):
+                        ok = False
+                        continue
+                    clauses[key].append(clause)
+            if "any" in cond and len(cond["any"]) < 2:
+                c.add(file, f"{cwhere}.any", "expected two or more clauses (one is a 'where' clause)")
+                ok = False
+            if not negated:
+                if fact_type in bound.values():
+                    # One fact matched by two conditions of a rule makes the engine free the
+                    # session twice (a crash): see docs/engine.md.
+                    c.add(file, cwhere, f"a rule matches at most one fact of each type; {fact_type!r} is already matched")
+                    ok = False
+                bound[alias] = fact_type
+            out.append(Condition(fact_type, alias, tuple(clauses["where"]), tuple(clauses["any"]), negated))
+        if not bound and ok:
+            c.add(file, where, "when: expected at least one 'fact' condition (a rule with only 'no' conditions never fires)")
+            ok = False
+        if ok and not self.within_engine_limits(file, where, out):
+            ok = False
+        return out if ok else None
+
+    def within_engine_limits(self, file: str, where: str, conditions: Sequence[Condition]) -> bool:
+        """Whether the engine can compile these conditions (see MAX_EXPANSION and friends)."""
+        c = self.c
+        ok = True
+        for i, cond in enumerate(conditions):
+            if len(cond.where) + (1 if cond.any else 0) > MAX_CLAUSES:
+                c.add(file, f"{where}: when[{i}]", f"expected at most {MAX_CLAUSES} clauses in one condition, got {len(cond.where) + len(cond.any)}")
+                ok = False
+        expansion = engine_rules_of(conditions)
+        if expansion > MAX_EXPANSION:
+            c.add(
+                file, f"{where}: when",
+                f"the 'any' clauses combine into {expansion:,} engine rules; at most {MAX_EXPANSION} "
+                "(split the rule, or use 'either')",
+            )
+            return False
+        width = sum(len(cd.any) if cd.negated and cd.any else 1 for cd in conditions) + 2
+        if width > MAX_CONDITIONS:
+            c.add(
+                file, f"{where}: when",
+                f"expected at most {MAX_CONDITIONS - 2} conditions (each 'any' of a 'no' condition counts once per "
+                f"clause), got {width - 2}",
+            )
+            ok = False
+        return ok
+
+    def check_clause(
+        self, file: str, where: str, clause: Clause, fact_type: str,
+        fields: Mapping[str, Field], bound: Mapping[str, str],
+    ) -> bool:
+        c = self.c
+        field = fields.get(clause.field)
+        if field is None:
+            c.add(file, where, f"fact type {fact_type!r} has no field {clause.field!r}{did_you_mean(clause.field, fields)}")
+            return False
+        if clause.op in ("missing", "present"):
+            return True
+        operand = clause.operand
+        if isinstance(operand, Ref):
+            if operand.alias not in bound:
+                c.add(
+                    file, where,
+                    f"{operand}: {operand.alias!r} is not matched before this condition"
+                    f"{did_you_mean(operand.alias, bound)}",
+                )
+                return False
+            other_fields = self.fields_of(bound[operand.alias])
+            other = other_fields.get(operand.field)
+            if other is None:
+                c.add(
+                    file, where,
+                    f"{operand}: fact type {bound[operand.alias]!r} has no field {operand.field!r}"
+                    f"{did_you_mean(operand.field, other_fields)}",
+                )
+                return False
+            if _field_kind(field) != _field_kind(other):
+                c.add(file, where, f"compares {clause.field} ({_field_kind(field)}) with {operand} ({_field_kind(other)})")
+                return False
+        else:
+            wrong = _compatible(field, operand)
+            if wrong:
+                c.add(file, where, f"{clause.field}: {wrong}")
+                return False
+        if clause.op not in ("==", "!=") and (field.is_choice or field.type in ("text", "bool")):
+            c.add(file, where, f"{clause.op}: {clause.field} is not a number or a date; use == or !=")
+            return False
+        return True
+
+    def derivations(
+        self, file: str, where: str, raw: Any, alternatives: Sequence[Alternative]
+    ) -> tuple[Derivation, ...] | None:
+        c = self.c
+        if not isinstance(raw, list):
+            c.add(file, where, "expected a list of { fact = ..., values = { ... } }")
+            return None
+        out = []
+        ok = True
+        for i, item in enumerate(raw):
+            dwhere = f"{where}[{i}]"
+            if not isinstance(item, Mapping):
+                c.add(file, dwhere, "expected a table { fact = ..., values = { ... } }")
+                ok = False
+                continue
+            _unknown_keys(c, file, dwhere, item, _DERIVE_KEYS)
+            fact_type = item.get("fact")
+            declared = self.fact_types.get(fact_type) if isinstance(fact_type, str) else None
+            if declared is None or not declared.derived or not isinstance(fact_type, str):
+                derived = [n for n, t in self.fact_types.items() if t.derived]
+                c.add(
+                    file, dwhere,
+                    "fact: expected a fact type declared under [facts] in a rule file, got "
+                    f"{fact_type!r}{did_you_mean(str(fact_type), derived)}",
+                )
+                ok = False
+                continue
+            fields = self.fields_of(fact_type)
+            values = item.get("values", {})
+            if not isinstance(values, Mapping):
+                c.add(file, dwhere, "values: expected a table")
+                ok = False
+                continue
+            parsed: dict[str, Any] = {}
+            for name, value in values.items():
+                field = fields.get(name)
+                if field is None:
+                    c.add(file, f"{dwhere}.values", f"fact type {fact_type!r} has no field {name!r}{did_you_mean(name, fields)}")
+                    ok = False
+                    continue
+                if isinstance(value, Mapping):
+                    ref_text = value.get("ref")
+                    match = _REF.match(ref_text) if isinstance(ref_text, str) and len(value) == 1 else None
+                    if not match:
+                        c.add(file, f"{dwhere}.values.{name}", "expected a literal or { ref = 'ALIAS.FIELD' }")
+                        ok = False
+                        continue
+                    ref = Ref(match["alias"], match["field"])
+                    for alt in alternatives:
+                        aliases = alt.aliases()
+                        if ref.alias not in aliases or ref.field not in self.fields_of(aliases[ref.alias]):
+                            c.add(file, f"{dwhere}.values.{name}", f"{ref}: not a field of a fact every alternative matches")
+                            ok = False
+                            break
+                    parsed[name] = ref
+                else:
+                    if field.type == "date":
+                        c.add(file, f"{dwhere}.values.{name}", "a date is copied with { ref = 'ALIAS.FIELD' }")
+                        ok = False
+                        continue
+                    wrong = _compatible(field, value)
+                    if wrong:
+                        c.add(file, f"{dwhere}.values.{name}", wrong)
+                        ok = False
+                        continue
+                    parsed[name] = value
+            out.append(Derivation(fact_type, parsed))
+        return tuple(out) if ok else None
+
+    def reading(self, file: str, where: str, raw: Any, alternatives: Sequence[Alternative]) -> Reading | None:
+        c = self.c
+        if not isinstance(raw, Mapping):
+            c.add(file, where, "expected a table { interpretations = {...}, kind = ..., halts = ..., derive = [...] }")
+            return None
+        _unknown_keys(c, file, where, raw, _READING_KEYS)
+        interps = raw.get("interpretations")
+        ok = True
+        if not isinstance(interps, Mapping) or not interps:
+            c.add(file, where, "interpretations: expected a table of interpretation = value")
+            return None
+        for name, value in interps.items():
+            interpretation = INTERPRETATIONS.get(name)
+            if interpretation is None:
+                c.add(file, where, f"interpretations: unknown interpretation {name!r}{did_you_mean(name, INTERPRETATIONS)}")
+                ok = False
+                continue
+            wrong = interpretation.check(value)
+            if wrong:
+                c.add(file, where, f"interpretations.{name}: {wrong}")
+                ok = False
+        kind = raw.get("kind")
+        if kind is not None and kind not in KINDS:
+            c.add(file, where, f"kind: expected one of {', '.join(KINDS)}, got {kind!r}")
+            ok = False
+        halts = raw.get("halts")
+        if halts is not None and not isinstance(halts, bool):
+            c.add(file, where, "halts: expected true or false")
+            ok = False
+        derive = None
+        if "derive" in raw:
+            derive = self.derivations(file, f"{where}: derive", raw["derive"], alternatives)
+            ok = ok and derive is not None
+        if not ok:
+            return None
+        return Reading(dict(interps), kind, halts, derive)
+
+    def placeholders(self, file: str, where: str, text: str, alternatives: Sequence[Alternative]) -> None:
+        stripped = PLACEHOLDER.sub("", text)
+        if "{" in stripped or "}" in stripped:
+            self.c.add(file, where, "unbalanced '{' or '}': placeholders are written {ALIAS.FIELD}")
+        for match in PLACEHOLDER.finditer(text):
+            ref = _REF.match(match[1].strip())
+            if not ref:
+                self.c.add(file, where, f"placeholder {{{match[1]}}}: expected {{ALIAS.FIELD}}")
+                continue
+            for alt in alternatives:
+                aliases = alt.aliases()
+                if ref["alias"] not in aliases:
+                    self.c.add(
+                        file, where,
+                        f"placeholder {{{match[1]}}}: {ref['alias']!r} is not matched"
+                        f"{did_you_mean(ref['alias'], aliases)}",
+                    )
+                    break
+                fields = self.fields_of(aliases[ref["alias"]])
+                if ref["field"] not in fields:
+                    self.c.add(
+                        file, where,
+                        f"placeholder {{{match[1]}}}: fact type {aliases[ref['alias']]!r} has no field "
+                        f"{ref['field']!r}{did_you_mean(ref['field'], fields)}",
+                    )
+                    break
+
+
+def stratify(rules: Sequence[Rule]) -> dict[str, int]:
+    """Each rule's stratum within its stage: after every rule deriving what it negates.
+
+    Raises:
+        RuleFileError: A rule uses a fact type only a later stage derives, or rules depend on
+            each other through "no" conditions in a cycle (no order can run them).
+    """
+    problems = []
+    stage_of = {r.id: STAGES.index(r.stage) for r in rules}
+    producers: dict[str, list[Rule]] = {}
+    for rule in rules:
+        for fact_type in rule.derivable():
+            producers.setdefault(fact_type, []).append(rule)
+    for rule in rules:
+        for fact_type in rule.fact_types(negated=False) | rule.fact_types(negated=True):
+            for producer in producers.get(fact_type, []):
+                if stage_of[producer.id] > stage_of[rule.id]:
+                    problems.append(
+                        Problem(
+                            rule.file, f"rule {rule.id}",
+                            f"uses {fact_type!r}, which {producer.id} derives only in the later "
+                            f"stage {producer.stage!r}",
+                        )
+                    )
+    if problems:
+        raise RuleFileError(problems)
+    stratum = {r.id: 0 for r in rules}
+    for _ in range(len(rules) + 1):
+        changed = False
+        for rule in rules:
+            need = 0
+            for negated in (False, True):
+                for fact_type in rule.fact_types(negated=negated):
+                    for producer in producers.get(fact_type, []):
+                        if stage_of[producer.id] != stage_of[rule.id]:
+                            continue
+                        need = max(need, stratum[producer.id] + (1 if negated else 0))
+            if need > stratum[rule.id]:
+                stratum[rule.id] = need
+                changed = True
+        if not changed:
+            return stratum
+    cyclic = sorted(r.id for r in rules if stratum[r.id] >= len(rules))
+    raise RuleFileError(
+        [Problem("rules", "", f"rules depend on each other through 'no' conditions in a cycle: {', '.join(cyclic)}")]
+    )
+
+
+T = TypeVar("T")
+
+
+class EngineProgram:
+    """What every engine's program for a rule book has: the book (weakly: a program lives as long
+    as its book), the phases (:class:`PhasePlan`) and a cache for its callers.
+
+    Attributes:
+        phase_of: Each rule's phase; phases run in ascending order.
+        stage_of_phase: The stage index of each phase.
+        phases: The phases that have rules, ascending.
+        cache: Per-program data of the callers (e.g. what every firing of a rule shares), kept
+            as long as the program.
+    """
+
+    def __init__(self, rules: RuleBook) -> None:
+        self._rules_ref = weakref.ref(rules)
+        plan = PhasePlan.of(list(rules))
+        self.phase_of: Mapping[str, int] = plan.phase_of
+        self.stage_of_phase: Mapping[int, int] = plan.stage_of_phase
+        self.phases: tuple[int, ...] = plan.phases
+        self.cache: dict[Any, Any] = {}
+
+    @property
+    def rules(self) -> RuleBook | None:
+        """The rule book it was made from (None once that was collected)."""
+        return self._rules_ref()
+
+
+class PerBook(Generic[T]):
+    """One value per rule book, made once (under a lock) and released with the book: each engine
+    keeps its program for a book this way."""
+
+    def __init__(self, make: Callable[[RuleBook], T]) -> None:
+        self._make = make
+        self._values: weakref.WeakKeyDictionary[RuleBook, T] = weakref.WeakKeyDictionary()
+        self._lock = threading.Lock()
+
+    def __call__(self, book: RuleBook) -> T:
+        with self._lock:
+            value = self._values.get(book)
+            if value is None:
+                value = self._values[book] = self._make(book)
+            return value
+
+
+#: The alias of the condition a rule with ``retroactive = false`` gets when it has no positive
+#: partnership condition of its own to carry the retroactivity clause.
+GATE_ALIAS = "retroactivity_gate"
+_GATE_CLAUSE = Clause("preparation_assessed", "==", True, "preparation_assessed == true")
+
+
+@attrs.frozen
+class Variant:
+    """One conjunctive form of a rule alternative: what every engine runs.
+
+    An alternative whose positive conditions have ``any`` clauses is one variant per choice of
+    clause (the chosen clause joins the condition's ``where``); a negated condition with ``any``
+    is one negation per clause ("no fact with a or b" is "no fact with a and no fact with b").
+    A rule with ``retroactive = false`` carries ``preparation_assessed == true`` on its first
+    positive partnership condition, or on a condition of its own (alias :data:`GATE_ALIAS`).
+
+    Attributes:
+        rule: The rule.
+        alternative: The alternative's index.
+        number: The variant's number within the alternative.
+        positives: The positive conditions, in the rule's order, each without ``any``.
+        negations: The negated conditions, each without ``any``.
+    """
+
+    rule: Rule
+    alternative: int
+    number: int
+    positives: tuple[Condition, ...]
+    negations: tuple[Condition, ...]
+
+    @property
+    def name(self) -> str:
+        """The variant's name, unique in its rule book (``rule-id#alternative.number``)."""
+        return f"{self.rule.id}#{self.alternative}.{self.number}"
+
+
+def variants(rule: Rule) -> list[Variant]:
+    """The variants of every alternative of ``rule`` (see :class:`Variant`), in order."""
+    out = []
+    for index, alternative in enumerate(rule.alternatives):
+        positives = [c for c in alternative.conditions if not c.negated]
+        negations: list[Condition] = []
+        for condition in alternative.conditions:
+            if not condition.negated:
+                continue
+            if condition.any:
+                negations += [
+                    attrs.evolve(condition, alias=f"{condition.alias}_{i}", where=(*condition.where, clause), any=())
+                    for i, clause in enumerate(condition.any)
+                ]
+            else:
+                negations.append(condition)
+        choices = [list(c.any) if c.any else [None] for c in positives]
+        for number, combination in enumerate(itertools.product(*choices)):
+            chosen = [
+                attrs.evolve(c, where=(*c.where, clause), any=()) if clause is not None else c
+                for c, clause in zip(positives, combination, strict=True)
+            ]
+            if not rule.retroactive:
+                chosen = _gated(chosen)
+            out.append(Variant(rule, index, number, tuple(chosen), tuple(negations)))
+    return out
+
+
+def _gated(positives: list[Condition]) -> list[Condition]:
+    """``preparation_assessed == true`` on the first positive partnership condition (a second
+    condition matching the same fact would crash durable-rules: docs/engine.md), else on a
+    condition of its own."""
+    for i, condition in enumerate(positives):
+        if condition.fact_type == "partnership":
+            return [*positives[:i], attrs.evolve(condition, where=(*condition.where, _GATE_CLAUSE)), *positives[i + 1:]]
+    return [*positives, Condition("partnership", GATE_ALIAS, (_GATE_CLAUSE,))]
+
+
+@attrs.frozen
+class Firing:
+    """One firing of a rule: the rule, which alternative, and the facts each alias matched."""
+
+    rule: Rule
+    alternative: int
+    facts: Mapping[str, Mapping[str, Any]]
+    phase: int
+
+
+# Fields of a derived fact that say where it comes from, not what it says.
+_PROVENANCE = ("derived_by", "derivation")
+
+
+def content_key(fact: Mapping[str, Any]) -> str:
+    """What a derived fact says, as a text: two derivations of the same content are one fact
+    (every engine keeps the first)."""
+    return json.dumps({k: v for k, v in fact.items() if k not in _PROVENANCE}, sort_keys=True)
+
+
+@attrs.frozen
+class PhasePlan:
+    """When each rule runs: phases in ascending order, each within one stage.
+
+    A rule's phase is its stage's first phase plus its stratum (:func:`stratify`): after every
+    rule that derives what it tests, and one phase after every rule that derives what it
+    negates. Rules of a later stage run only if no halting rule of an earlier stage fired.
+
+    Attributes:
+        phase_of: Each rule's phase (from 1).
+        stage_of_phase: The stage index of each phase that has rules.
+        phases: The phases that have rules, ascending.
+    """
+
+    phase_of: Mapping[str, int]
+    stage_of_phase: Mapping[int, int]
+    phases: tuple[int, ...]
+
+    @classmethod
+    def of(cls, rules: Sequence[Rule]) -> PhasePlan:
+        strata = stratify(list(rules))
+        offset, base = 0, {}
+        for stage in STAGES:
+            base[stage] = offset
+            offset += max([strata[r.id] for r in rules if r.stage == stage], default=-1) + 1
+        phase_of = {r.id: base[r.stage] + strata[r.id] + 1 for r in rules}
+        stage_of_phase = {phase_of[r.id]: STAGES.index(r.stage) for r in rules}
+        return cls(phase_of, stage_of_phase, tuple(sorted(stage_of_phase)))
+
+
+def engine_rules_of(conditions: Sequence[Condition]) -> int:
+    """How many engine rules one alternative compiles into (its ``any`` clauses multiply)."""
+    count = 1
+    for condition in conditions:
+        if not condition.negated and condition.any:
+            count *= len(condition.any)
+    return count
+
+
+def _rule_files(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.iterdir() if p.suffix == ".toml" and p.is_file())
+
+
+def load_rules(directory: str | os.PathLike[str] | None = None, *, policy_: Policy | None = None) -> RuleBook:
+    """Load and check every rule file of ``directory`` (default: the bundled ``rules/``).
+
+    Returns:
+        A :class:`RuleBook` with the rules in policy order (section, then file order).
+
+    Raises:
+        RuleFileError: Every problem of every file: unknown fields, unknown policy units,
+            duplicate ids, references to facts or fields that do not exist, unreadable
+            clauses, placeholders that name nothing.
+    """
+    pol = policy_ or policy()
+    root = Path(directory) if directory is not None else bundled_rules_dir()
+    if not root.is_dir():
+        raise RuleFileError([Problem(str(root), "", "expected a directory of rule files")])
+    loader = _Loader(pol)
+    c = loader.c
+    documents: list[tuple[str, dict[str, Any]]] = []
+    digest = hashlib.sha256()
+    for path in _rule_files(root):
+        file = path.name
+        try:
+            raw = path.read_bytes()
+            digest.update(f"{file}\0{len(raw)}\0".encode() + raw)
+            data = tomllib.loads(raw.decode("utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
+            c.add(file, "", f"is not valid TOML: {exc}")
+            continue
+        _unknown_keys(c, file, "", data, _FILE_KEYS)
+        section = data.get("section")
+        if section not in pol.section_ids:
+            c.add(file, "section", f"unknown policy section {section!r}{did_you_mean(str(section), pol.section_ids)}")
+            continue
+        if path.stem != section:
+            c.add(file, "section", f"expected the file to be named {section}.toml")
+        documents.append((file, data))
+        if "facts" in data:
+            loader.declare_facts(file, data["facts"])
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    for file, data in documents:
+        stage = data.get("stage", "policy")
+        if stage not in STAGES:
+            c.add(file, "stage", f"expected one of {', '.join(STAGES)}, got {stage!r}")
+            stage = "policy"
+        raw_rules = data.get("rule", [])
+        if not isinstance(raw_rules, list):
+            c.add(file, "rule", "expected [[rule]] tables")
+            continue
+        for index, raw in enumerate(raw_rules):
+            rule = loader.rule(file, data["section"], stage, raw, index)
+            if rule is None:
+                continue
+            if rule.id in seen:
+                c.add(file, f"rule {rule.id}", f"duplicate rule id (also in {seen[rule.id]})")
+                continue
+            seen[rule.id] = file
+            rules.append(rule)
+    for rule in rules:
+        for needed in rule.needs:
+            if needed not in seen:
+                c.add(rule.file, f"rule {rule.id}", f"needs: unknown rule {needed!r}{did_you_mean(needed, seen)}")
+        for fact_type in rule.fact_types(negated=False) | rule.fact_types(negated=True):
+            declared = loader.fact_types[fact_type]
+            if declared.derived and not any(fact_type in r.derivable() for r in rules):
+                c.add(rule.file, f"rule {rule.id}", f"uses fact type {fact_type!r}, which no rule derives")
+    total = sum(engine_rules_of(a.conditions) for r in rules for a in r.alternatives)
+    if total > MAX_ENGINE_RULES:
+        c.add(str(root), "", f"the rules compile into {total:,} engine rules; the engine takes at most {MAX_ENGINE_RULES}")
+    if c.problems:
+        raise RuleFileError(c.problems)
+    rules.sort(key=lambda r: pol.section_position(r.section))
+    stratify(rules)  # refuses a cycle through "no" conditions here, not at the first assess
+    book = RuleBook(rules, loader.fact_types, str(root), "sha256:" + digest.hexdigest())
+    if _compile_check is None:
+        # The engine adapter registers the check when it is imported; `import kipolicy` does
+        # not import it (the engine loads with the first use), so load it now.
+        importlib.import_module("kipolicy._rules.durable")
+    if _compile_check is not None:
+        # What the engine cannot compile is refused here, by rule. Where durable-rules cannot be
+        # loaded at all, the plain-Python engine runs the book all the same, and using
+        # durable-rules says why it cannot.
+        with contextlib.suppress(ImportError):
+            _compile_check(book)
+    return book
+
+
+# The engine adapter registers how a rule book is compiled (it imports this module, so this
+# module cannot import it): load_rules then refuses a book the engine would refuse.
+_compile_check: Callable[[RuleBook], object] | None = None
+
+
+def set_compile_check(check: Callable[[RuleBook], object]) -> None:
+    """Have :func:`load_rules` compile every book it loads with ``check`` (the engine's)."""
+    global _compile_check
+    _compile_check = check
+
+
+def bundled_rules_dir() -> Path:
+    """The directory of the bundled rule files.
+
+    In an installed wheel they are inside the package (``kipolicy/rules``); in a source
+    checkout, the ``rules/`` directory beside the package.
+    """
+    packaged = Path(str(resources.files("kipolicy"))) / "rules"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "rules"
+
+
+_DEFAULT: RuleBook | None = None
+
+
+def default_rules() -> RuleBook:
+    """The bundled rules, loaded once per process."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = load_rules()
+    return _DEFAULT

@@ -1,0 +1,424 @@
+"""JSON Schemas: of the partnership document (generated from the fact model), of case files
+(generated from their form), of rule files and of the report output.
+
+The schema describes the shape of a document — fields, types, the words each enumeration
+takes, which fields are required — with each field's description taken from the model's
+docstrings, so editors can complete and check documents and other programs can validate them.
+kipolicy itself checks more than a schema can say (exactly one KI party, references between
+parties and steering-group members, an end date after the signing date): a document the schema
+accepts can still be refused by :func:`kipolicy.load_partnership`, with the reason.
+
+Dates are ``YYYY-MM-DD`` texts in JSON (TOML dates in TOML).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import inspect
+import json
+import re
+import types
+import typing
+from typing import Any
+
+import attrs
+
+from .._policy.vocabularies import vocabulary
+
+from .._base.limits import MAX_LIST_ITEMS, MAX_NUMBER, MAX_TEXT_CHARS
+from .._document.model import Partnership
+
+__all__ = ["SCHEMAS", "SCHEMA_ID", "case_schema", "partnership_schema", "report_schema", "rules_schema", "schema"]
+
+SCHEMA_ID = "urn:kipolicy:schema:partnership:1"
+_DRAFT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def field_docs(cls: type) -> dict[str, str]:
+    """The ``Attributes:`` section of a class docstring, as field name → text."""
+    doc = inspect.getdoc(cls) or ""
+    out: dict[str, str] = {}
+    match = re.search(r"^Attributes:\n((?:[ \t]+.*\n?|\n)*)", doc, re.M)
+    if not match:
+        return out
+    current = None
+    for line in match[1].splitlines():
+        item = re.match(r"^\s{4}(\w+): (.*)$", line)
+        if item:
+            current = item[1]
+            out[current] = item[2].strip()
+        elif current and line.strip():
+            out[current] += " " + line.strip()
+    return out
+
+
+def _class_doc(cls: type) -> str:
+    doc = inspect.getdoc(cls) or ""
+    return doc.split("\n\n", 1)[0].strip()
+
+
+def _type_schema(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+    if origin in (typing.Union, types.UnionType):
+        options = [a for a in args if a is not type(None)]
+        if len(options) == 1:
+            return _type_schema(options[0], defs)
+        return {"anyOf": [_type_schema(a, defs) for a in options]}
+    if origin is tuple:
+        return {"type": "array", "items": _type_schema(args[0], defs), "maxItems": MAX_LIST_ITEMS}
+    if origin is dict:
+        key, value = args
+        schema: dict[str, Any] = {"type": "object", "additionalProperties": _type_schema(value, defs),
+                                  "maxProperties": MAX_LIST_ITEMS}
+        if isinstance(key, type) and issubclass(key, enum.Enum):
+            schema["propertyNames"] = {"enum": [m.value for m in key]}
+        return schema
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        return {"type": "string", "enum": [m.value for m in tp]}
+    if tp is bool:
+        return {"type": "boolean"}
+    if tp is int:
+        return {"type": "integer", "minimum": -MAX_NUMBER, "maximum": MAX_NUMBER}
+    if tp is float:
+        return {"type": "number", "minimum": -MAX_NUMBER, "maximum": MAX_NUMBER}
+    if tp is str:
+        return {"type": "string", "maxLength": MAX_TEXT_CHARS}
+    if tp is dt.date:
+        return {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+    if tp is Any:
+        return {}
+    if attrs.has(tp):
+        _class_schema(tp, defs)
+        return {"$ref": f"#/$defs/{tp.__name__}"}
+    raise TypeError(f"no schema for {tp!r}")  # pragma: no cover - the model uses the types above
+
+
+def _class_schema(cls: type, defs: dict[str, Any]) -> dict[str, Any]:
+    if cls.__name__ in defs:
+        return defs[cls.__name__]
+    defs[cls.__name__] = {}  # placeholder against recursion
+    hints = typing.get_type_hints(cls)
+    docs = field_docs(cls)
+    properties: dict[str, Any] = {}
+    required = []
+    for field in attrs.fields(cls):
+        schema = dict(_type_schema(hints[field.name], defs))
+        if field.name in docs:
+            schema["description"] = docs[field.name]
+        words_of = field.metadata.get("vocabulary")
+        if words_of is not None:
+            words = vocabulary(words_of)
+            if len(words.terms) <= 60:
+                target = schema["items"] if schema.get("type") == "array" else schema
+                target["enum"] = words.words()
+            schema["description"] = (
+                schema.get("description", "") + f" A word of the vocabulary '{words_of}' "
+                f"(`kipolicy vocabularies {words_of}`); kipolicy also accepts it in any case and spacing."
+            )
+        validator = getattr(field.validator, "__name__", "") if field.validator else ""
+        if validator == "_text":
+            schema["minLength"] = 1
+        if validator == "_non_negative":
+            schema["minimum"] = 0
+        if validator.startswith("_unique") or getattr(field.validator, "__qualname__", "").startswith("_unique"):
+            schema["description"] = schema.get("description", "") + " (each once)"
+        default = field.default
+        if default is attrs.NOTHING:
+            required.append(field.name)
+        elif isinstance(default, enum.Enum):
+            schema["default"] = default.value
+        elif isinstance(default, (bool, int, float, str)):
+            schema["default"] = default
+        properties[field.name] = schema
+    schema = {
+        "type": "object",
+        "description": _class_doc(cls),
+        "properties": properties,
+        "additionalProperties": False,
+    }
+    if required:
+        schema["required"] = required
+    defs[cls.__name__] = schema
+    return schema
+
+
+def partnership_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a partnership document."""
+    defs: dict[str, Any] = {}
+    root = _class_schema(Partnership, defs)
+    defs.pop("Partnership")
+    # Exactly one party is KI itself: what JSON Schema can say of it.
+    parties = root["properties"]["parties"]
+    parties.update({
+        "contains": {"type": "object", "properties": {"role": {"const": "ki"}}, "required": ["role"]},
+        "minContains": 1,
+        "maxContains": 1,
+    })
+    parties["description"] = (parties.get("description", "") + " Exactly one party has the role 'ki'; ids are "
+                              "unique (checked by kipolicy, not by this schema).").strip()
+    return {
+        "$schema": _DRAFT,
+        "$id": SCHEMA_ID,
+        "title": "kipolicy partnership document",
+        "$comment": (
+            "Validates the JSON form of a document (TOML dates are YYYY-MM-DD texts here). kipolicy checks more: "
+            "unique ids, references between parties, fora, members, renewals and evaluations, an end date on or "
+            "after the signing date, texts without control characters: `kipolicy check FILE`."
+        ),
+        **root,
+        "$defs": dict(sorted(defs.items())),
+    }
+
+
+def case_schema() -> dict[str, Any]:
+    """The JSON Schema of a case file (``*.case.toml``), generated from the case file's form."""
+    from .cases import CaseFileSpec
+    from .._facts.duties import DUTIES
+    from .._report.report import OBLIGATION_STATUSES
+    from .._rules.book import KINDS
+
+    defs: dict[str, Any] = {}
+    root = _class_schema(CaseFileSpec, defs)
+    defs.pop("CaseFileSpec")
+    renamed = {name: name.lstrip("_").replace("Spec", "") for name in defs}
+    text = json.dumps({"root": root, "defs": defs})
+    for old, new in renamed.items():
+        text = text.replace(f'"#/$defs/{old}"', f'"#/$defs/{new}"')
+    data = json.loads(text)
+    root, defs = data["root"], {renamed[k]: v for k, v in data["defs"].items()}
+    document = partnership_schema()
+    case = defs["Case"]
+    case["properties"]["partnership"] = {"$ref": "#/$defs/Partnership", "description": "The partnership, inline."}
+    case["properties"]["document"]["description"] = "A partnership document, relative to the case file."
+    case["properties"]["interpretations"]["description"] = "Interpretations by name (kipolicy interpretations)."
+    case["properties"]["as_of"]["description"] = "The date assessed as of."
+    case["oneOf"] = [{"required": ["document"]}, {"required": ["partnership"]}]
+    fire = defs["Fire"]
+    fire["properties"]["kind"]["enum"] = list(KINDS)
+    defs["Obligation"]["properties"]["duty"]["enum"] = list(DUTIES)
+    defs["Obligation"]["properties"]["status"]["enum"] = list(OBLIGATION_STATUSES)
+    defs["Expect"]["properties"]["fires"]["items"] = {"anyOf": [{"type": "string"}, {"$ref": "#/$defs/Fire"}]}
+    defs["Partnership"] = {k: v for k, v in document.items() if k not in ("$schema", "$id", "$defs", "title", "$comment")}
+    for name, value in document["$defs"].items():
+        defs.setdefault(name, value)
+    return {
+        "$schema": _DRAFT,
+        "$id": "urn:kipolicy:schema:cases:1",
+        "title": "kipolicy case file",
+        **root,
+        "$defs": dict(sorted(defs.items())),
+    }
+
+
+def rules_schema() -> dict[str, Any]:
+    """The JSON Schema of a rule file (``rules/*.toml``): its form; the loader checks the rest
+    (clauses, references, cited units, placeholders) and names the rule."""
+    from .._policy.interpretations import INTERPRETATIONS
+    from .._policy.text import policy
+    from .._rules.book import FIELD_TYPES, KINDS, OUTCOMES, STAGES
+
+    pol = policy()
+    texts = {"type": "object", "properties": {"sv": {"type": "string"}, "en": {"type": "string"}},
+             "required": ["sv", "en"], "additionalProperties": False}
+    units = {"type": "array", "items": {"enum": [u.id for u in pol.units()]}, "minItems": 1}
+    clause = {"type": "string", "description": "FIELD OP VALUE (OP one of == != < <= > >=), or FIELD is missing / present"}
+    condition = {
+        "type": "object",
+        "properties": {
+            "fact": {"type": "string", "description": "there is such a fact"},
+            "no": {"type": "string", "description": "there is no such fact"},
+            "as": {"type": "string", "pattern": "^[a-z_][a-z0-9_]*$", "not": {"enum": ["phase_marker", "retroactivity_gate", "end"]}},
+            "where": {"type": "array", "items": clause, "maxItems": 28},
+            "any": {"type": "array", "items": clause, "minItems": 2},
+        },
+        "oneOf": [{"required": ["fact"]}, {"required": ["no"]}],
+        "additionalProperties": False,
+    }
+    derive = {
+        "type": "object",
+        "properties": {"fact": {"type": "string"}, "values": {"type": "object"}},
+        "required": ["fact"], "additionalProperties": False,
+    }
+    rule = {
+        "type": "object",
+        "properties": {
+            "id": {"type": "string", "pattern": r"^[a-z]+\.[a-z0-9]+(-[a-z0-9]+)*$"},
+            "kind": {"enum": list(KINDS)},
+            "modality": {"type": "string"},
+            "cites": units,
+            "subject": {"type": "string"},
+            "title": texts, "message": texts, "remedy": texts,
+            "when": {"type": "array", "items": condition, "minItems": 1},
+            "either": {"type": "array", "items": {"type": "object"}, "minItems": 1},
+            "derive": {"type": "array", "items": derive},
+            "under": {"type": "array", "items": {"type": "object", "properties": {
+                "interpretations": {"type": "object", "propertyNames": {"enum": list(INTERPRETATIONS)}}}}},
+            "halts": {"type": "boolean"},
+            "retroactive": {"type": "boolean"},
+            "stage": {"enum": list(STAGES)},
+            "due": {"type": "string"},
+            "would_be": {"enum": ["violation", "warning"]},
+            "needs": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+            "concludes": {"enum": list(OUTCOMES)},
+        },
+        "required": ["id", "kind", "modality", "cites", "title", "message", "remedy"],
+        "oneOf": [{"required": ["when"]}, {"required": ["either"]}],
+    }
+    return {
+        "$schema": _DRAFT,
+        "$id": "urn:kipolicy:schema:rules:1",
+        "title": "kipolicy rule file",
+        "$comment": "The form of a rule file; `kipolicy rules --check DIR` checks everything else and compiles it.",
+        "type": "object",
+        "properties": {
+            "section": {"enum": [s.id for s in pol.sections]},
+            "stage": {"enum": list(STAGES)},
+            "facts": {"type": "object", "additionalProperties": {
+                "type": "object",
+                "properties": {
+                    "description": {"type": "string"},
+                    "fields": {"type": "object", "additionalProperties": {
+                        "anyOf": [{"enum": list(FIELD_TYPES)}, {"type": "array", "items": {"type": "string"}}]}},
+                },
+            }},
+            "rule": {"type": "array", "items": rule},
+        },
+        "required": ["section"],
+        "additionalProperties": False,
+    }
+
+
+def report_schema() -> dict[str, Any]:
+    """The JSON Schema of ``kipolicy assess|portfolio --format json`` (its ``schema_version``)."""
+    from .._policy.interpretations import INTERPRETATIONS
+    from .._report.report import OBLIGATION_STATUSES
+    from .._rules.book import KINDS, WOULD_BE_KINDS
+
+    date = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+    nullable_date = {"anyOf": [date, {"type": "null"}]}
+    texts = {"type": "object", "properties": {"sv": {"type": "string"}, "en": {"type": "string"}},
+             "required": ["sv", "en"]}
+    fingerprint = {"type": "string", "pattern": "^sha256:[0-9a-f]{64}$"}
+    interpretations = {"type": "object", "properties": {name: {} for name in INTERPRETATIONS},
+                       "required": list(INTERPRETATIONS), "additionalProperties": False}
+    evidence: dict[str, Any] = {
+        "type": "object",
+        "properties": {
+            "fact_type": {"type": "string"}, "path": {"type": "string"}, "alias": {"type": "string"},
+            "values": {"type": "object"}, "field_paths": {"type": "object"},
+            "derived_by": {"type": ["string", "null"]},
+            "derived_cites": {"type": "array", "items": {"type": "string"}},
+            "sources": {"type": "array", "items": {"$ref": "#/$defs/Evidence"}},
+        },
+        "required": ["fact_type", "path", "values"],
+    }
+    finding = {
+        "type": "object",
+        "properties": {
+            "rule_id": {"type": "string"}, "kind": {"enum": list(KINDS)}, "modality": {"type": "string"},
+            "section": {"type": "string"}, "title": texts,
+            "subject": {"type": "object", "properties": {"path": {"type": "string"}, "label": {"type": "string"},
+                                                         "fact_type": {"type": "string"}},
+                        "required": ["path", "label", "fact_type"]},
+            "message": texts, "remedy": texts, "due": nullable_date,
+            "would_be": {"anyOf": [{"enum": list(WOULD_BE_KINDS)}, {"type": "null"}]},
+            "needed_by": {"type": "array", "items": {"type": "string"}},
+            "citations": {"type": "array", "items": {"type": "object", "required": ["unit"]}, "minItems": 1},
+            "because": {"type": "array", "items": {"$ref": "#/$defs/Evidence"}},
+        },
+        "required": ["rule_id", "kind", "modality", "section", "title", "subject", "message", "remedy", "due",
+                     "would_be", "needed_by", "citations", "because"],
+        "additionalProperties": False,
+    }
+    obligation = {
+        "type": "object",
+        "properties": {
+            "duty": {"type": "string"}, "title": texts, "due": date, "basis": date, "met_on": nullable_date,
+            "status": {"enum": list(OBLIGATION_STATUSES)}, "path": {"type": "string"},
+            "cites": {"type": "array", "items": {"type": "string"}},
+            "partnership": {"type": "object", "required": ["id", "name"]},
+            "rule_ids": {"type": "array", "items": {"type": "string"}},
+        },
+        "required": ["duty", "title", "due", "basis", "met_on", "status", "path", "cites", "partnership", "rule_ids"],
+        "additionalProperties": False,
+    }
+    provenance = {
+        "type": "object",
+        "properties": {
+            "kipolicy_version": {"type": "string"}, "engine": {"type": "string"},
+            "rules_fingerprint": fingerprint, "rules_source": {"type": "string"},
+            "policy_fingerprint": fingerprint, "as_of": date, "interpretations": interpretations,
+            "document_fingerprint": fingerprint, "portfolio_fingerprint": {"anyOf": [fingerprint, {"type": "null"}]},
+            "vocabularies": {"type": "object", "additionalProperties": {"type": "string"}},
+        },
+        "required": ["kipolicy_version", "engine", "rules_fingerprint", "rules_source", "policy_fingerprint",
+                     "as_of", "interpretations", "document_fingerprint", "portfolio_fingerprint", "vocabularies"],
+        "additionalProperties": False,
+    }
+    counts = {"type": "object", "properties": {k: {"type": "integer", "minimum": 0} for k in KINDS},
+              "required": list(KINDS), "additionalProperties": False}
+    report = {
+        "type": "object",
+        "properties": {
+            "policy": {"type": "object"},
+            "partnership": {"type": "object", "properties": {"id": {"type": "string"}, "name": {"type": "string"}},
+                            "required": ["id", "name"]},
+            "provenance": {"anyOf": [{"$ref": "#/$defs/Provenance"}, {"type": "null"}]},
+            "as_of": date, "in_scope": {"type": "boolean"}, "is_strategic": {"type": ["boolean", "null"]},
+            "halted_by": {"type": ["string", "null"]},
+            "kept_sections": {"type": "array", "items": {"type": "string"}},
+            "interpretations": interpretations, "counts": counts,
+            "findings": {"type": "array", "items": {"$ref": "#/$defs/Finding"}},
+            "obligations": {"type": "array", "items": {"$ref": "#/$defs/Obligation"}},
+        },
+        "required": ["partnership", "provenance", "as_of", "in_scope", "is_strategic", "halted_by",
+                     "kept_sections", "interpretations", "counts", "findings", "obligations"],
+        "additionalProperties": False,
+    }
+    return {
+        "$schema": _DRAFT,
+        "$id": "urn:kipolicy:schema:report:1.0",
+        "title": "kipolicy report output (kipolicy assess|portfolio --format json)",
+        "type": "object",
+        "properties": {
+            "schema_version": {"const": "1.0"},
+            "kind": {"enum": ["assessment", "portfolio"]},
+            "kipolicy_version": {"type": "string"},
+            "policy": {"type": "object", "required": ["dnr", "in_force_from", "title"]},
+            "as_of": date,
+            "interpretations": interpretations,
+            "reports": {"type": "array", "items": {"$ref": "#/$defs/Report"}},
+            "findings": {"type": "array", "items": {"$ref": "#/$defs/Finding"}},
+            "calendar": {"type": "array", "items": {"$ref": "#/$defs/Obligation"}},
+            "counts": counts,
+        },
+        "required": ["schema_version", "kind", "kipolicy_version", "policy", "as_of", "interpretations", "reports"],
+        "additionalProperties": False,
+        "$defs": {"Report": report, "Finding": finding, "Obligation": obligation, "Evidence": evidence,
+                  "Provenance": provenance},
+    }
+
+
+#: Every schema ``kipolicy schema`` prints, by name.
+SCHEMAS = {"document": partnership_schema, "cases": case_schema, "rules": rules_schema, "report": report_schema}
+
+
+def schema(name: str = "document") -> dict[str, Any]:
+    """A JSON Schema (draft 2020-12) by name: ``document`` (a partnership document), ``cases``
+    (a case file), ``rules`` (a rule file) or ``report`` (the JSON output).
+
+    Raises:
+        UnknownIdError: Another name.
+
+    Example:
+        >>> import kipolicy
+        >>> kipolicy.schema()["properties"]["stage"]["enum"]
+        ['proposal', 'active', 'ended']
+    """
+    from .._base.errors import UnknownIdError
+
+    if name not in SCHEMAS:
+        raise UnknownIdError("schema", name, SCHEMAS)
+    return SCHEMAS[name]()

@@ -1,0 +1,1 @@
+"""Functions over findings and reports: their order, text, Markdown, HTML, tables, pictures, explanations, diffs."""
