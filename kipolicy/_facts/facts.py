@@ -951,6 +951,72 @@ def _interpretation_fields_of(settings: tuple[tuple[str, Any], ...]) -> dict[str
     return out
 
 
+@attrs.frozen
+class _Known:
+    """What every group of facts of one assessment shares: the partnership as known on the day,
+    the readings, and the dates and judgements derived from the document once."""
+
+    partnership: Partnership
+    original: Partnership
+    as_of: dt.date
+    interp: Interpretations
+    policy_in_force: dt.date
+    portfolio: Any
+    index: Mapping[str, list[int]]
+    start: dt.date | None
+    entered: dt.date | None
+    startup_ends: dt.date | None
+    purposes: list[tuple[str | None, bool | None]]
+    agreement_ends: dt.date | None
+    grounds: dict[int, _Grounds]
+
+    @property
+    def ongoing_only(self) -> bool:
+        return self.interp["retroactivity"] == "ongoing-only"
+
+    @property
+    def decision(self) -> Any:
+        return self.partnership.establishment.decision
+
+
+def _known(
+    original: Partnership, as_of: dt.date, interp: Interpretations, policy_in_force: dt.date, portfolio: Any
+) -> _Known:
+    partnership = as_known_on(original, as_of)
+    start = partnership.start_date
+    startup_ends = None
+    phase_ends = partnership.establishment.phase_ends
+    if phase_ends is not None:
+        startup_ends = phase_ends + dt.timedelta(days=1) if phase_ends < dt.date.max else dt.date.max
+    elif start is not None:
+        try:
+            startup_ends = add_months(start, interp["startup-months"])
+        except OverflowError:
+            startup_ends = dt.date.max
+    decision = partnership.establishment.decision
+    renewals_by_date = sorted(partnership.agreement.renewals, key=lambda r: r.date)
+    ki = partnership.ki
+    own = own_competence(ki.fields if ki is not None else ())
+    return _Known(
+        partnership=partnership,
+        original=original,
+        as_of=as_of,
+        interp=interp,
+        policy_in_force=policy_in_force,
+        portfolio=portfolio,
+        index=_kept_paths(original, partnership),
+        start=start,
+        entered=partnership.entered,
+        startup_ends=startup_ends,
+        purposes=[
+            risk_purpose(r, decision.date if decision else None, partnership.stage, start)
+            for r in partnership.risk_assessments
+        ],
+        agreement_ends=renewals_by_date[-1].until if renewals_by_date else partnership.agreement.ends,
+        grounds={id(p): _complementary(p, own, partnership.id, portfolio) for p in partnership.parties},
+    )
+
+
 def make_facts(
     partnership: Partnership,
     as_of: dt.date,
@@ -967,92 +1033,77 @@ def make_facts(
     ``assessment`` is the :func:`assessment_fact` of these arguments, when the caller shares one
     among many assessments (the partnerships of a portfolio).
     """
-    interp = interpretations
-    original = partnership
-    partnership = as_known_on(original, as_of)
-    index = _kept_paths(original, partnership)
+    known = _known(partnership, as_of, interpretations, policy_in_force, portfolio)
     if assessment is None:
-        assessment = assessment_fact(as_of, interp, policy_in_force)
+        assessment = assessment_fact(as_of, interpretations, policy_in_force)
+    traits = _trait_facts(known)
+    duties = _duties(known)
+    facts: list[dict[str, Any]] = [
+        assessment,
+        _partnership_fact(known, traits),
+        *_party_facts(known),
+        *traits,
+        *_focus_area_facts(known),
+        *(_added_value(i, value) for i, value in enumerate(known.partnership.added_value)),
+        *_ethics_facts(known.partnership, known.index["risk_assessments"]),
+        *_risk_assessment_facts(known),
+        *_decision_facts(known),
+        *_renewal_facts(known),
+        *_review_facts(known, duties),
+        *_duty_facts(known, duties),
+        *_support_facts(known),
+    ]
+    if portfolio is not None and known.partnership.stage is Stage.PROPOSAL:
+        # The portfolio is weighed when a new partnership is considered (urval.2): only a
+        # proposal is compared with the partnerships KI already has.
+        facts += _peer_facts(known.partnership, portfolio, interpretations["overlap"])
+    return Facts(facts, duties, known.partnership)
 
-    traits = partnership.traits
-    start = partnership.start_date
-    entered = partnership.entered
-    entered_before = entered is not None and entered < policy_in_force
-    ongoing_only = interp["retroactivity"] == "ongoing-only"
-    startup_ends = None
-    phase_ends = partnership.establishment.phase_ends
-    if phase_ends is not None:
-        startup_ends = phase_ends + dt.timedelta(days=1) if phase_ends < dt.date.max else dt.date.max
-    elif start is not None:
-        try:
-            startup_ends = add_months(start, interp["startup-months"])
-        except OverflowError:
-            startup_ends = dt.date.max
-    in_startup = partnership.stage is Stage.PROPOSAL or (
-        startup_ends is not None and as_of < startup_ends
-    )
-    all_five = interp["traits-required"] == "all-five"
 
-    breadth = _breadth(list(traits.areas.values()))
+def _trait_facts(known: _Known) -> list[dict[str, Any]]:
+    """One fact per trait of the definition (one per party for the management's engagement)."""
+    partnership, traits = known.partnership, known.partnership.traits
+    all_five = known.interp["traits-required"] == "all-five"
     trait_facts: list[dict[str, Any]] = [
         {"name": "formalised", "status": _status(traits.formalised), "path": "traits.formalised"},
     ]
     for i, party in enumerate(partnership.parties):
         trait_facts.append(
-            _compact(
-                {
-                    "name": "management",
-                    "status": _status(party.management_engagement),
-                    "path": f"parties[{i}]",
-                    "party": party.name,
-                }
-            )
+            {"name": "management", "status": _status(party.management_engagement), "path": f"parties[{i}]", "party": party.name}
         )
     trait_facts += [
         {"name": "long-term", "status": _status(traits.long_term), "path": "traits.long_term"},
-        {
-            "name": "mutual-benefit",
-            "status": _status(traits.mutual_benefit),
-            "path": "traits.mutual_benefit",
-        },
-        {"name": "breadth", "status": breadth, "path": "traits.areas"},
+        {"name": "mutual-benefit", "status": _status(traits.mutual_benefit), "path": "traits.mutual_benefit"},
+        {"name": "breadth", "status": _breadth(list(traits.areas.values())), "path": "traits.areas"},
     ]
     trait_facts = [_compact(fact) for fact in trait_facts]
     for fact in trait_facts:
         fact["type"] = "trait"
         fact["unit"] = _TRAIT_UNITS[fact["name"]]
         fact["required"] = fact["name"] != "breadth" or all_five
+    return trait_facts
+
+
+def _partnership_fact(known: _Known, trait_facts: list[dict[str, Any]]) -> dict[str, Any]:
+    """The partnership as a whole: its stage, dates, traits, selection, resourcing, agreement."""
+    partnership, as_of, interp = known.partnership, known.as_of, known.interp
+    traits, resourcing, agreement = partnership.traits, partnership.resourcing, partnership.agreement
+    start, entered, startup_ends, agreement_ends = known.start, known.entered, known.startup_ends, known.agreement_ends
+    decision, grounds, portfolio = known.decision, known.grounds, known.portfolio
+    entered_before = entered is not None and entered < known.policy_in_force
+    in_startup = partnership.stage is Stage.PROPOSAL or (startup_ends is not None and as_of < startup_ends)
     basis = (
         "intentions"
         if any(f["required"] and f.get("status") == "jointly-intended" for f in trait_facts)
         else "in-place"
     )
-
-    resourcing = partnership.resourcing
-    decision = partnership.establishment.decision
-    purposes = [
-        risk_purpose(r, decision.date if decision else None, partnership.stage, start)
-        for r in partnership.risk_assessments
-    ]
-    agreement = partnership.agreement
-    renewals_by_date = sorted(agreement.renewals, key=lambda r: r.date)
-    if renewals_by_date:
-        agreement_ends = renewals_by_date[-1].until
-    else:
-        agreement_ends = agreement.ends
     steering = partnership.steering_group
-    represented = {
-        m.party for m in (steering.members if steering else ()) if m.management_representative
-    }
-    continues = partnership.stage is not Stage.ENDED and partnership.termination is None
     long_term_years = interp["long-term-years"]
     in_portfolio = portfolio.active_strategic_besides(partnership.id) if portfolio is not None else 0
-
-    ki = partnership.ki
-    own = own_competence(ki.fields if ki is not None else ())
-    grounds = {id(p): _complementary(p, own, partnership.id, portfolio) for p in partnership.parties}
-    facts: list[dict[str, Any]] = [assessment]
-    facts.append(
+    purposes = known.purposes
+    ongoing_only = known.ongoing_only
+    continues = partnership.stage is not Stage.ENDED and partnership.termination is None
+    return (
         _compact(
             {
                 "type": "partnership",
@@ -1127,56 +1178,69 @@ def make_facts(
             }
         )
     )
-    for i, party in enumerate(partnership.parties):
-        facts.append(
-            _compact(
-                {
-                    "type": "party",
-                    "path": f"parties[{i}]",
-                    "id": party.id,
-                    "name": party.name,
-                    "role": party.role._value_,
-                    "kind": _status(party.kind),
-                    "reach": party.reach._value_ if party.reach else None,
-                    "country": party.country,
-                    "management_engagement": _status(party.management_engagement),
-                    "benefit_stated": bool(party.benefit and party.benefit.strip()),
-                    "contacts": sum(1 for c in party.contact_persons if c.strip()),
-                    "complementary_fields": len(grounds[id(party)].fields),
-                    "complementary_field_codes": ", ".join(grounds[id(party)].fields) or None,
-                    "new_category": None if party.kind is None else grounds[id(party)].new_category,
-                    "category": grounds[id(party)].category,
-                    "complementary_resources": grounds[id(party)].resources,
-                    "contributes": bool(party.contribution) or (
-                        len(partnership.partners) == 1 and bool(resourcing.partner_contribution)
-                    ),
-                    "represented": party.id in represented,
-                }
-            )
-        )
-    facts.extend(trait_facts)
 
-    # The strategy in force at the decision (a proposal: as of the assessment).
-    listed = in_force(interp["focus-areas"], decision.date if decision is not None else as_of)
-    listed_names = {normalise(n) for n in listed} if listed is not None else None
-    for i, area in enumerate(partnership.strategy.focus_areas):
-        if not area.strip():
-            continue
-        facts.append(
+
+def _party_facts(known: _Known) -> list[dict[str, Any]]:
+    """One fact per party: KI and each partner."""
+    partnership, grounds = known.partnership, known.grounds
+    resourcing = partnership.resourcing
+    steering = partnership.steering_group
+    represented = {m.party for m in (steering.members if steering else ()) if m.management_representative}
+    return [
+        _compact(
             {
-                "type": "focus_area",
-                "path": f"strategy.focus_areas[{i}]",
-                "name": area,
-                "listed": listed_names is None or normalise(area) in listed_names,
+                "type": "party",
+                "path": f"parties[{i}]",
+                "id": party.id,
+                "name": party.name,
+                "role": party.role._value_,
+                "kind": _status(party.kind),
+                "reach": party.reach._value_ if party.reach else None,
+                "country": party.country,
+                "management_engagement": _status(party.management_engagement),
+                "benefit_stated": bool(party.benefit and party.benefit.strip()),
+                "contacts": sum(1 for c in party.contact_persons if c.strip()),
+                "complementary_fields": len(grounds[id(party)].fields),
+                "complementary_field_codes": ", ".join(grounds[id(party)].fields) or None,
+                "new_category": None if party.kind is None else grounds[id(party)].new_category,
+                "category": grounds[id(party)].category,
+                "complementary_resources": grounds[id(party)].resources,
+                "contributes": bool(party.contribution) or (
+                    len(partnership.partners) == 1 and bool(resourcing.partner_contribution)
+                ),
+                "represented": party.id in represented,
             }
         )
-    for i, value in enumerate(partnership.added_value):
-        facts.append(_added_value(i, value))
-    facts.extend(_ethics_facts(partnership, index["risk_assessments"]))
-    for j, risk_assessment in enumerate(partnership.risk_assessments):
-        i = index["risk_assessments"][j]
-        purpose, inferred = purposes[j]
-        facts.append(
+        for i, party in enumerate(partnership.parties)
+    ]
+
+
+def _focus_area_facts(known: _Known) -> list[dict[str, Any]]:
+    """One fact per focus area named, judged against the strategy in force at the decision (a
+    proposal: as of the assessment)."""
+    decision = known.decision
+    listed = in_force(known.interp["focus-areas"], decision.date if decision is not None else known.as_of)
+    listed_names = {normalise(n) for n in listed} if listed is not None else None
+    return [
+        {
+            "type": "focus_area",
+            "path": f"strategy.focus_areas[{i}]",
+            "name": area,
+            "listed": listed_names is None or normalise(area) in listed_names,
+        }
+        for i, area in enumerate(known.partnership.strategy.focus_areas)
+        if area.strip()
+    ]
+
+
+def _risk_assessment_facts(known: _Known) -> list[dict[str, Any]]:
+    """One fact per risk assessment known on the day."""
+    out = []
+    policy_in_force, ongoing_only = known.policy_in_force, known.ongoing_only
+    for j, risk_assessment in enumerate(known.partnership.risk_assessments):
+        i = known.index["risk_assessments"][j]
+        purpose, inferred = known.purposes[j]
+        out.append(
             _compact(
                 {
                     "type": "risk_assessment",
@@ -1194,33 +1258,49 @@ def make_facts(
                 }
             )
         )
-    if decision is not None:
-        facts.append(
-            {
-                "type": "decision",
-                "path": "establishment.decision",
-                "date": to_day(decision.date),
-                "by": decision.by,
-                "authorised": _authorised(decision.by, decision.date, interp),
-            }
-        )
+    return out
 
+
+def _decision_facts(known: _Known) -> list[dict[str, Any]]:
+    decision = known.decision
+    if decision is None:
+        return []
+    return [
+        {
+            "type": "decision",
+            "path": "establishment.decision",
+            "date": to_day(decision.date),
+            "by": decision.by,
+            "authorised": _authorised(decision.by, decision.date, known.interp),
+        }
+    ]
+
+
+def _duties(known: _Known) -> list[Duty]:
+    """The dated duties of the partnership, their paths in the document as given."""
+    interp = known.interp
     duties = schedule(
-        partnership,
-        as_of,
-        policy_in_force=policy_in_force,
+        known.partnership,
+        known.as_of,
+        policy_in_force=known.policy_in_force,
         retroactivity=interp["retroactivity"],
         follow_up_cadence=interp["follow-up-cadence"],
         risk_interval_months=interp["risk-interval-months"],
         evaluation_window=interp["evaluation-window-months"],
     )
-    if partnership is not original:
-        duties = [_remap(d, index) for d in duties]
-    counting = counting_from(partnership, policy_in_force, interp["retroactivity"])
-    evaluations = partnership.evaluations
-    for j, renewal, _, evaluation in renewals_with_evaluations(partnership, start, interp["evaluation-window-months"]):
-        i = index["renewals"][j]
-        facts.append(
+    if known.partnership is not known.original:
+        duties = [_remap(d, known.index) for d in duties]
+    return duties
+
+
+def _renewal_facts(known: _Known) -> list[dict[str, Any]]:
+    """One fact per renewal of the agreement, with the evaluation before it if there was one."""
+    partnership, interp = known.partnership, known.interp
+    counting = counting_from(partnership, known.policy_in_force, interp["retroactivity"])
+    out = []
+    for j, renewal, _, evaluation in renewals_with_evaluations(partnership, known.start, interp["evaluation-window-months"]):
+        i = known.index["renewals"][j]
+        out.append(
             _compact(
                 {
                     "type": "renewal",
@@ -1235,18 +1315,26 @@ def make_facts(
                 }
             )
         )
+    return out
+
+
+def _review_facts(known: _Known, duties: Sequence[Duty]) -> list[dict[str, Any]]:
+    """One fact per follow-up and evaluation: its outcome, whether it is the latest, the one
+    before it, and by when a decision to end or convert is due after it (uppfoljning.3)."""
+    partnership, index = known.partnership, known.index
     reviews = [
         ("follow-up", f.date, f.outcome, f"follow_ups[{index['follow_ups'][j]}]")
         for j, f in enumerate(partnership.follow_ups)
     ] + [
         ("evaluation", e.date, e.outcome, f"evaluations[{index['evaluations'][j]}]")
-        for j, e in enumerate(evaluations)
+        for j, e in enumerate(partnership.evaluations)
     ]
     latest = max((r[1] for r in reviews), default=None)
     in_order = sorted(reviews, key=lambda r: r[1])
     before = {id(r): in_order[i - 1] if i else None for i, r in enumerate(in_order)}
-    decision_months = interp["underperformance-decision"]
+    decision_months = known.interp["underperformance-decision"]
     follow_ups_due = sorted(((d.due, d.met_on) for d in duties if d.name == "follow-up"), key=lambda t: t[0])
+    out = []
     for review in reviews:
         kind, date, outcome, path = review
         previous = before[id(review)]
@@ -1257,7 +1345,7 @@ def make_facts(
             decision_due = next(
                 (due for due, met_on in follow_ups_due if due > date and (met_on is None or met_on > date)), None
             )
-        facts.append(
+        out.append(
             _compact(
                 {
                     "type": "review",
@@ -1276,40 +1364,40 @@ def make_facts(
                 }
             )
         )
-    for duty in duties:
-        facts.append(
-            _compact(
-                {
-                    "type": "duty",
-                    "path": duty.path,
-                    "name": duty.name,
-                    "topic": duty.kind.topic,
-                    "due": to_day(duty.due),
-                    "basis": to_day(duty.basis),
-                    "met": duty.met_on is not None,
-                    "met_on": _day(duty.met_on),
-                    "undecided": duty.kind.topic == "risk" and any(
-                        r.by is None and duty.basis <= r.date for r in partnership.risk_assessments
-                    ),
-                    "label": duty.label,
-                }
-            )
-        )
-    assigned = set(partnership.admin_support)
-    for kind in (AdminSupport.COORDINATION, AdminSupport.COMMUNICATION):
-        facts.append(
+    return out
+
+
+def _duty_facts(known: _Known, duties: Sequence[Duty]) -> list[dict[str, Any]]:
+    """One fact per dated duty, met or not."""
+    partnership = known.partnership
+    return [
+        _compact(
             {
-                "type": "support",
-                "path": "admin_support",
-                "kind": kind._value_,
-                "assigned": kind in assigned,
+                "type": "duty",
+                "path": duty.path,
+                "name": duty.name,
+                "topic": duty.kind.topic,
+                "due": to_day(duty.due),
+                "basis": to_day(duty.basis),
+                "met": duty.met_on is not None,
+                "met_on": _day(duty.met_on),
+                "undecided": duty.kind.topic == "risk" and any(
+                    r.by is None and duty.basis <= r.date for r in partnership.risk_assessments
+                ),
+                "label": duty.label,
             }
         )
-    if portfolio is not None and partnership.stage is Stage.PROPOSAL:
-        # The portfolio is weighed when a new partnership is considered (urval.2): only a
-        # proposal is compared with the partnerships KI already has.
-        facts += _peer_facts(partnership, portfolio, interp["overlap"])
-    return Facts(facts, duties, partnership)
+        for duty in duties
+    ]
+
+
+def _support_facts(known: _Known) -> list[dict[str, Any]]:
+    """One fact per kind of administrative support (organisation.4), assigned or not."""
+    assigned = set(known.partnership.admin_support)
+    return [
+        {"type": "support", "path": "admin_support", "kind": kind._value_, "assigned": kind in assigned}
+        for kind in (AdminSupport.COORDINATION, AdminSupport.COMMUNICATION)
+    ]
 
 
 _INDEXED = re.compile(r"^(risk_assessments|follow_ups|evaluations|agreement\.renewals)\[(\d+)\]")
