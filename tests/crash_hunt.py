@@ -180,7 +180,7 @@ def rule_file(rng: random.Random) -> str:
     for _ in range(rng.randint(0, 2)):
         key = rng.choice(list(rule))
         rule[key] = nasty(rng)
-    lines = ['section = "definition"', 'stage = "definition"', "",
+    lines = ['section = "definition"', 'step = "definition"', "",
              "[facts.hunt]", 'description = "d"', 'fields = { n = "number" }', "", "[[rule]]"]
     lines += [f"{k} = {_toml_value(v)}" for k, v in rule.items()]
     return "\n".join(lines) + "\n"

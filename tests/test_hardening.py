@@ -305,7 +305,7 @@ def test_case_file_problems_name_the_field(tmp_path: Path, line: str, path: str,
 def _rules_dir(tmp_path: Path, rule_body: str, facts: str = "") -> Path:
     text = textwrap.dedent('''
         section = "definition"
-        stage = "definition"
+        step = "definition"
     ''') + facts + textwrap.dedent('''
         [[rule]]
         id = "definition.test"

@@ -80,7 +80,7 @@ def _rule(id: str = "definition.test", kind: str = "note", cites: str = '"defini
 
 
 def _problems(tmp_path: Path, text: str) -> list[str]:
-    _write(tmp_path, "definition.toml", 'section = "definition"\nstage = "definition"\n' + text)
+    _write(tmp_path, "definition.toml", 'section = "definition"\nstep = "definition"\n' + text)
     with pytest.raises(kipolicy.RuleFileError) as info:
         kipolicy.load_rules(tmp_path)
     return [str(p) for p in info.value.problems]
@@ -122,6 +122,8 @@ def _problems(tmp_path: Path, text: str) -> list[str]:
         (EITHER.format(alt_extra='cites = ["risk.44"]'), "unknown policy unit 'risk.44'"),
         (EITHER.replace("{{party.name}}", "{{party.nam}}").format(alt_extra=""), "either[1].message.sv: placeholder {party.nam}"),
         (EITHER.format(alt_extra='colour = 1'), "unknown field 'colour'"),
+        # A rule's step was called `stage`, the word of a partnership's lifecycle.
+        (_rule(extra='stage = "policy"'), "stage: renamed to 'step'"),
         (_rule(extra='concludes = "strategc"'), "concludes: expected one of 'strategic', 'not-strategic', got 'strategc' (did you mean 'strategic'?)"),
         # keeps: sections of the policy, on an alternative of a rule that halts.
         (EITHER.format(alt_extra='keeps = ["uppfoljning"]'), "keeps: only a rule that halts"),
@@ -173,11 +175,11 @@ def test_retroactive_false_switches_a_rule_off_for_partnerships_entered_before(t
     assert kipolicy.assess(new, as_of=as_of, rules=book).rule_ids == ("etablering.test",)
 
 
-def test_negation_sees_facts_derived_later_in_the_stage(tmp_path: Path) -> None:
+def test_negation_sees_facts_derived_later_in_the_step(tmp_path: Path) -> None:
     # "no flag" must wait for every rule that derives a flag, even one defined after it.
     _write(tmp_path, "definition.toml", textwrap.dedent('''
         section = "definition"
-        stage = "definition"
+        step = "definition"
         [facts.flag]
         fields = { reason = "text" }
     ''') + _rule(id="definition.no-flag", when='{ fact = "partnership" }, { no = "flag" }')
@@ -224,7 +226,7 @@ def test_two_conditions_on_one_fact_type_are_refused(tmp_path: Path) -> None:
 
 
 def test_alternatives_carry_their_own_kind_cites_and_message(tmp_path: Path) -> None:
-    _write(tmp_path, "definition.toml", 'section = "definition"\nstage = "definition"\n' + EITHER.format(
+    _write(tmp_path, "definition.toml", 'section = "definition"\nstep = "definition"\n' + EITHER.format(
         alt_extra='kind = "warning"\ncites = ["definition.5"]'))
     book = kipolicy.load_rules(tmp_path)
     rule = book.rule("definition.either")

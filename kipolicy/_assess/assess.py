@@ -38,7 +38,7 @@ from .._report.report import (
 )
 from .._views.order import sorted_findings
 from .._rules.python import compile_python
-from .._rules.book import OUTCOMES, PLACEHOLDER, STAGES, Firing, Ref, Rule, RuleBook, bundled_rules_dir, default_rules
+from .._rules.book import OUTCOMES, PLACEHOLDER, STEPS, Firing, Ref, Rule, RuleBook, bundled_rules_dir, default_rules
 from .._policy.vocabularies import pycountry_version
 from .._policy.words import value_label
 
@@ -383,17 +383,17 @@ def run_rules(
     """Run the engine on ``facts`` and build the report."""
 
     findings: dict[tuple[str, str, str], Finding] = {}
-    # The earliest stage a rule halted at, the rule, and the sections whose rules of later
-    # stages still run (None: none do; a halt that keeps no section stops every later stage).
-    halted: dict[str, Any] = {"stage": None, "rule": None, "keeps": None}
+    # The earliest step a rule halted at, the rule, and the sections whose rules of later
+    # steps still run (None: none do; a halt that keeps no section stops every later step).
+    halted: dict[str, Any] = {"step": None, "rule": None, "keeps": None}
     # Each derived fact carries a key to the firing that derived it: its rule and its reasons.
     derivations: dict[str, tuple[str, tuple[str, ...], tuple[Evidence, ...]]] = {}
 
     def react(firing: Firing) -> list[dict[str, Any]]:
         rule = firing.rule
         if (
-            halted["stage"] is not None
-            and STAGES.index(rule.stage) > halted["stage"]
+            halted["step"] is not None
+            and STEPS.index(rule.step) > halted["step"]
             and rule.section not in (halted["keeps"] or ())
         ):
             return []
@@ -452,12 +452,12 @@ def run_rules(
         )
         findings.setdefault((rule.id, subject.path, subject.label), finding)
         if effect.halts:
-            stage = STAGES.index(rule.stage)
+            step = STEPS.index(rule.step)
             keeps = frozenset(rule.alternatives[firing.alternative].keeps)
-            if halted["stage"] is None or stage < halted["stage"]:
-                halted["stage"], halted["rule"], halted["keeps"] = stage, rule.id, keeps
-            elif stage == halted["stage"]:
-                # Several halts at one stage: a section runs on only if every halt keeps it.
+            if halted["step"] is None or step < halted["step"]:
+                halted["step"], halted["rule"], halted["keeps"] = step, rule.id, keeps
+            elif step == halted["step"]:
+                # Several halts at one step: a section runs on only if every halt keeps it.
                 halted["keeps"] = halted["keeps"] & keeps
         derived = []
         for derivation in effect.derive:
@@ -478,7 +478,7 @@ def run_rules(
 
     # The engine stops at a halt that keeps no section; one that keeps some runs on, and the
     # firings of other sections are dropped above.
-    derived_facts = program.run(facts, react, lambda: None if halted["keeps"] else halted["stage"])
+    derived_facts = program.run(facts, react, lambda: None if halted["keeps"] else halted["step"])
     kept = tuple(sorted(halted["keeps"] or ()))
 
     ordered = sorted_findings(findings.values())
@@ -490,7 +490,7 @@ def run_rules(
     # A failed definition outweighs a met one (the rule book never concludes both).
     is_strategic = False if ("is_strategic", False) in outcomes else (True if outcomes else None)
     obligations: tuple[Obligation, ...] = ()
-    if halted["stage"] is None or kept:
+    if halted["step"] is None or kept:
         about: dict[tuple[str, str], list[str]] = {}
         for finding in ordered:
             if finding.subject.fact_type == "duty":

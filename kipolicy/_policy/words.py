@@ -211,7 +211,7 @@ CATALOGUE: dict[str, dict[str, dict[Any, Any]]] = {
         "the_partnership": "(partnership)",
         "more": "  … {n} more",
         "fired": "{rule} fired: {n} finding(s).",
-        "halted": "It was not assessed: {rule} stopped the assessment before the stage '{stage}'.",
+        "halted": "It was not assessed: {rule} stopped the assessment before the step '{step}'.",
         "not_retroactive": (
             "It does not apply: it is about how a partnership was prepared and entered, and this one "
             "was entered before the policy came into force (retroactivity = ongoing-only)."
@@ -237,7 +237,7 @@ CATALOGUE: dict[str, dict[str, dict[Any, Any]]] = {
         "the_partnership": "(partnerskapet)",
         "more": "  … {n} till",
         "fired": "{rule} gav {n} iakttagelse(r).",
-        "halted": "Den bedömdes inte: {rule} avbröt bedömningen före steget '{stage}'.",
+        "halted": "Den bedömdes inte: {rule} avbröt bedömningen före steget '{step}'.",
         "not_retroactive": (
             "Den tillämpas inte: den gäller hur ett partnerskap bereddes och ingicks, och detta "
             "ingicks innan policyn trädde i kraft (retroactivity = ongoing-only)."

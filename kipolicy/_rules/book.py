@@ -3,7 +3,7 @@
 One TOML file per policy section. The format is documented in ``docs/rule-files.md``; in short::
 
     section = "definition"          # the policy section the file encodes
-    stage = "definition"            # when its rules run (see STAGES)
+    step = "definition"            # when its rules run (see STEPS)
 
     [facts.trait_failed]            # a fact type the file's rules derive
     description = "A trait the definition requires does not hold."
@@ -59,7 +59,7 @@ from .._policy.text import Policy, policy
 __all__ = [
     "KINDS",
     "OUTCOMES",
-    "STAGES",
+    "STEPS",
     "Alternative",
     "Clause",
     "Condition",
@@ -91,8 +91,8 @@ OUTCOMES: dict[str, tuple[str, bool]] = {
     "not-strategic": ("is_strategic", False),
 }
 
-#: When rules run, in order. A rule that ``halts`` stops every later stage.
-STAGES: tuple[str, ...] = ("in-force", "scope", "definition", "policy")
+#: When rules run, in order. A rule that ``halts`` stops every later step.
+STEPS: tuple[str, ...] = ("in-force", "scope", "definition", "policy")
 
 OPERATORS = ("==", "!=", "<", "<=", ">", ">=")
 FIELD_TYPES = ("text", "int", "number", "bool", "date")
@@ -169,7 +169,7 @@ class Alternative:
     """One way for a rule to fire: its conditions, the alias of its subject and, if it differs
     from the rule's, its own kind, cited units, message, remedy or (for an ``incomplete`` rule)
     the kind the needing rules would give. ``keeps``: when the rule halts through this
-    alternative, the policy sections whose rules of later stages are still assessed."""
+    alternative, the policy sections whose rules of later steps are still assessed."""
 
     conditions: tuple[Condition, ...]
     subject: str
@@ -235,8 +235,8 @@ class Rule:
         message: Message by language, with ``{alias.field}`` placeholders.
         remedy: Remedy by language.
         alternatives: The ways it can fire (one for most rules).
-        stage: When it runs.
-        halts: Whether nothing of a later stage is assessed once it fires.
+        step: When it runs.
+        halts: Whether nothing of a later step is assessed once it fires.
         derive: Facts it derives when it fires.
         retroactive: False for rules about how a partnership was prepared and entered, which
             under ``retroactivity = ongoing-only`` do not apply to partnerships entered before
@@ -260,7 +260,7 @@ class Rule:
     message: Mapping[str, str]
     remedy: Mapping[str, str]
     alternatives: tuple[Alternative, ...]
-    stage: str
+    step: str
     halts: bool = False
     derive: tuple[Derivation, ...] = ()
     retroactive: bool = True
@@ -397,10 +397,10 @@ class _Collector:
         self.problems.append(Problem(file, where, message))
 
 
-_FILE_KEYS = {"section", "stage", "description", "facts", "rule"}
+_FILE_KEYS = {"section", "step", "description", "facts", "rule"}
 _RULE_KEYS = {
     "id", "kind", "modality", "cites", "title", "message", "remedy", "subject", "when",
-    "either", "derive", "halts", "retroactive", "under", "stage", "due", "would_be", "needs",
+    "either", "derive", "halts", "retroactive", "under", "step", "due", "would_be", "needs",
     "concludes",
 }
 _ALTERNATIVE_KEYS = {"when", "subject", "kind", "cites", "message", "remedy", "would_be", "keeps"}
@@ -414,7 +414,10 @@ def _unknown_keys(
     c: _Collector, file: str, where: str, table: Mapping[str, Any], known: set[str]
 ) -> None:
     for key in table:
-        if key not in known:
+        if key == "stage" and "step" in known:
+            # Renamed: a partnership's stage (proposal, active, ended) is another thing.
+            c.add(file, where, "stage: renamed to 'step' (when the rules run: in-force, scope, definition, policy)")
+        elif key not in known:
             c.add(file, where, f"unknown field {key!r}{did_you_mean(key, known)}")
 
 
@@ -562,7 +565,7 @@ class _Loader:
         return fields
 
     # rules ----------------------------------------------------------------------------------
-    def rule(self, file: str, section: str, stage: str, raw: Any, index: int) -> Rule | None:
+    def rule(self, file: str, section: str, step: str, raw: Any, index: int) -> Rule | None:
         c = self.c
         if not isinstance(raw, Mapping):
             c.add(file, f"rule[{index}]", "expected a table")
@@ -587,9 +590,9 @@ class _Loader:
         title = _texts(c, file, where, raw.get("title"), "title")
         message = _texts(c, file, where, raw.get("message"), "message")
         remedy = _texts(c, file, where, raw.get("remedy"), "remedy")
-        rule_stage = raw.get("stage", stage)
-        if rule_stage not in STAGES:
-            c.add(file, where, f"stage: expected one of {', '.join(STAGES)}, got {rule_stage!r}")
+        rule_step = raw.get("step", step)
+        if rule_step not in STEPS:
+            c.add(file, where, f"step: expected one of {', '.join(STEPS)}, got {rule_step!r}")
             ok = False
         for flag in ("halts", "retroactive"):
             if flag in raw and not isinstance(raw[flag], bool):
@@ -657,7 +660,7 @@ class _Loader:
             message=message,
             remedy=remedy,
             alternatives=alternatives,
-            stage=rule_stage,
+            step=rule_step,
             halts=raw.get("halts", False),
             derive=derive,
             retroactive=raw.get("retroactive", True),
@@ -1109,14 +1112,14 @@ class _Loader:
 
 
 def stratify(rules: Sequence[Rule]) -> dict[str, int]:
-    """Each rule's stratum within its stage: after every rule deriving what it negates.
+    """Each rule's stratum within its step: after every rule deriving what it negates.
 
     Raises:
-        RuleFileError: A rule uses a fact type only a later stage derives, or rules depend on
+        RuleFileError: A rule uses a fact type only a later step derives, or rules depend on
             each other through "no" conditions in a cycle (no order can run them).
     """
     problems = []
-    stage_of = {r.id: STAGES.index(r.stage) for r in rules}
+    step_of = {r.id: STEPS.index(r.step) for r in rules}
     producers: dict[str, list[Rule]] = {}
     for rule in rules:
         for fact_type in rule.derivable():
@@ -1124,12 +1127,12 @@ def stratify(rules: Sequence[Rule]) -> dict[str, int]:
     for rule in rules:
         for fact_type in rule.fact_types(negated=False) | rule.fact_types(negated=True):
             for producer in producers.get(fact_type, []):
-                if stage_of[producer.id] > stage_of[rule.id]:
+                if step_of[producer.id] > step_of[rule.id]:
                     problems.append(
                         Problem(
                             rule.file, f"rule {rule.id}",
                             f"uses {fact_type!r}, which {producer.id} derives only in the later "
-                            f"stage {producer.stage!r}",
+                            f"step {producer.step!r}",
                         )
                     )
     if problems:
@@ -1142,7 +1145,7 @@ def stratify(rules: Sequence[Rule]) -> dict[str, int]:
             for negated in (False, True):
                 for fact_type in rule.fact_types(negated=negated):
                     for producer in producers.get(fact_type, []):
-                        if stage_of[producer.id] != stage_of[rule.id]:
+                        if step_of[producer.id] != step_of[rule.id]:
                             continue
                         need = max(need, stratum[producer.id] + (1 if negated else 0))
             if need > stratum[rule.id]:
@@ -1165,7 +1168,7 @@ class EngineProgram:
 
     Attributes:
         phase_of: Each rule's phase; phases run in ascending order.
-        stage_of_phase: The stage index of each phase.
+        step_of_phase: The step index of each phase.
         phases: The phases that have rules, ascending.
         cache: Per-program data of the callers (e.g. what every firing of a rule shares), kept
             as long as the program.
@@ -1175,7 +1178,7 @@ class EngineProgram:
         self._rules_ref = weakref.ref(rules)
         plan = PhasePlan.of(list(rules))
         self.phase_of: Mapping[str, int] = plan.phase_of
-        self.stage_of_phase: Mapping[int, int] = plan.stage_of_phase
+        self.step_of_phase: Mapping[int, int] = plan.step_of_phase
         self.phases: tuple[int, ...] = plan.phases
         self.cache: dict[Any, Any] = {}
 
@@ -1298,32 +1301,32 @@ def content_key(fact: Mapping[str, Any]) -> str:
 
 @attrs.frozen
 class PhasePlan:
-    """When each rule runs: phases in ascending order, each within one stage.
+    """When each rule runs: phases in ascending order, each within one step.
 
-    A rule's phase is its stage's first phase plus its stratum (:func:`stratify`): after every
+    A rule's phase is its step's first phase plus its stratum (:func:`stratify`): after every
     rule that derives what it tests, and one phase after every rule that derives what it
-    negates. Rules of a later stage run only if no halting rule of an earlier stage fired.
+    negates. Rules of a later step run only if no halting rule of an earlier step fired.
 
     Attributes:
         phase_of: Each rule's phase (from 1).
-        stage_of_phase: The stage index of each phase that has rules.
+        step_of_phase: The step index of each phase that has rules.
         phases: The phases that have rules, ascending.
     """
 
     phase_of: Mapping[str, int]
-    stage_of_phase: Mapping[int, int]
+    step_of_phase: Mapping[int, int]
     phases: tuple[int, ...]
 
     @classmethod
     def of(cls, rules: Sequence[Rule]) -> PhasePlan:
         strata = stratify(list(rules))
         offset, base = 0, {}
-        for stage in STAGES:
-            base[stage] = offset
-            offset += max([strata[r.id] for r in rules if r.stage == stage], default=-1) + 1
-        phase_of = {r.id: base[r.stage] + strata[r.id] + 1 for r in rules}
-        stage_of_phase = {phase_of[r.id]: STAGES.index(r.stage) for r in rules}
-        return cls(phase_of, stage_of_phase, tuple(sorted(stage_of_phase)))
+        for step in STEPS:
+            base[step] = offset
+            offset += max([strata[r.id] for r in rules if r.step == step], default=-1) + 1
+        phase_of = {r.id: base[r.step] + strata[r.id] + 1 for r in rules}
+        step_of_phase = {phase_of[r.id]: STEPS.index(r.step) for r in rules}
+        return cls(phase_of, step_of_phase, tuple(sorted(step_of_phase)))
 
 
 def engine_rules_of(conditions: Sequence[Condition]) -> int:
@@ -1380,16 +1383,16 @@ def load_rules(directory: str | os.PathLike[str] | None = None, *, policy_: Poli
     rules: list[Rule] = []
     seen: dict[str, str] = {}
     for file, data in documents:
-        stage = data.get("stage", "policy")
-        if stage not in STAGES:
-            c.add(file, "stage", f"expected one of {', '.join(STAGES)}, got {stage!r}")
-            stage = "policy"
+        step = data.get("step", "policy")
+        if step not in STEPS:
+            c.add(file, "step", f"expected one of {', '.join(STEPS)}, got {step!r}")
+            step = "policy"
         raw_rules = data.get("rule", [])
         if not isinstance(raw_rules, list):
             c.add(file, "rule", "expected [[rule]] tables")
             continue
         for index, raw in enumerate(raw_rules):
-            rule = loader.rule(file, data["section"], stage, raw, index)
+            rule = loader.rule(file, data["section"], step, raw, index)
             if rule is None:
                 continue
             if rule.id in seen:

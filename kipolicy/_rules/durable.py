@@ -12,7 +12,7 @@ assessments on it, following what was measured of the engine (docs/engine.md):
   after all base facts, and after each phase the facts its rules derived. A rule with a "there
   is no such fact" condition runs in a phase after every rule that could derive that fact
   (stratification), with the negation last and right after the marker, where the engine
-  evaluates it reliably. Rules of a later *stage* run only if no rule that halts fired.
+  evaluates it reliably. Rules of a later *step* run only if no rule that halts fired.
 * **errors are never swallowed.** Actions only record what matched; anything raised inside
   one, or reported by the engine, becomes :class:`~kipolicy.EngineError`.
 * **canonical order.** Facts are asserted in the order the fact builder gives; the caller sorts
@@ -336,7 +336,7 @@ class Program(EngineProgram):
         self,
         facts: Sequence[Mapping[str, Any]],
         react: Callable[[Firing], Sequence[Mapping[str, Any]]],
-        halted_stage: Callable[[], int | None],
+        halted_step: Callable[[], int | None],
     ) -> list[dict[str, Any]]:
         """Assess one set of base facts; return the facts the rules derived (each once).
 
@@ -348,7 +348,7 @@ class Program(EngineProgram):
             facts: The base facts, each with ``type`` and ``path``.
             react: Called for every firing, in the order the engine fires; returns the facts
                 the firing derives (asserted before the next phase).
-            halted_stage: The stage index of a rule that halted, if one did.
+            halted_step: The step index of a rule that halted, if one did.
 
         Raises:
             EngineError: The engine refused a fact, or an action failed.
@@ -370,7 +370,7 @@ class Program(EngineProgram):
                     raise
                 created = True
                 self._drain(state)
-                return self._phases(sid, facts, react, halted_stage)
+                return self._phases(sid, facts, react, halted_step)
             finally:
                 self._collected.clear()
                 if created:
@@ -381,7 +381,7 @@ class Program(EngineProgram):
         sid: str,
         facts: Sequence[Mapping[str, Any]],
         react: Callable[[Firing], Sequence[Mapping[str, Any]]],
-        halted_stage: Callable[[], int | None],
+        halted_step: Callable[[], int | None],
     ) -> list[dict[str, Any]]:
         # The engine hands back copies of the facts a rule matched; each is looked up by its
         # number in the facts as kipolicy made them, so a firing sees those.
@@ -389,8 +389,8 @@ class Program(EngineProgram):
         seen: set[str] = set()
         asserted: list[dict[str, Any]] = []
         for phase in self.phases:
-            stopped = halted_stage()
-            if stopped is not None and self.stage_of_phase[phase] > stopped:
+            stopped = halted_step()
+            if stopped is not None and self.step_of_phase[phase] > stopped:
                 break
             state = self._assert(sid, [{"type": "phase", "n": phase, "fid": f"p{phase}"}])
             self._drain(state)

@@ -5,7 +5,7 @@ of the rule language (:func:`~kipolicy._rules.book.variants`: ``any`` expanded, 
 clause added) and the same phases (:class:`~kipolicy._rules.book.PhasePlan`):
 
 * phases run in ascending order; a phase's rules join the rules already running, and rules of
-  a later stage run only if no halting rule of an earlier stage fired;
+  a later step run only if no halting rule of an earlier step fired;
 * within a phase, every rule that is running fires once for each combination of facts that
   meets its positive conditions (one fact per condition, in the rule's order) while no fact
   meets any of its negated ones; the firings of one round are handed over in the canonical
@@ -122,7 +122,7 @@ class PythonProgram(EngineProgram):
         self,
         facts: Sequence[Mapping[str, Any]],
         react: Callable[[Firing], Sequence[Mapping[str, Any]]],
-        halted_stage: Callable[[], int | None],
+        halted_step: Callable[[], int | None],
     ) -> list[dict[str, Any]]:
         """Assess one set of base facts; return the facts the rules derived (each once).
 
@@ -130,7 +130,7 @@ class PythonProgram(EngineProgram):
             facts: The base facts, each with ``type`` and ``path``.
             react: Called for every firing, in the canonical order; returns the facts the
                 firing derives (added before the next round).
-            halted_stage: The stage index of a rule that halted, if one did.
+            halted_step: The step index of a rule that halted, if one did.
         """
         store: list[Fact] = list(facts)
         by_type: dict[str, list[int]] = {}
@@ -159,8 +159,8 @@ class PythonProgram(EngineProgram):
         asserted: list[dict[str, Any]] = []
         running: list[_Compiled] = []
         for phase in self.phases:
-            stopped = halted_stage()
-            if stopped is not None and self.stage_of_phase[phase] > stopped:
+            stopped = halted_step()
+            if stopped is not None and self.step_of_phase[phase] > stopped:
                 break
             entering = self._by_phase.get(phase, [])
             running += entering

@@ -611,7 +611,7 @@ def _rules(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:  # noqa: 
     if args.format == "json":
         out.write(_dump([
             {"id": r.id, "section": r.section, "kind": r.kind, "modality": r.modality, "cites": list(r.all_cites),
-             "stage": r.stage, "retroactive": r.retroactive, "halts": r.halts, "title": dict(r.title)}
+             "step": r.step, "retroactive": r.retroactive, "halts": r.halts, "title": dict(r.title)}
             for r in rules
         ]))
     elif args.format == "markdown":

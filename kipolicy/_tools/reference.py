@@ -37,13 +37,13 @@ def _quote(unit_id: str) -> list[str]:
 def _rule(rule: Rule) -> list[str]:
     lines = [f"### `{rule.id}`", "", f"**{rule.title['en']}** — *{rule.title['sv']}*", ""]
     facts = [
-        f"- kind: `{rule.kind}`; modality: `{rule.modality}`; stage: `{rule.stage}`",
+        f"- kind: `{rule.kind}`; modality: `{rule.modality}`; step: `{rule.step}`",
         f"- cites: {', '.join(f'`{u}`' for u in rule.all_cites)}",
     ]
     if rule.concludes is not None:
         facts.append(f"- concludes: `{rule.concludes}` (the report's outcome when it fires)")
     if rule.halts:
-        facts.append("- halts: when it fires, nothing of a later stage is assessed")
+        facts.append("- halts: when it fires, nothing of a later step is assessed")
     if not rule.retroactive:
         facts.append(
             "- not retroactive: under `retroactivity = ongoing-only` it does not apply to a "

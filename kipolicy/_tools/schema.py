@@ -217,7 +217,7 @@ def rules_schema() -> dict[str, Any]:
     (clauses, references, cited units, placeholders) and names the rule."""
     from .._policy.interpretations import INTERPRETATIONS
     from .._policy.text import policy
-    from .._rules.book import FIELD_TYPES, KINDS, OUTCOMES, STAGES
+    from .._rules.book import FIELD_TYPES, KINDS, OUTCOMES, STEPS
 
     pol = policy()
     texts = {"type": "object", "properties": {"sv": {"type": "string"}, "en": {"type": "string"}},
@@ -257,7 +257,7 @@ def rules_schema() -> dict[str, Any]:
                 "interpretations": {"type": "object", "propertyNames": {"enum": list(INTERPRETATIONS)}}}}},
             "halts": {"type": "boolean"},
             "retroactive": {"type": "boolean"},
-            "stage": {"enum": list(STAGES)},
+            "step": {"enum": list(STEPS)},
             "due": {"type": "string"},
             "would_be": {"enum": ["violation", "warning"]},
             "needs": {"type": "array", "items": {"type": "string"}, "minItems": 1},
@@ -274,7 +274,7 @@ def rules_schema() -> dict[str, Any]:
         "type": "object",
         "properties": {
             "section": {"enum": [s.id for s in pol.sections]},
-            "stage": {"enum": list(STAGES)},
+            "step": {"enum": list(STEPS)},
             "facts": {"type": "object", "additionalProperties": {
                 "type": "object",
                 "properties": {

@@ -254,7 +254,7 @@ class _Service:
     def rules_list(self) -> list[dict[str, Any]]:
         return [
             {"id": r.id, "section": r.section, "kind": r.kind, "modality": r.modality, "cites": list(r.all_cites),
-             "stage": r.stage, "retroactive": r.retroactive, "halts": r.halts, "title": dict(r.title)}
+             "step": r.step, "retroactive": r.retroactive, "halts": r.halts, "title": dict(r.title)}
             for r in self.rules
         ]
 

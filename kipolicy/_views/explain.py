@@ -29,7 +29,7 @@ from .._facts.facts import field_path
 from .._policy.interpretations import INTERPRETATIONS
 from .._policy.text import policy
 from .._base.html import preformatted_html
-from .._rules.book import STAGES, Condition, Rule, RuleBook, default_rules
+from .._rules.book import STEPS, Condition, Rule, RuleBook, default_rules
 from .._policy.words import LANGS, REPORT_WORDS, check_lang, kind_label, phrases, value_label
 
 if TYPE_CHECKING:
@@ -168,7 +168,7 @@ class WhyNot:
         conditions_hold: Whether its conditions hold over the assessment's facts, as evaluated
             here (independently of the engine).
         gate: Why it was not assessed at all, if it was not: ``halted``, ``retroactivity``.
-        halted_by: The rule that stopped the assessment before this rule's stage, if one did.
+        halted_by: The rule that stopped the assessment before this rule's step, if one did.
         alternatives: For each way the rule can fire, where it stopped.
         texts: The answer in Swedish and English.
     """
@@ -356,7 +356,7 @@ def why_not(report: Report, rule_id: str) -> WhyNot:
     halted_by = None
     if report.halted_by is not None and report.halted_by != rule_id:
         halting = book.rule(report.halted_by)
-        if STAGES.index(rule.stage) > STAGES.index(halting.stage) and rule.section not in report.kept_sections:
+        if STEPS.index(rule.step) > STEPS.index(halting.step) and rule.section not in report.kept_sections:
             gate, halted_by = "halted", report.halted_by
     partnership = next((f for f in report.facts if f.get("type") == "partnership"), None)
     if gate is None and not rule.retroactive and partnership is not None and partnership.get("preparation_assessed") is False:
@@ -369,7 +369,7 @@ def why_not(report: Report, rule_id: str) -> WhyNot:
             continue
         lines = [w["none"].format(rule=rule_id)]
         if gate == "halted":
-            lines.append(w["halted"].format(rule=halted_by, stage=rule.stage))
+            lines.append(w["halted"].format(rule=halted_by, step=rule.step))
         elif gate == "retroactivity":
             lines.append(w["not_retroactive"])
         elif holds_any:
