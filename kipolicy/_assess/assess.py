@@ -82,8 +82,8 @@ def program_for(rulebook: RuleBook, engine: str) -> Any:
 
 class _Plan:
     """What every firing of one rule alternative shares, computed once per process: the units
-    it cites, the fields of each alias it looks at (for ``because``), and its effect under each
-    interpretation setting."""
+    it cites, the fields of each alias it looks at (for ``because``), and its effect (kind,
+    halting, derivations)."""
 
     def __init__(self, rule: Rule, index: int) -> None:
         self.citations = tuple(Citation.of(u) for u in rule.cites_for(index))
@@ -102,16 +102,7 @@ class _Plan:
         # Per alias whose fields the messages insert, the fields that are dates (set at the
         # first firing, from the rule book's fact types).
         self.dates: dict[str, frozenset[str]] | None = None
-        self._effects: dict[tuple[tuple[str, Any], ...], Any] = {}
-        self._rule = rule
-        self._index = index
-
-    def effect(self, interp: Interpretations) -> Any:
-        key = interp.settings
-        found = self._effects.get(key)
-        if found is None:
-            found = self._effects[key] = self._rule.effect(interp, self._index)
-        return found
+        self.effect = rule.effect(index)
 
     @classmethod
     def of(cls, program: Any, rule: Rule, index: int) -> _Plan:
@@ -398,7 +389,7 @@ def run_rules(
         ):
             return []
         plan = _Plan.of(program, rule, firing.alternative)
-        effect = plan.effect(interp)
+        effect = plan.effect
         subject_fact = firing.facts[plan.subject]
         subject = Subject(
             subject_fact.get("path", ""),

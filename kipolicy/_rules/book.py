@@ -52,7 +52,6 @@ import attrs
 
 from .._base.errors import Problem, RuleFileError, UnknownIdError, did_you_mean
 from .._facts.facts import FACT_TYPES, FactType, Field
-from .._policy.interpretations import INTERPRETATIONS
 from .._base.limits import number_problem, text_problem
 from .._policy.text import Policy, policy
 
@@ -66,7 +65,6 @@ __all__ = [
     "Derivation",
     "Firing",
     "PhasePlan",
-    "Reading",
     "Rule",
     "RuleBook",
     "Variant",
@@ -168,8 +166,10 @@ class Condition:
 class Alternative:
     """One way for a rule to fire: its conditions, the alias of its subject and, if it differs
     from the rule's, its own kind, cited units, message, remedy or (for an ``incomplete`` rule)
-    the kind the needing rules would give. ``keeps``: when the rule halts through this
-    alternative, the policy sections whose rules of later steps are still assessed."""
+    the kind the needing rules would give, whether it halts and what it derives. ``keeps``: when
+    the rule halts through this alternative, the policy sections whose rules of later steps are
+    still assessed. An alternative that depends on an interpretation says so with a condition
+    on the ``assessment`` fact."""
 
     conditions: tuple[Condition, ...]
     subject: str
@@ -179,6 +179,8 @@ class Alternative:
     remedy: Mapping[str, str] | None = None
     would_be: str | None = None
     keeps: tuple[str, ...] = ()
+    halts: bool | None = None
+    derive: tuple[Derivation, ...] | None = None
 
     def aliases(self) -> dict[str, str]:
         """Alias → fact type, for the positive conditions."""
@@ -194,27 +196,8 @@ class Derivation:
 
 
 @attrs.frozen
-class Reading:
-    """What changes in a rule under some interpretations (all must hold)."""
-
-    interpretations: Mapping[str, Any]
-    kind: str | None = None
-    halts: bool | None = None
-    derive: tuple[Derivation, ...] | None = None
-
-    def applies(self, interpretations: Mapping[str, Any]) -> bool:
-        return all(_same(interpretations[k], v) for k, v in self.interpretations.items())
-
-
-def _same(current: Any, wanted: Any) -> bool:
-    if isinstance(current, tuple) and isinstance(wanted, list):
-        return current == tuple(wanted)
-    return current == wanted
-
-
-@attrs.frozen
 class Effect:
-    """A rule's kind, halting and derivations under the interpretations in force."""
+    """What a firing of one alternative does: its kind, whether it halts, what it derives."""
 
     kind: str
     halts: bool
@@ -241,7 +224,6 @@ class Rule:
         retroactive: False for rules about how a partnership was prepared and entered, which
             under ``retroactivity = ongoing-only`` do not apply to partnerships entered before
             the policy came into force.
-        readings: Changes under named interpretations.
         file: The rule file it comes from.
         due: The date field that gives a finding's due date, if any.
         would_be: For a rule of kind ``incomplete`` (a fact the policy needs is missing), the
@@ -264,7 +246,6 @@ class Rule:
     halts: bool = False
     derive: tuple[Derivation, ...] = ()
     retroactive: bool = True
-    readings: tuple[Reading, ...] = ()
     file: str = ""
     due: Ref | None = None
     would_be: str | None = None
@@ -296,25 +277,23 @@ class Rule:
         """The remedy of a firing of one alternative (its own, else the rule's)."""
         return self.alternatives[alternative].remedy or self.remedy
 
-    def effect(self, interpretations: Mapping[str, Any], alternative: int | None = None) -> Effect:
-        """The rule's kind, halting and derivations under ``interpretations`` (and, given an
-        alternative that sets its own kind, with that kind)."""
-        kind, halts, derive = self.kind, self.halts, self.derive
-        if alternative is not None and self.alternatives[alternative].kind:
-            kind = self.alternatives[alternative].kind or kind
-        for reading in self.readings:
-            if reading.applies(interpretations):
-                kind = reading.kind or kind
-                halts = reading.halts if reading.halts is not None else halts
-                derive = reading.derive if reading.derive is not None else derive
-        return Effect(kind, halts, derive)
+    def effect(self, alternative: int) -> Effect:
+        """What a firing of one alternative does: its own kind, halting and derivations where
+        it gives them, else the rule's."""
+        own = self.alternatives[alternative]
+        return Effect(
+            own.kind or self.kind,
+            own.halts if own.halts is not None else self.halts,
+            own.derive if own.derive is not None else self.derive,
+        )
+
+    def derivations(self) -> tuple[Derivation, ...]:
+        """Every derivation of the rule, in any alternative."""
+        return (*self.derive, *(d for a in self.alternatives for d in a.derive or ()))
 
     def derivable(self) -> set[str]:
-        """Every fact type the rule can derive, under any reading."""
-        types = {d.fact_type for d in self.derive}
-        for reading in self.readings:
-            types |= {d.fact_type for d in reading.derive or ()}
-        return types
+        """Every fact type the rule can derive, in any alternative."""
+        return {d.fact_type for d in self.derivations()}
 
     def fact_types(self, *, negated: bool) -> set[str]:
         """The fact types the rule's conditions test (positively, or by negation)."""
@@ -374,8 +353,7 @@ class RuleBook(Sequence[Rule]):
             for rule in self._rules:
                 for alternative in rule.alternatives:
                     aliases = alternative.aliases()
-                    derivations = [*rule.derive, *(d for r in rule.readings for d in r.derive or ())]
-                    for derivation in derivations:
+                    for derivation in alternative.derive if alternative.derive is not None else rule.derive:
                         for field, value in derivation.values.items():
                             if isinstance(value, Ref) and value.field in quoted.get(aliases.get(value.alias, ""), ()):
                                 quoted.setdefault(derivation.fact_type, set()).add(field)
@@ -400,12 +378,11 @@ class _Collector:
 _FILE_KEYS = {"section", "step", "description", "facts", "rule"}
 _RULE_KEYS = {
     "id", "kind", "modality", "cites", "title", "message", "remedy", "subject", "when",
-    "either", "derive", "halts", "retroactive", "under", "step", "due", "would_be", "needs",
+    "either", "derive", "halts", "retroactive", "step", "due", "would_be", "needs",
     "concludes",
 }
-_ALTERNATIVE_KEYS = {"when", "subject", "kind", "cites", "message", "remedy", "would_be", "keeps"}
+_ALTERNATIVE_KEYS = {"when", "subject", "kind", "cites", "message", "remedy", "would_be", "keeps", "halts", "derive"}
 _CONDITION_KEYS = {"fact", "no", "as", "where", "any"}
-_READING_KEYS = {"interpretations", "kind", "halts", "derive"}
 _DERIVE_KEYS = {"fact", "values"}
 _FACT_DECL_KEYS = {"description", "fields"}
 
@@ -618,13 +595,14 @@ class _Loader:
             ok = ok and due is not None
         ok = self.check_incomplete(file, where, kind, raw) and ok
         derive = self.derivations(file, f"{where}: derive", raw.get("derive", []), alternatives)
-        readings = []
-        for r_index, reading in enumerate(raw.get("under", []) if isinstance(raw.get("under", []), list) else []):
-            parsed = self.reading(file, f"{where}: under[{r_index}]", reading, alternatives)
-            if parsed is not None:
-                readings.append(parsed)
-        if "under" in raw and not isinstance(raw["under"], list):
-            c.add(file, where, "under: expected a list of tables")
+        if "under" in raw:
+            c.add(
+                file, where,
+                "under: retired; an alternative ([[rule.either]]) that depends on an interpretation says "
+                "so with a condition on the assessment fact ({ fact = \"assessment\", where = "
+                "[\"traits_required == 'all-five'\"] }) and gives its own kind, halts or derive",
+            )
+            ok = False
         for lang in LANGS:
             for name, texts in (("message", message), ("remedy", remedy)):
                 plain = [a for a in alternatives if getattr(a, name) is None]
@@ -646,9 +624,9 @@ class _Loader:
                 f"{did_you_mean(str(concludes), OUTCOMES)}",
             )
             return None
-        can_halt = raw.get("halts", False) or any(reading.halts for reading in readings)
+        can_halt = raw.get("halts", False) or any(a.halts for a in alternatives)
         if not can_halt and any(alternative.keeps for alternative in alternatives):
-            c.add(file, where, "keeps: only a rule that halts (itself or under a reading) keeps sections")
+            c.add(file, where, "keeps: only a rule that halts (itself or in an alternative) keeps sections")
             return None
         return Rule(
             id=rule_id,
@@ -664,7 +642,6 @@ class _Loader:
             halts=raw.get("halts", False),
             derive=derive,
             retroactive=raw.get("retroactive", True),
-            readings=tuple(readings),
             file=file,
             due=due,
             would_be=raw.get("would_be"),
@@ -812,13 +789,24 @@ class _Loader:
                 name: _texts(c, file, bwhere, block[name], name) if name in block else None
                 for name in ("message", "remedy")
             }
-            out.append(
-                Alternative(
-                    tuple(parsed), subject, alt_kind,
-                    tuple(alt_cites) if isinstance(alt_cites, list) else alt_cites,
-                    own["message"], own["remedy"], alt_would_be, tuple(keeps),
-                )
+            alternative = Alternative(
+                tuple(parsed), subject, alt_kind,
+                tuple(alt_cites) if isinstance(alt_cites, list) else alt_cites,
+                own["message"], own["remedy"], alt_would_be, tuple(keeps),
             )
+            halts = block.get("halts")
+            if halts is not None and ("when" in raw or not isinstance(halts, bool)):
+                c.add(file, bwhere, "halts: expected true or false in an 'either' alternative")
+                continue
+            derive = None
+            if "derive" in block:
+                if "when" in raw:
+                    c.add(file, bwhere, "derive: in an 'either' alternative only (else the rule's own derive)")
+                    continue
+                derive = self.derivations(file, f"{bwhere}: derive", block["derive"], [alternative])
+                if derive is None:
+                    continue
+            out.append(attrs.evolve(alternative, halts=halts, derive=derive))
         if len(out) != len(blocks):
             return None
         return tuple(out)
@@ -1045,43 +1033,6 @@ class _Loader:
                     parsed[name] = value
             out.append(Derivation(fact_type, parsed))
         return tuple(out) if ok else None
-
-    def reading(self, file: str, where: str, raw: Any, alternatives: Sequence[Alternative]) -> Reading | None:
-        c = self.c
-        if not isinstance(raw, Mapping):
-            c.add(file, where, "expected a table { interpretations = {...}, kind = ..., halts = ..., derive = [...] }")
-            return None
-        _unknown_keys(c, file, where, raw, _READING_KEYS)
-        interps = raw.get("interpretations")
-        ok = True
-        if not isinstance(interps, Mapping) or not interps:
-            c.add(file, where, "interpretations: expected a table of interpretation = value")
-            return None
-        for name, value in interps.items():
-            interpretation = INTERPRETATIONS.get(name)
-            if interpretation is None:
-                c.add(file, where, f"interpretations: unknown interpretation {name!r}{did_you_mean(name, INTERPRETATIONS)}")
-                ok = False
-                continue
-            wrong = interpretation.check(value)
-            if wrong:
-                c.add(file, where, f"interpretations.{name}: {wrong}")
-                ok = False
-        kind = raw.get("kind")
-        if kind is not None and kind not in KINDS:
-            c.add(file, where, f"kind: expected one of {', '.join(KINDS)}, got {kind!r}")
-            ok = False
-        halts = raw.get("halts")
-        if halts is not None and not isinstance(halts, bool):
-            c.add(file, where, "halts: expected true or false")
-            ok = False
-        derive = None
-        if "derive" in raw:
-            derive = self.derivations(file, f"{where}: derive", raw["derive"], alternatives)
-            ok = ok and derive is not None
-        if not ok:
-            return None
-        return Reading(dict(interps), kind, halts, derive)
 
     def placeholders(self, file: str, where: str, text: str, alternatives: Sequence[Alternative]) -> None:
         stripped = PLACEHOLDER.sub("", text)

@@ -26,7 +26,8 @@ def _condition(condition: Condition) -> str:
     if condition.negated:
         return f"there is **no** `{condition.fact_type}` fact{such}"
     alias = f" (called `{condition.alias}`)" if condition.alias != condition.fact_type else ""
-    return f"there is a `{condition.fact_type}` fact{alias}{such}"
+    article = "an" if condition.fact_type[:1] in "aeiou" else "a"
+    return f"there is {article} `{condition.fact_type}` fact{alias}{such}"
 
 
 def _quote(unit_id: str) -> list[str]:
@@ -62,6 +63,10 @@ def _rule(rule: Rule) -> list[str]:
             own.append(f"kind `{alternative.kind}`")
         if alternative.cites:
             own.append("cites " + ", ".join(f"`{u}`" for u in alternative.cites))
+        if alternative.halts is not None:
+            own.append("halts" if alternative.halts else "does not halt")
+        if alternative.derive is not None:
+            own.append("derives " + (", ".join(f"`{d.fact_type}`" for d in alternative.derive) or "nothing"))
         if alternative.keeps:
             own.append(
                 "a halt through it keeps " + ", ".join(f"`{s}`" for s in alternative.keeps) + " assessed"
@@ -71,17 +76,6 @@ def _rule(rule: Rule) -> list[str]:
         conditions = ", and ".join(_condition(c) for c in alternative.conditions)
         lines.append(f"{prefix}{head}{conditions}. Subject: `{alternative.subject}`.")
     lines.append("")
-    for reading in rule.readings:
-        when = ", ".join(f"`{k} = {v}`" for k, v in reading.interpretations.items())
-        changes = []
-        if reading.kind:
-            changes.append(f"kind `{reading.kind}`")
-        if reading.halts is not None:
-            changes.append("halts" if reading.halts else "does not halt")
-        if reading.derive is not None:
-            changes.append("derives " + (", ".join(f"`{d.fact_type}`" for d in reading.derive) or "nothing"))
-        lines.append(f"Under {when}: {', '.join(changes)}.")
-        lines.append("")
     lines += [
         f"**Message** (en): {rule.message['en']}",
         "",

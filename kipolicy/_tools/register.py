@@ -277,8 +277,6 @@ def rules_changed_by(name: str, rules: RuleBook | None = None) -> list[tuple[str
     out = []
     for rule in book:
         how = []
-        if any(name in reading.interpretations for reading in rule.readings):
-            how.append("has a reading under it")
         reads = _reads(rule)
         if direct in reads:
             how.append("its conditions read it")
