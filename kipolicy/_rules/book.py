@@ -54,6 +54,7 @@ from .._base.errors import Problem, RuleFileError, UnknownIdError, did_you_mean
 from .._facts.facts import FACT_TYPES, FactType, Field
 from .._base.limits import number_problem, text_problem
 from .._policy.text import Policy, policy
+from .._policy.words import phrases
 
 __all__ = [
     "KINDS",
@@ -69,6 +70,7 @@ __all__ = [
     "RuleBook",
     "Variant",
     "default_rules",
+    "describe_condition",
     "load_rules",
     "stratify",
     "variants",
@@ -160,6 +162,27 @@ class Condition:
     where: tuple[Clause, ...] = ()
     any: tuple[Clause, ...] = ()
     negated: bool = False
+
+
+def describe_condition(condition: Condition, lang: str = "en", *, markdown: bool = False) -> str:
+    """A condition in words, in ``lang``: plain (``a trait where status == 'absent'``, for
+    explanations and why-not answers) or Markdown (``there is a `trait` fact where
+    `status == 'absent'```, for the rule reference). The clauses stay as the rule file writes
+    them."""
+    w = phrases("conditions", lang)
+    mark = (lambda text: f"`{text}`") if markdown else str
+    clauses = [mark(c) for c in condition.where]
+    if condition.any:
+        joined = ", ".join(mark(c) for c in condition.any) if markdown else " | ".join(str(c) for c in condition.any)
+        clauses.append(w["md_any" if markdown else "any"].format(clauses=joined))
+    such = (w["where"] + w["and"].join(clauses)) if clauses else ""
+    fact = "fact_an" if condition.fact_type[:1] in "aeiou" else "fact_a"
+    if markdown:
+        if condition.negated:
+            return w["md_no_fact"].format(type=condition.fact_type) + such
+        alias = w["md_alias"].format(alias=condition.alias) if condition.alias != condition.fact_type else ""
+        return w[f"md_{fact}"].format(type=condition.fact_type, alias=alias) + such
+    return w["no_fact" if condition.negated else fact].format(type=condition.fact_type) + such
 
 
 @attrs.frozen

@@ -13,21 +13,9 @@ from collections.abc import Iterable
 
 from .._facts.facts import FactType
 from .._policy.text import policy
-from .._rules.book import Condition, Rule, RuleBook, default_rules
+from .._rules.book import Rule, RuleBook, default_rules, describe_condition
 
 __all__ = ["rule_reference"]
-
-
-def _condition(condition: Condition) -> str:
-    parts = [f"`{c}`" for c in condition.where]
-    if condition.any:
-        parts.append("at least one of " + ", ".join(f"`{c}`" for c in condition.any))
-    such = (" where " + " and ".join(parts)) if parts else ""
-    if condition.negated:
-        return f"there is **no** `{condition.fact_type}` fact{such}"
-    alias = f" (called `{condition.alias}`)" if condition.alias != condition.fact_type else ""
-    article = "an" if condition.fact_type[:1] in "aeiou" else "a"
-    return f"there is {article} `{condition.fact_type}` fact{alias}{such}"
 
 
 def _quote(unit_id: str) -> list[str]:
@@ -73,7 +61,7 @@ def _rule(rule: Rule) -> list[str]:
             )
         prefix = f"{index + 1}. " if len(rule.alternatives) > 1 else "- "
         head = ("(" + "; ".join(own) + ") ") if own else ""
-        conditions = ", and ".join(_condition(c) for c in alternative.conditions)
+        conditions = ", and ".join(describe_condition(c, markdown=True) for c in alternative.conditions)
         lines.append(f"{prefix}{head}{conditions}. Subject: `{alternative.subject}`.")
     lines.append("")
     lines += [

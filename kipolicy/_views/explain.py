@@ -29,7 +29,7 @@ from .._facts.facts import field_path
 from .._policy.interpretations import INTERPRETATIONS
 from .._policy.text import policy
 from .._base.html import preformatted_html
-from .._rules.book import STEPS, Condition, Rule, RuleBook, default_rules
+from .._rules.book import STEPS, Condition, Rule, RuleBook, default_rules, describe_condition
 from .._policy.words import LANGS, REPORT_WORDS, check_lang, kind_label, phrases, value_label
 
 if TYPE_CHECKING:
@@ -131,7 +131,8 @@ class ConditionReport:
     Attributes:
         alternative: The alternative's index.
         condition: The index of the condition that failed, or None when all hold.
-        text: That condition, as the rule file gives it.
+        text: That condition in words (English; ``text_sv`` in Swedish), its clauses as the
+            rule file writes them.
         negated: Whether it is a "there is no such fact" condition.
         facts: For a positive condition, each fact of its type with the clauses it fails
             (``{"path": ..., "fails": [{"clause", "field", "value", "field_path"}]}``); for a
@@ -146,6 +147,11 @@ class ConditionReport:
     negated: bool = False
     facts: tuple[Mapping[str, Any], ...] = ()
     interpretation: str | None = None
+    text_sv: str = ""
+
+    def in_words(self, lang: str) -> str:
+        """The condition in ``lang``."""
+        return self.text_sv if lang == "sv" and self.text_sv else self.text
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -201,17 +207,6 @@ class WhyNot:
             "alternatives": [a.to_dict() for a in self.alternatives],
             "text": dict(self.texts),
         }
-
-
-def _condition_text(condition: Condition) -> str:
-    clauses = [str(c) for c in condition.where]
-    if condition.any:
-        clauses.append("any of (" + " | ".join(str(c) for c in condition.any) + ")")
-    such = (" where " + " and ".join(clauses)) if clauses else ""
-    if condition.negated:
-        return f"no {condition.fact_type}{such}"
-    article = "an" if condition.fact_type[0] in "aeiou" else "a"
-    return f"{article} {condition.fact_type}{such}"
 
 
 def _shown(fact_type: Any, field: str, value: Any) -> Any:
@@ -308,8 +303,8 @@ def evaluate(rule: Rule, facts: Sequence[Fact], book: RuleBook) -> tuple[bool, t
         condition = alternative.conditions[at]
         reports.append(
             ConditionReport(
-                index, at, _condition_text(condition), condition.negated, tuple(details),
-                _interpretation_of(condition, details),
+                index, at, describe_condition(condition, "en"), condition.negated, tuple(details),
+                _interpretation_of(condition, details), describe_condition(condition, "sv"),
             )
         )
     return holds_any, tuple(reports)
@@ -321,13 +316,13 @@ def _alternative_lines(report: ConditionReport, lang: str, several: bool) -> lis
     if report.condition is None:
         return [prefix + w["holds"]]
     if report.interpretation:
-        return [prefix + w["switched_off"].format(interpretation=report.interpretation, text=report.text)]
+        return [prefix + w["switched_off"].format(interpretation=report.interpretation, text=report.in_words(lang))]
     if report.negated:
         paths = ", ".join(f["path"] or w["the_partnership"] for f in report.facts)
-        return [prefix + w["blocked"].format(text=report.text, paths=paths)]
+        return [prefix + w["blocked"].format(text=report.in_words(lang), paths=paths)]
     if not report.facts:
-        return [prefix + w["no_such_fact"].format(text=report.text)]
-    lines = [prefix + w["no_fact_meets"].format(text=report.text)]
+        return [prefix + w["no_such_fact"].format(text=report.in_words(lang))]
+    lines = [prefix + w["no_fact_meets"].format(text=report.in_words(lang))]
     for fact in report.facts[:8]:
         fails = "; ".join(
             w["fails"].format(
