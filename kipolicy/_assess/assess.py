@@ -10,7 +10,7 @@ import datetime as dt
 import os
 import re
 import weakref
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from .._document.read import load_partnership
@@ -359,6 +359,127 @@ def _index(portfolio: Iterable[Partnership] | PortfolioIndex | None, day: dt.dat
         raise InputError([Problem("<portfolio>", "", str(exc))]) from None
 
 
+class _Run:
+    """One run of the rules over one set of facts: the firings become findings, halts are kept
+    track of, and derived facts remember the firing that derived them."""
+
+    def __init__(self, program: Any, rulebook: RuleBook, subject_label: str) -> None:
+        self.program = program
+        self.rulebook = rulebook
+        self.subject_label = subject_label
+        self.findings: dict[tuple[str, str, str], Finding] = {}
+        # The earliest step a rule halted at, the rule, and the sections whose rules of later
+        # steps still run (None: none do; a halt that keeps no section stops every later step).
+        self.halted_step: int | None = None
+        self.halted_by: str | None = None
+        self.keeps: frozenset[str] | None = None
+        # Each derived fact carries a key to the firing that derived it: its rule and reasons.
+        self.derivations: dict[str, tuple[str, tuple[str, ...], tuple[Evidence, ...]]] = {}
+
+    def stopped_step(self) -> int | None:
+        """The step after which the engine stops: a halt that keeps no section stops it; one
+        that keeps some lets it run on (the firings of other sections are dropped)."""
+        return None if self.keeps else self.halted_step
+
+    def react(self, firing: Firing) -> list[dict[str, Any]]:
+        """A firing: its finding, its halt, and the facts it derives."""
+        rule = firing.rule
+        if (
+            self.halted_step is not None
+            and STEPS.index(rule.step) > self.halted_step
+            and rule.section not in (self.keeps or ())
+        ):
+            return []
+        plan = _Plan.of(self.program, rule, firing.alternative)
+        finding = self._finding(firing, plan)
+        self.findings.setdefault((rule.id, finding.subject.path, finding.subject.label), finding)
+        if plan.effect.halts:
+            self._halt(rule, firing.alternative)
+        return self._derive(firing, plan, finding)
+
+    def _finding(self, firing: Firing, plan: _Plan) -> Finding:
+        rule, rulebook = firing.rule, self.rulebook
+        subject_fact = firing.facts[plan.subject]
+        subject = Subject(
+            subject_fact.get("path", ""), _label(subject_fact, rulebook, self.subject_label), subject_fact["type"],
+        )
+        due = None
+        if rule.due is not None and rule.due.field in firing.facts.get(rule.due.alias, {}):
+            due = from_day(firing.facts[rule.due.alias][rule.due.field])
+        # The facts the messages insert from (references, not copies), and which of their fields
+        # are dates: all a finding keeps for its messages.
+        if plan.dates is None:
+            plan.dates = {
+                alias: _date_fields(rulebook.fact_types[fact_type])
+                for alias, fact_type in rule.alternatives[firing.alternative].aliases().items()
+                if alias in plan.placeholders
+            }
+        inserted = {alias: firing.facts[alias] for alias in plan.placeholders if alias in firing.facts}
+        return Finding(
+            rule_id=rule.id,
+            kind=plan.effect.kind,
+            # The modality of the first unit the firing cites: the one that imposes the duty
+            # (an alternative may cite its own units).
+            modality=plan.citations[0].modality if plan.citations else rule.modality,
+            section=rule.section,
+            citations=plan.citations,
+            subject=subject,
+            because=self._because(firing, plan),
+            messages=_Texts(plan.message, inserted, plan.dates),
+            remedies=_Texts(plan.remedy, inserted, plan.dates),
+            title_sv=rule.title["sv"],
+            title_en=rule.title["en"],
+            due=due,
+            would_be=rule.would_be_for(firing.alternative),
+            needed_by=rule.needs,
+        )
+
+    def _because(self, firing: Firing, plan: _Plan) -> tuple[Evidence, ...]:
+        """The facts the firing matched, with the fields its conditions read and, for a derived
+        fact, the firing that derived it."""
+        because = []
+        for alias in sorted(firing.facts):
+            fact = firing.facts[alias]
+            fact_type = self.rulebook.fact_types[fact["type"]]
+            used = _fields(tuple(f for f in plan.uses.get(alias, ()) if f in fact))
+            origin = self.derivations.get(str(fact.get("derivation", "")))
+            because.append(
+                Evidence(
+                    fact["type"], fact.get("path", ""), FactValues(fact, used, _date_fields(fact_type)),
+                    fact.get("derived_by"), alias, field_paths(fact_type, fact, used),
+                    origin[1] if origin else (), origin[2] if origin else (),
+                )
+            )
+        return tuple(because)
+
+    def _halt(self, rule: Rule, alternative: int) -> None:
+        step = STEPS.index(rule.step)
+        keeps = frozenset(rule.alternatives[alternative].keeps)
+        if self.halted_step is None or step < self.halted_step:
+            self.halted_step, self.halted_by, self.keeps = step, rule.id, keeps
+        elif step == self.halted_step:
+            # Several halts at one step: a section runs on only if every halt keeps it.
+            self.keeps = (self.keeps or frozenset()) & keeps
+
+    def _derive(self, firing: Firing, plan: _Plan, finding: Finding) -> list[dict[str, Any]]:
+        derived = []
+        for derivation in plan.effect.derive:
+            new_fact: dict[str, Any] = {"type": derivation.fact_type, "path": finding.subject.path}
+            for name, value in derivation.values.items():
+                if isinstance(value, Ref):
+                    source = firing.facts.get(value.alias, {})
+                    if value.field in source:
+                        new_fact[name] = source[value.field]
+                else:
+                    new_fact[name] = value
+            new_fact["derived_by"] = firing.rule.id
+            key = f"x{len(self.derivations)}"
+            new_fact["derivation"] = key
+            self.derivations[key] = (firing.rule.id, plan.cites, finding.because)
+            derived.append(new_fact)
+        return derived
+
+
 def run_rules(
     program: Any,
     rulebook: RuleBook,
@@ -371,108 +492,12 @@ def run_rules(
     label: str = "",
     provenance: Provenance | None = None,
 ) -> Report:
-    """Run the engine on ``facts`` and build the report."""
-
-    findings: dict[tuple[str, str, str], Finding] = {}
-    # The earliest step a rule halted at, the rule, and the sections whose rules of later
-    # steps still run (None: none do; a halt that keeps no section stops every later step).
-    halted: dict[str, Any] = {"step": None, "rule": None, "keeps": None}
-    # Each derived fact carries a key to the firing that derived it: its rule and its reasons.
-    derivations: dict[str, tuple[str, tuple[str, ...], tuple[Evidence, ...]]] = {}
-
-    def react(firing: Firing) -> list[dict[str, Any]]:
-        rule = firing.rule
-        if (
-            halted["step"] is not None
-            and STEPS.index(rule.step) > halted["step"]
-            and rule.section not in (halted["keeps"] or ())
-        ):
-            return []
-        plan = _Plan.of(program, rule, firing.alternative)
-        effect = plan.effect
-        subject_fact = firing.facts[plan.subject]
-        subject = Subject(
-            subject_fact.get("path", ""),
-            _label(subject_fact, rulebook, subject_partnership.name if subject_partnership else label),
-            subject_fact["type"],
-        )
-        due = None
-        if rule.due is not None and rule.due.field in firing.facts.get(rule.due.alias, {}):
-            due = from_day(firing.facts[rule.due.alias][rule.due.field])
-        uses = plan.uses
-        because = []
-        for alias in sorted(firing.facts):
-            fact = firing.facts[alias]
-            fact_type = rulebook.fact_types[fact["type"]]
-            used = _fields(tuple(f for f in uses.get(alias, ()) if f in fact))
-            values = FactValues(fact, used, _date_fields(fact_type))
-            paths = field_paths(fact_type, fact, used)
-            origin = derivations.get(str(fact.get("derivation", "")))
-            because.append(
-                Evidence(
-                    fact["type"], fact.get("path", ""), values, fact.get("derived_by"), alias, paths,
-                    origin[1] if origin else (), origin[2] if origin else (),
-                )
-            )
-        # The facts the messages insert from (references, not copies), and which of their fields
-        # are dates: all a finding keeps for its messages.
-        if plan.dates is None:
-            plan.dates = {
-                alias: _date_fields(rulebook.fact_types[fact_type])
-                for alias, fact_type in rule.alternatives[firing.alternative].aliases().items()
-                if alias in plan.placeholders
-            }
-        inserted = {alias: firing.facts[alias] for alias in plan.placeholders if alias in firing.facts}
-        finding = Finding(
-            rule_id=rule.id,
-            kind=effect.kind,
-            # The modality of the first unit the firing cites: the one that imposes the duty
-            # (an alternative may cite its own units).
-            modality=plan.citations[0].modality if plan.citations else rule.modality,
-            section=rule.section,
-            citations=plan.citations,
-            subject=subject,
-            because=tuple(because),
-            messages=_Texts(plan.message, inserted, plan.dates),
-            remedies=_Texts(plan.remedy, inserted, plan.dates),
-            title_sv=rule.title["sv"],
-            title_en=rule.title["en"],
-            due=due,
-            would_be=rule.would_be_for(firing.alternative),
-            needed_by=rule.needs,
-        )
-        findings.setdefault((rule.id, subject.path, subject.label), finding)
-        if effect.halts:
-            step = STEPS.index(rule.step)
-            keeps = frozenset(rule.alternatives[firing.alternative].keeps)
-            if halted["step"] is None or step < halted["step"]:
-                halted["step"], halted["rule"], halted["keeps"] = step, rule.id, keeps
-            elif step == halted["step"]:
-                # Several halts at one step: a section runs on only if every halt keeps it.
-                halted["keeps"] = halted["keeps"] & keeps
-        derived = []
-        for derivation in effect.derive:
-            new_fact: dict[str, Any] = {"type": derivation.fact_type, "path": subject.path}
-            for name, value in derivation.values.items():
-                if isinstance(value, Ref):
-                    source = firing.facts.get(value.alias, {})
-                    if value.field in source:
-                        new_fact[name] = source[value.field]
-                else:
-                    new_fact[name] = value
-            new_fact["derived_by"] = rule.id
-            key = f"x{len(derivations)}"
-            new_fact["derivation"] = key
-            derivations[key] = (rule.id, plan.cites, finding.because)
-            derived.append(new_fact)
-        return derived
-
-    # The engine stops at a halt that keeps no section; one that keeps some runs on, and the
-    # firings of other sections are dropped above.
-    derived_facts = program.run(facts, react, lambda: None if halted["keeps"] else halted["step"])
-    kept = tuple(sorted(halted["keeps"] or ()))
-
-    ordered = sorted_findings(findings.values())
+    """Run the engine on ``facts`` and build the report: the one pipeline of :func:`assess`
+    and :func:`~kipolicy.assess_portfolio`."""
+    run = _Run(program, rulebook, subject_partnership.name if subject_partnership else label)
+    derived_facts = program.run(facts, run.react, run.stopped_step)
+    kept = tuple(sorted(run.keeps or ()))
+    ordered = sorted_findings(run.findings.values())
     # The outcomes the rules that fired conclude (`concludes` in the rule files): with none
     # (the definition not reached, or a trait the document leaves unknown and none failed) the
     # judgement awaits: None.
@@ -481,36 +506,44 @@ def run_rules(
     # A failed definition outweighs a met one (the rule book never concludes both).
     is_strategic = False if ("is_strategic", False) in outcomes else (True if outcomes else None)
     obligations: tuple[Obligation, ...] = ()
-    if halted["step"] is None or kept:
-        about: dict[tuple[str, str], list[str]] = {}
-        for finding in ordered:
-            if finding.subject.fact_type == "duty":
-                about.setdefault((finding.subject.path, finding.subject.label), []).append(finding.rule_id)
-        obligations = tuple(
-            Obligation.of(
-                duty, day,
-                partnership_id=subject_partnership.id if subject_partnership else "",
-                partnership_name=subject_partnership.name if subject_partnership else "",
-                rule_ids=tuple(about.get((duty.path, duty.label), ())),
-            )
-            for duty in duties
-            # After a halt that keeps some sections, the duties those sections impose.
-            if not kept or {unit.split(".")[0] for unit in DUTIES[duty.name].cites} <= set(kept)
-        )
+    if run.halted_step is None or kept:
+        obligations = _obligations(duties, ordered, day, subject_partnership, kept)
     return Report(
         partnership_id=subject_partnership.id if subject_partnership else "",
         partnership_name=subject_partnership.name if subject_partnership else label,
         as_of=day,
         findings=ordered,
-        in_scope=halted["rule"] is None,
+        in_scope=run.halted_by is None,
         is_strategic=is_strategic,
         interpretations=interp,
-        halted_by=halted["rule"],
+        halted_by=run.halted_by,
         kept_sections=kept,
         obligations=obligations,
         facts=tuple(facts) + tuple(derived_facts),
         rules=rulebook,
         provenance=provenance,
+    )
+
+
+def _obligations(
+    duties: Sequence[Duty], findings: Sequence[Finding], day: dt.date, partnership: Partnership | None,
+    kept: tuple[str, ...],
+) -> tuple[Obligation, ...]:
+    """Every dated duty as an obligation, with the rules that found something about it; after a
+    halt that keeps some sections, only the duties those sections impose."""
+    about: dict[tuple[str, str], list[str]] = {}
+    for finding in findings:
+        if finding.subject.fact_type == "duty":
+            about.setdefault((finding.subject.path, finding.subject.label), []).append(finding.rule_id)
+    return tuple(
+        Obligation.of(
+            duty, day,
+            partnership_id=partnership.id if partnership else "",
+            partnership_name=partnership.name if partnership else "",
+            rule_ids=tuple(about.get((duty.path, duty.label), ())),
+        )
+        for duty in duties
+        if not kept or {unit.split(".")[0] for unit in DUTIES[duty.name].cites} <= set(kept)
     )
 
 
