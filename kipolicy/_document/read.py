@@ -132,11 +132,20 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook(dt.date, _structure_date)
     # The model's enumerations share one base; a hook on it outranks cattrs' own for Enum.
     conv.register_structure_hook(Choice, _structure_enum)
+    conv.register_structure_hook_factory(lambda t: getattr(t, "__origin__", None) is tuple, _sequence_factory(conv))
+    conv.register_structure_hook_factory(lambda t: getattr(t, "__origin__", None) is dict, _mapping_factory(conv))
+    conv.register_structure_hook_factory(attrs.has, _attrs_factory(conv))
+    conv.register_structure_hook_factory(_is_optional, _optional_factory(conv))
+    conv.register_structure_hook(float | OpenEnded | None, _term_hook(conv))
+    conv.register_unstructure_hook(dt.date, lambda d: d.isoformat())
+    return conv
 
-    # Lists and tables: cattrs iterates whatever it is given (a string where a list is
-    # expected would become a tuple of letters), so these hooks check the container first and
-    # collect every element's problem.
-    def sequence_factory(type_: Any):
+
+# Lists and tables: cattrs iterates whatever it is given (a string where a list is expected
+# would become a tuple of letters), so these hooks check the container first and collect every
+# element's problem.
+def _sequence_factory(conv: cattrs.Converter) -> Any:
+    def factory(type_: Any) -> Any:
         (element,) = type_.__args__[:1]
 
         def hook(value: Any, _type: Any) -> tuple:
@@ -157,7 +166,11 @@ def make_converter() -> cattrs.Converter:
 
         return hook
 
-    def mapping_factory(type_: Any):
+    return factory
+
+
+def _mapping_factory(conv: cattrs.Converter) -> Any:
+    def factory(type_: Any) -> Any:
         key_type, value_type = type_.__args__
 
         def hook(value: Any, _type: Any) -> dict:
@@ -178,25 +191,20 @@ def make_converter() -> cattrs.Converter:
 
         return hook
 
-    conv.register_structure_hook_factory(
-        lambda t: getattr(t, "__origin__", None) is tuple, sequence_factory
-    )
-    conv.register_structure_hook_factory(
-        lambda t: getattr(t, "__origin__", None) is dict, mapping_factory
-    )
+    return factory
 
-    def attrs_factory(type_: type):
+
+def _attrs_factory(conv: cattrs.Converter) -> Any:
+    def factory(type_: type) -> Any:
         # Unknown keys are checked here rather than by cattrs, which stops at them and would
         # hide the other problems of the same table.
         hints = typing.get_type_hints(type_)
         overrides: dict[str, Any] = {
-            a.name: cattrs.gen.override(struct_hook=_words_hook(a.metadata["vocabulary"], hints[a.name]))
+            a.name: cattrs.gen.override(struct_hook=_words_hook(conv, a.metadata["vocabulary"], hints[a.name]))
             for a in attrs.fields(type_)
             if "vocabulary" in a.metadata
         }
-        generated: Any = cattrs.gen.make_dict_structure_fn(
-            type_, conv, _cattrs_forbid_extra_keys=False, **overrides
-        )
+        generated: Any = cattrs.gen.make_dict_structure_fn(type_, conv, _cattrs_forbid_extra_keys=False, **overrides)
         names = {a.name for a in attrs.fields(type_)}
 
         def hook(value: Any, _type: Any) -> Any:
@@ -219,48 +227,52 @@ def make_converter() -> cattrs.Converter:
 
         return hook
 
-    # Words of a controlled vocabulary (a field's metadata names it): each becomes its term's
-    # id; every word outside the vocabulary is reported, with its index in a list.
-    def _word(name: str, value: Any) -> str:
+    return factory
+
+
+# Words of a controlled vocabulary (a field's metadata names it): each becomes its term's id;
+# every word outside the vocabulary is reported, with its index in a list.
+def _words_hook(conv: cattrs.Converter, name: str, type_: Any) -> Any:
+    def one(value: Any) -> str:
         text = conv.structure(value, str)
         try:
             return vocabulary(name).canonical(text)
         except VocabularyError as exc:
             raise ValueError(str(exc)) from None
 
-    def _words_hook(name: str, type_: Any):
-        if getattr(type_, "__origin__", None) is tuple:
-            def words(value: Any, _type: Any) -> tuple:
-                if not isinstance(value, (list, tuple)):
-                    raise ValueError(f"expected a list, got {_describe(value)}")
-                out, errors = [], []
-                for index, item in enumerate(value):
-                    try:
-                        out.append(_word(name, item))
-                    except ValueError as exc:
-                        errors.append(_note(exc, IterableValidationNote(f"@ index {index}", index, str)))
-                if errors:
-                    raise IterableValidationError("While structuring words", errors, type_)
-                return tuple(out)
+    if getattr(type_, "__origin__", None) is tuple:
+        def words(value: Any, _type: Any) -> tuple:
+            if not isinstance(value, (list, tuple)):
+                raise ValueError(f"expected a list, got {_describe(value)}")
+            out, errors = [], []
+            for index, item in enumerate(value):
+                try:
+                    out.append(one(item))
+                except ValueError as exc:
+                    errors.append(_note(exc, IterableValidationNote(f"@ index {index}", index, str)))
+            if errors:
+                raise IterableValidationError("While structuring words", errors, type_)
+            return tuple(out)
 
-            return words
+        return words
 
-        def word(value: Any, _type: Any) -> Any:
-            return None if value is None else _word(name, value)
+    def word(value: Any, _type: Any) -> Any:
+        return None if value is None else one(value)
 
-        return word
+    return word
 
-    conv.register_structure_hook_factory(attrs.has, attrs_factory)
 
-    # `X | None`: None stays None, anything else is structured strictly as X (cattrs' own
-    # union handling would hand a bool field to bool() and accept "yes").
-    def is_optional(t: Any) -> bool:
-        args = getattr(t, "__args__", ())
-        return (
-            getattr(t, "__origin__", None) in (typing.Union, types.UnionType) or isinstance(t, types.UnionType)
-        ) and len(args) == 2 and type(None) in args
+# `X | None`: None stays None, anything else is structured strictly as X (cattrs' own union
+# handling would hand a bool field to bool() and accept "yes").
+def _is_optional(t: Any) -> bool:
+    args = getattr(t, "__args__", ())
+    return (
+        getattr(t, "__origin__", None) in (typing.Union, types.UnionType) or isinstance(t, types.UnionType)
+    ) and len(args) == 2 and type(None) in args
 
-    def optional_factory(type_: Any):
+
+def _optional_factory(conv: cattrs.Converter) -> Any:
+    def factory(type_: Any) -> Any:
         (inner,) = [a for a in type_.__args__ if a is not type(None)]
 
         def hook(value: Any, _type: Any) -> Any:
@@ -268,10 +280,12 @@ def make_converter() -> cattrs.Converter:
 
         return hook
 
-    conv.register_structure_hook_factory(is_optional, optional_factory)
+    return factory
 
-    # A term in years, or open-ended (*tills vidare*): `float | OpenEnded | None`.
-    def term_hook(value: Any, _type: Any) -> Any:
+
+# A term in years, or open-ended (*tills vidare*): `float | OpenEnded | None`.
+def _term_hook(conv: cattrs.Converter) -> Any:
+    def hook(value: Any, _type: Any) -> Any:
         if value is None:
             return None
         if isinstance(value, str):
@@ -285,9 +299,7 @@ def make_converter() -> cattrs.Converter:
             raise ValueError(f"expected a number of years or 'open-ended', got {_describe(value)}")
         return conv.structure(value, float)
 
-    conv.register_structure_hook(float | OpenEnded | None, term_hook)
-    conv.register_unstructure_hook(dt.date, lambda d: d.isoformat())
-    return conv
+    return hook
 
 
 #: The converter that turns documents into the fact model and back.
