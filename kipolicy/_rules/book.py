@@ -602,16 +602,7 @@ class _Loader:
         alternatives = self.alternatives(file, where, raw)
         if alternatives is None:
             return None
-        for a_index, alternative in enumerate(alternatives):
-            if alternative.cites is not None:
-                # An alternative's findings carry the modality of the first unit it cites.
-                first = alternative.cites[0] if alternative.cites else None
-                own = (
-                    self.policy.unit(first).modality
-                    if isinstance(first, str) and first in self.policy.unit_ids
-                    else modality
-                )
-                ok = self.check_cites(file, f"{where}: either[{a_index}]", list(alternative.cites), own) and ok
+        ok = self.check_alternative_cites(file, where, alternatives, modality) and ok
         due = None
         if "due" in raw:
             due = self.due_ref(file, where, raw["due"], alternatives)
@@ -626,17 +617,7 @@ class _Loader:
                 "[\"traits_required == 'all-five'\"] }) and gives its own kind, halts or derive",
             )
             ok = False
-        for lang in LANGS:
-            for name, texts in (("message", message), ("remedy", remedy)):
-                plain = [a for a in alternatives if getattr(a, name) is None]
-                if plain:
-                    self.placeholders(file, f"{where}: {name}.{lang}", texts[lang], plain)
-                for a_index, alternative in enumerate(alternatives):
-                    own = getattr(alternative, name)
-                    if own is not None:
-                        self.placeholders(
-                            file, f"{where}: either[{a_index}].{name}.{lang}", own[lang], [alternative]
-                        )
+        self.check_placeholders(file, where, {"message": message, "remedy": remedy}, alternatives)
         if not ok or derive is None or not isinstance(kind, str) or not isinstance(modality, str):
             return None
         concludes = raw.get("concludes")
@@ -671,6 +652,38 @@ class _Loader:
             needs=tuple(raw.get("needs", ())),
             concludes=concludes,
         )
+
+    def check_alternative_cites(
+        self, file: str, where: str, alternatives: Sequence[Alternative], modality: Any
+    ) -> bool:
+        """An alternative's own cites: known units, the first one's modality being the one its
+        findings carry."""
+        ok = True
+        for a_index, alternative in enumerate(alternatives):
+            if alternative.cites is not None:
+                first = alternative.cites[0] if alternative.cites else None
+                own = (
+                    self.policy.unit(first).modality
+                    if isinstance(first, str) and first in self.policy.unit_ids
+                    else modality
+                )
+                ok = self.check_cites(file, f"{where}: either[{a_index}]", list(alternative.cites), own) and ok
+        return ok
+
+    def check_placeholders(
+        self, file: str, where: str, texts: Mapping[str, Mapping[str, str]], alternatives: Sequence[Alternative]
+    ) -> None:
+        """Every placeholder of the rule's message and remedy (and an alternative's own) names a
+        field of a fact every alternative that uses the text matches."""
+        for lang in LANGS:
+            for name, by_lang in texts.items():
+                plain = [a for a in alternatives if getattr(a, name) is None]
+                if plain:
+                    self.placeholders(file, f"{where}: {name}.{lang}", by_lang[lang], plain)
+                for a_index, alternative in enumerate(alternatives):
+                    own = getattr(alternative, name)
+                    if own is not None:
+                        self.placeholders(file, f"{where}: either[{a_index}].{name}.{lang}", own[lang], [alternative])
 
     def check_incomplete(self, file: str, where: str, kind: Any, raw: Mapping[str, Any]) -> bool:
         """``would_be`` and ``needs`` go with kind ``incomplete``, and only with it."""
