@@ -17,7 +17,6 @@ from typing import Any
 __all__ = [
     "CATALOGUE",
     "LANGS",
-    "REPORT_WORDS",
     "check_lang",
     "counts_text",
     "kind_label",
@@ -342,9 +341,6 @@ CATALOGUE: dict[str, dict[str, dict[Any, Any]]] = {
     },
 },
 }
-
-#: The words of reports and renderings (``CATALOGUE["report"]``).
-REPORT_WORDS = _REPORT
 
 
 def phrases(area: str, lang: str) -> dict[Any, Any]:

@@ -54,7 +54,7 @@ from .._base.errors import Problem, RuleFileError, UnknownIdError, did_you_mean
 from .._facts.facts import FACT_TYPES, FactType, Field
 from .._base.limits import number_problem, text_problem
 from .._policy.text import Policy, policy
-from .._policy.words import phrases
+from .._policy.words import LANGS, phrases
 
 __all__ = [
     "KINDS",
@@ -96,7 +96,6 @@ STEPS: tuple[str, ...] = ("in-force", "scope", "definition", "policy")
 
 OPERATORS = ("==", "!=", "<", "<=", ">", ">=")
 FIELD_TYPES = ("text", "int", "number", "bool", "date")
-LANGS = ("sv", "en")
 
 #: Aliases the engine adapter uses in every compiled rule; a rule may not name a fact so.
 RESERVED_ALIASES = frozenset({"phase_marker", "retroactivity_gate", "end"})

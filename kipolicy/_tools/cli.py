@@ -45,6 +45,7 @@ from .._report.report import Report
 from .._rules.book import KINDS, RuleBook, default_rules, load_rules
 from .._policy.vocabularies import names as vocabulary_names
 from .._policy.vocabularies import vocabulary
+from .._policy.words import LANGS
 
 __all__ = ["JSON_SCHEMA_VERSION", "main"]
 
@@ -91,7 +92,7 @@ def _add_assessment_options(parser: argparse.ArgumentParser, formats: Sequence[s
         "from 2024-01-01: rektor'",
     )
     parser.add_argument("--format", choices=formats, default="text", help="output format (default: text)")
-    parser.add_argument("--lang", choices=("sv", "en"), default="en", help="language of the report (default: en)")
+    parser.add_argument("--lang", choices=LANGS, default="en", help="language of the report (default: en)")
 
 
 def _add_quote_option(parser: argparse.ArgumentParser) -> None:
@@ -200,7 +201,7 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("--portfolio", metavar="DIR", help="the portfolio the report was compared with")
     _add_rules_option(cmd)
     cmd.add_argument("--format", choices=("text", "json"), default="text")
-    cmd.add_argument("--lang", choices=("sv", "en"), default="en")
+    cmd.add_argument("--lang", choices=LANGS, default="en")
 
     cmd = _command(
         commands, "rules", "list the rules with their ids, kinds and cited units",
@@ -213,7 +214,7 @@ def _parser() -> argparse.ArgumentParser:
         help="check a directory of rule files (as --rules would load it) and list every problem; exit 0 if it loads",
     )
     cmd.add_argument("--format", choices=("text", "json", "markdown"), default="text")
-    cmd.add_argument("--lang", choices=("sv", "en"), default="en")
+    cmd.add_argument("--lang", choices=LANGS, default="en")
 
     cmd = _command(
         commands, "policy", "show the policy text with its section and unit ids",
@@ -221,7 +222,7 @@ def _parser() -> argparse.ArgumentParser:
         ["kipolicy policy", "kipolicy policy risk", "kipolicy policy risk.3 --lang en"],
     )
     cmd.add_argument("target", nargs="?", metavar="SECTION|UNIT", help="a section id (risk) or a unit id (risk.3)")
-    cmd.add_argument("--lang", choices=("sv", "en"), default="sv", help="language of the text (default: sv, the policy's own)")
+    cmd.add_argument("--lang", choices=LANGS, default="sv", help="language of the text (default: sv, the policy's own)")
     cmd.add_argument("--format", choices=("text", "json"), default="text")
 
     cmd = _command(
@@ -246,7 +247,7 @@ def _parser() -> argparse.ArgumentParser:
         "--fail-under", metavar="PERCENT", type=float,
         help="with --coverage: exit 1 when less than PERCENT of the rules' expectations (fire, stay quiet) are covered",
     )
-    cmd.add_argument("--lang", choices=("sv", "en"), default="en", help="language of the failure reports (default: en)")
+    cmd.add_argument("--lang", choices=LANGS, default="en", help="language of the failure reports (default: en)")
 
     cmd = _command(
         commands, "schema", "print a JSON Schema: of a document, a case file, a rule file or the report output",

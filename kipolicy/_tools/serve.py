@@ -40,6 +40,7 @@ from .._views.explain import why_not
 from .._policy.interpretations import INTERPRETATIONS, Interpretations
 from .._base.limits import MAX_DOCUMENT_BYTES
 from .._policy.text import policy
+from .._policy.words import LANGS
 from .._assess.portfolio import assess_portfolio
 from .register import REGISTER
 from .._rules.book import RuleBook, default_rules, load_rules
@@ -151,7 +152,7 @@ class _Service:
         as_of = coerce_date(body["as_of"], "as_of")
         interpretations = Interpretations.coerce(body.get("interpretations") or {})
         lang = body.get("lang", "en")
-        if lang not in ("sv", "en"):
+        if lang not in LANGS:
             raise InputError([Problem("<request>", "lang", f"expected 'sv' or 'en', got {lang!r}")])
         return as_of, interpretations, lang
 
@@ -336,7 +337,7 @@ def openapi() -> dict[str, Any]:
             "document": document,
             "document_text": {"type": "string", "description": "The document as TOML or JSON text, instead of 'document'."},
             "format": {"enum": ["toml", "json"], "description": "The form of document_text (default toml)."},
-            "as_of": date, "interpretations": interpretations, "lang": {"enum": ["sv", "en"]},
+            "as_of": date, "interpretations": interpretations, "lang": {"enum": list(LANGS)},
             "quote": quote,
         },
         "required": ["as_of"],
@@ -345,7 +346,7 @@ def openapi() -> dict[str, Any]:
     components["PortfolioRequest"] = {
         "type": "object",
         "properties": {"documents": {"type": "array", "items": document, "maxItems": MAX_PORTFOLIO},
-                       "as_of": date, "interpretations": interpretations, "lang": {"enum": ["sv", "en"]},
+                       "as_of": date, "interpretations": interpretations, "lang": {"enum": list(LANGS)},
                        "quote": quote},
         "required": ["documents", "as_of"],
     }

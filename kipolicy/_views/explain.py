@@ -30,7 +30,7 @@ from .._policy.interpretations import INTERPRETATIONS
 from .._policy.text import policy
 from .._base.html import preformatted_html
 from .._rules.book import STEPS, Condition, Rule, RuleBook, default_rules, describe_condition
-from .._policy.words import LANGS, REPORT_WORDS, check_lang, kind_label, phrases, value_label
+from .._policy.words import LANGS, check_lang, kind_label, phrases, value_label
 
 if TYPE_CHECKING:
     from .._report.report import Evidence, Finding, Report
@@ -75,7 +75,7 @@ def explain_finding(finding: Finding, lang: str = "en") -> str:
     """One finding, its cited text and the tree of facts that made it fire, as text."""
     check_lang(lang)
     words = phrases("explain", lang)
-    due = f" ({REPORT_WORDS[lang]['due']} {finding.due})" if finding.due else ""
+    due = f" ({phrases('report', lang)['due']} {finding.due})" if finding.due else ""
     lines = [
         f"{finding.rule_id} [{kind_label(finding.kind, lang)}, {finding.modality}]{due}: {finding.title(lang)}",
         f"{words['subject']}: {finding.subject}",

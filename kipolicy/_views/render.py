@@ -16,7 +16,7 @@ from .._policy.interpretations import shown
 from .order import obligation_key
 from .plots import inline_svgs
 from .._policy.text import policy
-from .._policy.words import REPORT_WORDS, counts_text, kind_label, parties_label, status_label
+from .._policy.words import counts_text, kind_label, parties_label, phrases, status_label
 
 if TYPE_CHECKING:
     from .diff import ReportDiff
@@ -52,7 +52,7 @@ def finding_html(finding: Finding, lang: str) -> str:
 def scope_text(report: Report, lang: str) -> str:
     """Whether the policy applies, in ``lang``: ``in scope``, ``out of scope``, or, after a
     halt that keeps sections, ``out of scope; still held to: Evaluation and follow-up``."""
-    t = REPORT_WORDS[lang]
+    t = phrases("report", lang)
     if report.in_scope:
         return t["in_scope"]
     if not report.kept_sections:
@@ -63,7 +63,7 @@ def scope_text(report: Report, lang: str) -> str:
 
 def report_text(report: Report, lang: str) -> str:
     """The report as plain text: one block per finding with its cited units."""
-    t = REPORT_WORDS[lang]
+    t = phrases("report", lang)
     pol = policy()
     scope, strategic, readings = _status(report, lang)
     lines = [
@@ -88,7 +88,7 @@ def report_text(report: Report, lang: str) -> str:
 
 
 def _status(report: Report, lang: str) -> tuple[str, str, str]:
-    t = REPORT_WORDS[lang]
+    t = phrases("report", lang)
     scope = scope_text(report, lang)
     strategic = t["pending"] if report.definition_pending else t["strategic"][report.is_strategic]
     changed = report.interpretations.changed()
@@ -112,14 +112,14 @@ def _binding(lang: str) -> str:
 
 
 def _counts(counts: dict[str, int], lang: str) -> str:
-    return counts_text(counts, lang) or REPORT_WORDS[lang]["none"]
+    return counts_text(counts, lang) or phrases("report", lang)["none"]
 
 
 # -- Markdown ---------------------------------------------------------------------------------
 
 
 def _finding_markdown(finding: Finding, lang: str, level: str = "###") -> list[str]:
-    t = REPORT_WORDS[lang]
+    t = phrases("report", lang)
     due = f" ({t['due']} {finding.due})" if finding.due else ""
     lines = [
         f"{level} `{kind_label(finding.kind, lang)}` {finding.rule_id}{due} — {md(finding.subject)}",
@@ -138,7 +138,7 @@ def _group_markdown(group: tuple[Finding, ...], lang: str) -> list[str]:
     """A rule's findings about several parties, as one entry listing them."""
     if len(group) == 1:
         return _finding_markdown(group[0], lang)
-    t = REPORT_WORDS[lang]
+    t = phrases("report", lang)
     first = group[0]
     due = f" ({t['due']} {first.due})" if first.due else ""
     lines = [f"### `{kind_label(first.kind, lang)}` {first.rule_id}{due} — {parties_label(len(group), lang)}", ""]
@@ -165,7 +165,7 @@ def _findings_markdown(findings: Sequence[Finding], lang: str) -> list[str]:
 
 def _calendar(obligations: Sequence[Obligation], lang: str, *, with_partnership: bool) -> tuple[list[str], list[tuple[Obligation, list[str]]]]:
     """The calendar's column heads and, overdue first, each obligation with its cells."""
-    t = REPORT_WORDS[lang]
+    t = phrases("report", lang)
     head = [t["due_column"]] + ([t["partnership"]] if with_partnership else [])
     head += [t["duty"], t["status"], t["met_on"], t["cites_column"]]
     rows = []
@@ -180,8 +180,8 @@ def _calendar_markdown(obligations: Sequence[Obligation], lang: str, *, with_par
     if not obligations:
         return []
     head, rows = _calendar(obligations, lang, with_partnership=with_partnership)
-    status = head.index(REPORT_WORDS[lang]["status"])
-    lines = [f"## {REPORT_WORDS[lang]['calendar']}", "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    status = head.index(phrases("report", lang)["status"])
+    lines = [f"## {phrases('report', lang)['calendar']}", "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for obligation, cells in rows:
         cells = [md(cell) for cell in cells]
         if obligation.status == "overdue":
@@ -196,7 +196,7 @@ def _calendar_order(obligations: Sequence[Obligation]) -> list[Obligation]:
 
 
 def report_markdown(report: Report, lang: str) -> str:
-    t = REPORT_WORDS[lang]
+    t = phrases("report", lang)
     scope, strategic, readings = _status(report, lang)
     lines = [
         f"# {md(report.partnership_name)} ({md(report.partnership_id)})",
@@ -214,7 +214,7 @@ def report_markdown(report: Report, lang: str) -> str:
 
 
 def portfolio_markdown(portfolio: PortfolioReport, lang: str) -> str:
-    t = REPORT_WORDS[lang]
+    t = phrases("report", lang)
     lines = [f"# {t['portfolio']}: {len(portfolio.reports)} {t['partnerships'].lower()}, {t['as_of'].lower()} {portfolio.as_of}", ""]
     if portfolio.findings:
         lines += [f"## {t['portfolio_findings']}", ""]
@@ -230,7 +230,7 @@ def portfolio_markdown(portfolio: PortfolioReport, lang: str) -> str:
 
 
 def _diff_markdown_body(diff: ReportDiff, lang: str) -> list[str]:
-    t = REPORT_WORDS[lang]
+    t = phrases("report", lang)
     lines: list[str] = []
     for name, (a, b) in diff.status_changes().items():
         lines.append(f"- {name}: {a} → {b}")
@@ -258,19 +258,19 @@ def _change_part(change: Any, what: str, lang: str, escape: Any = str) -> str:
     if what == "kind":
         return f"{kind_label(change.before.kind, lang)} → {kind_label(change.after.kind, lang)}"
     if what == "due":
-        return f"{REPORT_WORDS[lang]['due']} {change.before.due} → {change.after.due}"
+        return f"{phrases('report', lang)['due']} {change.before.due} → {change.after.due}"
     return f"“{escape(change.before.message(lang))}” → “{escape(change.after.message(lang))}”"
 
 
 def diff_markdown(diff: ReportDiff, lang: str) -> str:
-    t = REPORT_WORDS[lang]
+    t = phrases("report", lang)
     lines = [f"# {t['diff_title']}: {md(diff.after.partnership_name)}", ""]
     lines += _diff_markdown_body(diff, lang)
     return "\n".join(lines)
 
 
 def comparison_markdown(comparison: InterpretationComparison, lang: str) -> str:
-    t = REPORT_WORDS[lang]
+    t = phrases("report", lang)
     base = comparison.baseline
     lines = [f"# {t['compare']}: {md(base.partnership_name)}", "", f"{t['as_of']} {base.as_of}.", ""]
     lines += [f"| {t['reading']} | {t['rules']} |", "|---|---|"]
@@ -287,12 +287,12 @@ def comparison_markdown(comparison: InterpretationComparison, lang: str) -> str:
 
 
 def _finding_text(finding: Finding, lang: str, pad: str = "") -> list[str]:
-    due = f" ({REPORT_WORDS[lang]['due']} {finding.due})" if finding.due else ""
+    due = f" ({phrases('report', lang)['due']} {finding.due})" if finding.due else ""
     return [f"{pad}[{kind_label(finding.kind, lang)}] {finding.rule_id}{due} — {finding.subject}", f"{pad}  {finding.message(lang)}"]
 
 
 def _diff_text_body(diff: ReportDiff, lang: str, pad: str = "") -> list[str]:
-    t = REPORT_WORDS[lang]
+    t = phrases("report", lang)
     lines = [f"{pad}{name}: {a} -> {b}" for name, (a, b) in diff.status_changes().items()]
     for sign, findings in (("+", diff.added), ("-", diff.removed)):
         for finding in findings:
@@ -305,14 +305,14 @@ def _diff_text_body(diff: ReportDiff, lang: str, pad: str = "") -> list[str]:
 
 
 def diff_text(diff: ReportDiff, lang: str) -> str:
-    t = REPORT_WORDS[lang]
+    t = phrases("report", lang)
     lines = [f"{t['diff_title']}: {diff.after.partnership_name} ({t['before']} → {t['after']})"]
     lines += _diff_text_body(diff, lang)
     return plain("\n".join(lines) + "\n")
 
 
 def comparison_text(comparison: InterpretationComparison, lang: str) -> str:
-    t = REPORT_WORDS[lang]
+    t = phrases("report", lang)
     base = comparison.baseline
     lines = [f"{t['compare']}: {base.partnership_name}, {t['as_of'].lower()} {base.as_of}"]
     for reading in comparison.readings:
@@ -325,7 +325,7 @@ def comparison_text(comparison: InterpretationComparison, lang: str) -> str:
 
 
 def _finding_html(finding: Finding, lang: str) -> str:
-    t = REPORT_WORDS[lang]
+    t = phrases("report", lang)
     due = f" <em>({e(t['due'])} {e(finding.due)})</em>" if finding.due else ""
     quotes = "".join(
         f"<blockquote><strong>{e(c.unit)}</strong> {e(c.text(lang))}</blockquote>" for c in finding.citations
@@ -342,7 +342,7 @@ def _group_html(group: tuple[Finding, ...], lang: str) -> str:
     """A rule's findings about several parties, as one entry listing them."""
     if len(group) == 1:
         return _finding_html(group[0], lang)
-    t = REPORT_WORDS[lang]
+    t = phrases("report", lang)
     first = group[0]
     due = f" <em>({e(t['due'])} {e(first.due)})</em>" if first.due else ""
     items = "".join(f"<li><strong>{e(f.subject)}</strong>: {e(f.message(lang))}</li>" for f in group)
@@ -379,11 +379,11 @@ def _calendar_html(obligations: Sequence[Obligation], lang: str, *, with_partner
         for o, cells in rows
     )
     header = "".join(f"<th>{e(h)}</th>" for h in head)
-    return f"<h3>{e(REPORT_WORDS[lang]['calendar'])}</h3><table><tr>{header}</tr>{body}</table>"
+    return f"<h3>{e(phrases('report', lang)['calendar'])}</h3><table><tr>{header}</tr>{body}</table>"
 
 
 def report_html(report: Report, lang: str) -> str:
-    t = REPORT_WORDS[lang]
+    t = phrases("report", lang)
     scope, strategic, readings = _status(report, lang)
     summary = (
         f"<ul><li>{e(t['as_of'])} {e(report.as_of)}</li>"
@@ -400,7 +400,7 @@ def report_html(report: Report, lang: str) -> str:
 
 
 def portfolio_html(portfolio: PortfolioReport, lang: str) -> str:
-    t = REPORT_WORDS[lang]
+    t = phrases("report", lang)
     rows = []
     for report in portfolio.reports:
         scope, strategic, _ = _status(report, lang)
@@ -422,7 +422,7 @@ def portfolio_html(portfolio: PortfolioReport, lang: str) -> str:
 
 
 def _diff_html_body(diff: ReportDiff, lang: str) -> str:
-    t = REPORT_WORDS[lang]
+    t = phrases("report", lang)
     parts = [f"<p>{e(name)}: {e(a)} → {e(b)}</p>" for name, (a, b) in diff.status_changes().items()]
     for title, findings in ((t["added"], diff.added), (t["removed"], diff.removed)):
         if findings:
@@ -441,12 +441,12 @@ def _diff_html_body(diff: ReportDiff, lang: str) -> str:
 
 
 def diff_html(diff: ReportDiff, lang: str) -> str:
-    t = REPORT_WORDS[lang]
+    t = phrases("report", lang)
     return f'{CSS}<div class="kipolicy"><h2>{e(t["diff_title"])}: {e(diff.after.partnership_name)}</h2>{_diff_html_body(diff, lang)}</div>'
 
 
 def comparison_html(comparison: InterpretationComparison, lang: str) -> str:
-    t = REPORT_WORDS[lang]
+    t = phrases("report", lang)
     base = comparison.baseline
     rows = "".join(
         f"<tr><td>{e(r.label)}</td><td>{e(', '.join(r.diff.rule_ids()) or t['none'])}</td></tr>"
@@ -493,7 +493,7 @@ def obligation_line(obligation: Obligation, lang: str, *, with_partnership: bool
 
 def group_text(group: tuple[Finding, ...], lang: str) -> list[str]:
     """One entry of a plain-text report: a finding, or a rule's findings about several parties."""
-    t = REPORT_WORDS[lang]
+    t = phrases("report", lang)
     first = group[0]
     due = f" ({t['due']} {first.due})" if first.due else ""
     head = f"[{kind_label(first.kind, lang)}] {first.rule_id}{due} — "
@@ -512,7 +512,7 @@ def group_text(group: tuple[Finding, ...], lang: str) -> list[str]:
 def portfolio_text(portfolio: PortfolioReport, lang: str) -> str:
     """The portfolio as plain text: portfolio-wide findings, one line per partnership, and the
     calendar with overdue obligations first."""
-    t = REPORT_WORDS[lang]
+    t = phrases("report", lang)
     lines = [t["portfolio_head"].format(n=len(portfolio.reports), as_of=portfolio.as_of.isoformat())]
     for finding in portfolio.findings:
         lines.append(f"[{kind_label(finding.kind, lang)}] {finding.rule_id} — {finding.message(lang)}")
