@@ -50,7 +50,8 @@ if TYPE_CHECKING:  # the same names, for type checkers and editors
     from ._report.report import Citation, Evidence, Finding, Obligation, Report, Subject
     from ._tools.schema import schema
     from ._views.tables import RECORD_COLUMNS
-    from ._rules.book import KINDS, Rule, RuleBook, load_rules
+    from ._rules.ast import KINDS, Rule
+    from ._rules.book import RuleBook, load_rules
 
 # What the package exports, by the module that defines it. Each name is imported when it is first
 # used (PEP 562), so `import kipolicy` loads neither the rule engine nor the version metadata:

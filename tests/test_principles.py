@@ -14,7 +14,8 @@ import attrs
 import kipolicy
 from kipolicy._facts.facts import FACT_TYPES
 from kipolicy._document.model import Partnership
-from kipolicy._rules.book import Clause, default_rules
+from kipolicy._rules.ast import Clause
+from kipolicy._rules.book import default_rules
 
 #: Fields the document format still defaults, each with why the default is not a reading.
 #: The list may only shrink: a new defaulted field that feeds a rule fails the test.

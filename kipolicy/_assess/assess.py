@@ -38,7 +38,8 @@ from .._report.report import (
 )
 from .._views.order import sorted_findings
 from .._rules.python import compile_python
-from .._rules.book import OUTCOMES, PLACEHOLDER, STEPS, Firing, Ref, Rule, RuleBook, bundled_rules_dir, default_rules
+from .._rules.ast import OUTCOMES, PLACEHOLDER, STEPS, Ref, Rule
+from .._rules.book import Firing, RuleBook, bundled_rules_dir, default_rules
 from .._policy.vocabularies import pycountry_version
 from .._policy.words import value_label
 

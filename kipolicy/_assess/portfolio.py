@@ -31,7 +31,8 @@ from .._policy.text import policy
 from .._views.order import obligation_key, sorted_findings
 from .._views.render import portfolio_html, portfolio_markdown, portfolio_text
 from .._report.report import Finding, Obligation, Report
-from .._rules.book import KINDS, RuleBook, default_rules
+from .._rules.ast import KINDS
+from .._rules.book import RuleBook, default_rules
 from .._views.tables import Tabular
 from .._policy.words import check_lang
 

@@ -16,7 +16,7 @@ from .._base.html import preformatted_html
 from .._policy.interpretations import Interpretations
 from .._views.order import obligation_key
 from .._policy.text import policy
-from .._rules.book import KINDS
+from .._rules.ast import KINDS
 from .._views.render import finding_html, report_html, report_markdown, report_text
 from .._views.tables import Tabular, calendar_ics, report_records
 from .._policy.words import check_lang

@@ -39,10 +39,8 @@ from typing import Any
 
 from .._base.errors import EngineError, Problem, RuleFileError
 from .._base.limits import MAX_NUMBER
-from .book import (
-    GATE_ALIAS, Clause, Condition, EngineProgram, Firing, PerBook, Ref, Rule, RuleBook, content_key, set_compile_check,
-    variants,
-)
+from .ast import Clause, Condition, Ref, Rule
+from .book import GATE_ALIAS, EngineProgram, Firing, PerBook, RuleBook, content_key, set_compile_check, variants
 
 def _load_engine() -> tuple[Any, Any]:
     """Import durable-rules' C extension and its Python host.

@@ -22,7 +22,7 @@ import operator
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .book import Clause, Condition, Ref
+from .ast import Clause, Condition, Ref
 
 __all__ = ["Fact", "Test", "all_of", "clause_test", "condition_test", "holds", "matches", "refers"]
 

@@ -29,9 +29,8 @@ from typing import Any
 import attrs
 
 from .evaluate import Test, all_of, refers
-from .book import (
-    GATE_ALIAS, Clause, Condition, EngineProgram, Firing, PerBook, Rule, RuleBook, Variant, content_key, variants,
-)
+from .ast import Clause, Condition, Rule
+from .book import GATE_ALIAS, EngineProgram, Firing, PerBook, RuleBook, Variant, content_key, variants
 
 __all__ = ["PythonProgram", "compile_python"]
 

@@ -47,7 +47,8 @@ from .._base.names import CASE_SUFFIX
 from .._policy.text import policy
 from .._report.report import Report
 from .._policy.words import kind_label, phrases
-from .._rules.book import KINDS, RuleBook, default_rules
+from .._rules.ast import KINDS
+from .._rules.book import RuleBook, default_rules
 
 __all__ = [
     "Case",

@@ -42,7 +42,8 @@ from .._policy.interpretations import INTERPRETATIONS, Interpretations
 from .._policy.text import policy
 from .._views.order import obligation_key
 from .._report.report import Report
-from .._rules.book import KINDS, RuleBook, default_rules, load_rules
+from .._rules.ast import KINDS
+from .._rules.book import RuleBook, default_rules, load_rules
 from .._policy.vocabularies import names as vocabulary_names
 from .._policy.vocabularies import vocabulary
 from .._policy.words import LANGS

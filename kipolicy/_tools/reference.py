@@ -13,7 +13,8 @@ from collections.abc import Iterable
 
 from .._facts.facts import FactType
 from .._policy.text import policy
-from .._rules.book import Rule, RuleBook, default_rules, describe_condition
+from .._rules.ast import Rule, describe_condition
+from .._rules.book import RuleBook, default_rules
 
 __all__ = ["rule_reference"]
 

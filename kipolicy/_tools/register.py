@@ -16,7 +16,8 @@ import attrs
 from .._facts.facts import FACT_TYPES
 from .._policy.interpretations import INTERPRETATIONS
 from .._policy.text import policy
-from .._rules.book import Ref, Rule, RuleBook, default_rules
+from .._rules.ast import Ref, Rule
+from .._rules.book import RuleBook, default_rules
 
 __all__ = ["REGISTER", "Entry", "computed_with", "interpretation_register", "rules_changed_by"]
 

@@ -177,7 +177,7 @@ def case_schema() -> dict[str, Any]:
     from .cases import CaseFileSpec
     from .._facts.duties import DUTIES
     from .._report.report import OBLIGATION_STATUSES
-    from .._rules.book import KINDS
+    from .._rules.ast import KINDS
 
     defs: dict[str, Any] = {}
     root = _class_schema(CaseFileSpec, defs)
@@ -217,7 +217,7 @@ def rules_schema() -> dict[str, Any]:
     (clauses, references, cited units, placeholders) and names the rule."""
     from .._policy.interpretations import INTERPRETATIONS
     from .._policy.text import policy
-    from .._rules.book import FIELD_TYPES, KINDS, OUTCOMES, STEPS
+    from .._rules.ast import FIELD_TYPES, KINDS, OUTCOMES, STEPS
 
     pol = policy()
     texts = {"type": "object", "properties": {"sv": {"type": "string"}, "en": {"type": "string"}},
@@ -294,7 +294,7 @@ def report_schema() -> dict[str, Any]:
     """The JSON Schema of ``kipolicy assess|portfolio --format json`` (its ``schema_version``)."""
     from .._policy.interpretations import INTERPRETATIONS
     from .._report.report import OBLIGATION_STATUSES
-    from .._rules.book import KINDS, WOULD_BE_KINDS
+    from .._rules.ast import KINDS, WOULD_BE_KINDS
 
     date = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
     nullable_date = {"anyOf": [date, {"type": "null"}]}

@@ -29,7 +29,8 @@ from .._facts.facts import field_path
 from .._policy.interpretations import INTERPRETATIONS
 from .._policy.text import policy
 from .._base.html import preformatted_html
-from .._rules.book import STEPS, Condition, Rule, RuleBook, default_rules, describe_condition
+from .._rules.ast import STEPS, Condition, Rule, describe_condition
+from .._rules.book import RuleBook, default_rules
 from .._policy.words import LANGS, check_lang, kind_label, phrases, value_label
 
 if TYPE_CHECKING:

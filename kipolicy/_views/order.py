@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from .._policy.text import policy
-from .._rules.book import KINDS
+from .._rules.ast import KINDS
 
 if TYPE_CHECKING:
     from .._report.report import Finding, Obligation
