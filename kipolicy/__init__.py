@@ -138,8 +138,8 @@ _EXPORTS: dict[str, str] = {
     "Subject": "._report.report",
     "schema": "._tools.schema",
     "RECORD_COLUMNS": "._views.tables",
-    "KINDS": "._rules.book",
-    "Rule": "._rules.book",
+    "KINDS": "._rules.ast",
+    "Rule": "._rules.ast",
     "RuleBook": "._rules.book",
     "load_rules": "._rules.book",
 }

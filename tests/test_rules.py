@@ -89,7 +89,7 @@ def _problems(tmp_path: Path, text: str) -> list[str]:
 @pytest.mark.parametrize(
     ("text", "fragment"),
     [
-        (_rule(kind="violaton"), "kind: expected one of violation"),
+        (_rule(kind="violaton"), "rule definition.test: kind: expected one of 'violation', 'warning', 'incomplete', 'obligation', 'recommendation', 'note', got 'violaton' (did you mean 'violation'?)"),
         (_rule(cites='"definition.44"'), "unknown policy unit 'definition.44' (did you mean 'definition.4'?)"),
         (_rule(cites='"risk.4"'), "modality: expected the modality of a cited unit (may)"),
         (_rule(when='{ fact = "partnership", where = ["levle == \'ki-wide\'"] }'), "has no field 'levle' (did you mean 'level'?)"),
@@ -101,7 +101,7 @@ def _problems(tmp_path: Path, text: str) -> list[str]:
         (_rule(when='{ no = "party" }, { fact = "partnership" }'), "must come before every 'no' condition"),
         (_rule(message="{party.name}"), "placeholder {party.name}: 'party' is not matched"),
         (_rule(message="{partnership.nme}"), "has no field 'nme' (did you mean 'name'?)"),
-        (_rule(extra="colour = 1"), "unknown field 'colour'"),
+        (_rule(extra="colour = 1"), "rule definition.test: colour: unknown field; expected one of: id, kind"),
         (_rule(id="risk.test"), "expected the file's section 'definition'"),
         (_rule() + _rule(), "duplicate rule id"),
         (_rule(extra='derive = [{ fact = "trait_faild", values = {} }]'), "expected a fact type declared under [facts]"),
@@ -109,23 +109,23 @@ def _problems(tmp_path: Path, text: str) -> list[str]:
         (_rule(when='{ fact = "assessment", where = ["traits_requird == \'all-five\'"] }'), "has no field 'traits_requird' (did you mean 'traits_required'?)"),
         (_rule(when='{ fact = "assessment", where = ["traits_required == \'all-six\'"] }'), "did you mean 'all-five'?"),
         (_rule(extra='[[rule.under]]\ninterpretations = { traits-required = "all-five" }\nkind = "violation"'), "under: retired"),
-        (EITHER.format(alt_extra='halts = "yes"'), "halts: expected true or false in an 'either' alternative"),
+        (EITHER.format(alt_extra='halts = "yes"'), "either[1].halts: expected true or false, got the text 'yes'"),
         (EITHER.format(alt_extra='derive = [{ fact = "trait_faild", values = {} }]'), "expected a fact type declared under [facts]"),
         (_rule(extra='due = "partnership.name"'), "due: partnership.name is not a date field"),
         (_rule(extra='due = "duty due"'), "due: expected 'ALIAS.FIELD'"),
-        (EITHER.format(alt_extra='kind = "violaton"'), "kind: expected one of violation"),
+        (EITHER.format(alt_extra='kind = "violaton"'), "either[1].kind: expected one of 'violation', 'warning'"),
         (EITHER.format(alt_extra='cites = ["risk.44"]'), "either[1]: cites: unknown policy unit 'risk.44'"),
         # durable-rules evaluates `no X` wrongly beside a positive `X` (docs/engine.md): refused.
         (_rule(when='{ fact = "party" }, { no = "party", where = ["role == \'ki\'"] }'),
          "a 'no' condition on a fact type the rule also matches (party)"),
         # `note` was accepted and never read: retired.
-        (_rule(extra='note = "a comment"'), "unknown field 'note'"),
+        (_rule(extra='note = "a comment"'), "rule definition.test: note: unknown field"),
         # would_be and needs go with kind incomplete only.
         (_rule(extra='would_be = "warning"'), "would_be: only a rule of kind 'incomplete' has it"),
         (_rule(kind="incomplete", extra='would_be = "warning"\nneeds = ["definition.nope"]'), "needs: unknown rule 'definition.nope'"),
         (EITHER.format(alt_extra='cites = ["risk.44"]'), "unknown policy unit 'risk.44'"),
         (EITHER.replace("{{party.name}}", "{{party.nam}}").format(alt_extra=""), "either[1].message.sv: placeholder {party.nam}"),
-        (EITHER.format(alt_extra='colour = 1'), "unknown field 'colour'"),
+        (EITHER.format(alt_extra='colour = 1'), "either[1].colour: unknown field; expected one of: when, subject"),
         # A rule's step was called `stage`, the word of a partnership's lifecycle.
         (_rule(extra='stage = "policy"'), "stage: renamed to 'step'"),
         (_rule(extra='concludes = "strategc"'), "concludes: expected one of 'strategic', 'not-strategic', got 'strategc' (did you mean 'strategic'?)"),

@@ -77,6 +77,53 @@ def test_every_bundled_rule_file_is_valid_under_the_rules_schema() -> None:
     assert not validator.is_valid({"section": "definition", "rule": [{"id": "definition.x", "kind": "violaton"}]})
 
 
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda rule: rule.update(kind="violaton"),
+        lambda rule: rule.update(colour=1),
+        lambda rule: rule.update(halts="yes"),
+        lambda rule: rule["when"][0].update(fact=None) or rule["when"][0].pop("fact"),
+        lambda rule: rule["when"][0].update(**{"as": 3}),
+        lambda rule: rule.update(title={"sv": "t"}),
+        lambda rule: rule.update(step="later"),
+        lambda rule: rule.update(derive=[{"fact": "trait_failed", "values": {"unit": {"ref": 1}}}]),
+    ],
+)
+def test_the_rules_schema_and_the_loader_refuse_the_same_forms(tmp_path: Path, change) -> None:
+    """The schema is generated from the spec classes the loader structures rule files into: a
+    form one refuses, the other refuses too."""
+    validator = _validator("rules")
+    rule = {
+        "id": "definition.x", "kind": "note", "modality": "definition", "cites": ["definition.4"],
+        "title": {"sv": "t", "en": "t"}, "message": {"sv": "m", "en": "m"}, "remedy": {"sv": "r", "en": "r"},
+        "when": [{"fact": "partnership", "where": ["continues == true"]}],
+    }
+    data = {"section": "definition", "step": "definition", "rule": [rule]}
+    assert validator.is_valid(data)
+    change(rule)
+    assert not validator.is_valid(data)
+    (tmp_path / "definition.toml").write_text(_toml(data), encoding="utf-8")
+    with pytest.raises(kipolicy.RuleFileError) as info:
+        kipolicy.load_rules(tmp_path)
+    assert all("rule definition.x" in p.path for p in info.value.problems), info.value.problems
+
+
+def _toml(data: dict) -> str:
+    """A rule file as TOML (the few shapes the test above writes)."""
+    def value(v):
+        if isinstance(v, dict):
+            return "{ " + ", ".join(f"{json.dumps(k) if k == 'as' else k} = {value(x)}" for k, x in v.items()) + " }"
+        if isinstance(v, list):
+            return "[" + ", ".join(value(x) for x in v) + "]"
+        return json.dumps(v)
+    lines = [f"{k} = {value(v)}" for k, v in data.items() if k != "rule"]
+    for rule in data["rule"]:
+        lines.append("[[rule]]")
+        lines += [f"{k} = {value(v)}" for k, v in rule.items()]
+    return "\n".join(lines) + "\n"
+
+
 def test_the_report_output_is_valid_under_the_report_schema() -> None:
     validator = _validator("report")
     for args in (["assess", *map(str, sorted(EXAMPLES.glob("*.toml"))), "--as-of", "2026-01-01"],

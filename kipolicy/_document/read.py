@@ -197,21 +197,31 @@ def _mapping_factory(conv: cattrs.Converter) -> Any:
 def _attrs_factory(conv: cattrs.Converter) -> Any:
     def factory(type_: type) -> Any:
         # Unknown keys are checked here rather than by cattrs, which stops at them and would
-        # hide the other problems of the same table.
+        # hide the other problems of the same table. A field's metadata may give the key it is
+        # written with (``{"key": "as"}``: a Python keyword), the vocabulary its words come from,
+        # or the fixed words it takes (``{"choices": (...)}``); a class may name keys it no longer
+        # takes, each with what to write instead (``__retired__``).
         hints = typing.get_type_hints(type_)
-        overrides: dict[str, Any] = {
-            a.name: cattrs.gen.override(struct_hook=_words_hook(conv, a.metadata["vocabulary"], hints[a.name]))
-            for a in attrs.fields(type_)
-            if "vocabulary" in a.metadata
-        }
+        overrides: dict[str, Any] = {}
+        for a in attrs.fields(type_):
+            own = None
+            if "vocabulary" in a.metadata:
+                own = _words_hook(conv, a.metadata["vocabulary"], hints[a.name])
+            elif "choices" in a.metadata:
+                own = _choices_hook(conv, a.metadata["choices"], hints[a.name])
+            key = a.metadata.get("key", a.name)
+            if own is not None or key != a.name:
+                overrides[a.name] = cattrs.gen.override(rename=key if key != a.name else None, struct_hook=own)
         generated: Any = cattrs.gen.make_dict_structure_fn(type_, conv, _cattrs_forbid_extra_keys=False, **overrides)
-        names = {a.name for a in attrs.fields(type_)}
+        names = set(field_keys(type_))
+        retired: Mapping[str, str] = getattr(type_, "__retired__", {})
 
         def hook(value: Any, _type: Any) -> Any:
             if not isinstance(value, Mapping):
                 raise ValueError(f"expected a table, got {_describe(value)}")
             extra = {str(k) for k in value if k not in names}
-            errors: list[Exception] = []
+            errors: list[Exception] = [FieldValueError(key, retired[key]) for key in sorted(extra & set(retired))]
+            extra -= set(retired)
             result = None
             try:
                 result = generated({k: v for k, v in value.items() if k in names}, _type)
@@ -228,6 +238,25 @@ def _attrs_factory(conv: cattrs.Converter) -> Any:
         return hook
 
     return factory
+
+
+def field_keys(cls: type) -> list[str]:
+    """The keys an attrs class is written with: its fields' names, or the key a field's
+    metadata gives (``{"key": "as"}``)."""
+    return [a.metadata.get("key", a.name) for a in attrs.fields(cls)]
+
+
+# Fixed words (a field's metadata gives them): the word, or its problem with a did-you-mean.
+def _choices_hook(conv: cattrs.Converter, choices: Sequence[str], type_: Any) -> Any:
+    def hook(value: Any, _type: Any) -> Any:
+        if value is None and _is_optional(type_):
+            return None
+        text = conv.structure(value, str)
+        if text not in choices:
+            raise ValueError(f"expected one of {', '.join(map(repr, choices))}, got {text!r}{did_you_mean(text, choices)}")
+        return text
+
+    return hook
 
 
 # Words of a controlled vocabulary (a field's metadata names it): each becomes its term's id;
@@ -318,10 +347,6 @@ def _join(path: str, part: str | int, *, index: bool) -> str:
     return f"{path}.{part}" if path else str(part)
 
 
-def _field_names(cls: type) -> list[str]:
-    return [a.name for a in attrs.fields(cls)]
-
-
 def _message(exc: BaseException, type_: Any) -> str:
     if isinstance(exc, KeyError):
         if isinstance(type_, type) and issubclass(type_, enum.Enum):
@@ -343,7 +368,7 @@ def problems_of(exc: BaseException, file: str, path: str = "") -> list[Problem]:
     """Flatten a cattrs error tree into one :class:`Problem` per leaf."""
     out: list[Problem] = []
     if isinstance(exc, ForbiddenExtraKeysError):
-        known = _field_names(exc.cl) if attrs.has(exc.cl) else []
+        known = field_keys(exc.cl) if attrs.has(exc.cl) else []
         for key in sorted(exc.extra_fields):
             out.append(
                 Problem(
@@ -360,8 +385,9 @@ def problems_of(exc: BaseException, file: str, path: str = "") -> list[Problem]:
             out.extend(problems_of(sub, file, path))
     elif isinstance(exc, ClassValidationError):
         with_attribute_notes, without = exc.group_exceptions()
+        keys = {a.name: a.metadata.get("key", a.name) for a in attrs.fields(exc.cl)} if attrs.has(exc.cl) else {}
         for sub, attribute in with_attribute_notes:
-            sub_path = _join(path, attribute.name, index=False)
+            sub_path = _join(path, keys.get(attribute.name, attribute.name), index=False)
             if isinstance(sub, (ClassValidationError, IterableValidationError, ForbiddenExtraKeysError)):
                 out.extend(problems_of(sub, file, sub_path))
             else:

@@ -37,6 +37,7 @@ __all__ = [
     "Rule",
     "describe_condition",
     "parse_clause",
+    "parse_ref",
 ]
 
 #: Finding kinds, from the most to the least serious.
@@ -293,6 +294,12 @@ def _parse_operand(text: str) -> Any:
     raise ValueError(
         f"cannot read the value {text!r}: expected a quoted text, a number, true, false or ALIAS.FIELD"
     )
+
+
+def parse_ref(text: Any) -> Ref | None:
+    """``"ALIAS.FIELD"`` as a :class:`Ref`, or None if it is not one."""
+    match = REF_PATTERN.match(text.strip()) if isinstance(text, str) else None
+    return Ref(match["alias"], match["field"]) if match else None
 
 
 def parse_clause(text: str) -> Clause:

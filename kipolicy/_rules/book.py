@@ -1,34 +1,12 @@
-"""Rule files: the declarative rules in ``rules/``, loaded and checked.
+"""Rule files: the declarative rules in ``rules/``, loaded, checked and ordered into a rule book.
 
-One TOML file per policy section. The format is documented in ``docs/rule-files.md``; in short::
-
-    section = "definition"          # the policy section the file encodes
-    step = "definition"            # when its rules run (see STEPS)
-
-    [facts.trait_failed]            # a fact type the file's rules derive
-    description = "A trait the definition requires does not hold."
-    fields = { trait = "text", unit = "text" }
-
-    [[rule]]
-    id = "definition.management-not-engaged"
-    kind = "violation"
-    modality = "definition"
-    cites = ["definition.5"]
-    subject = "party"
-    title = { sv = "...", en = "..." }
-    message = { sv = "... {party.name} ...", en = "..." }
-    remedy = { sv = "...", en = "..." }
-    when = [
-      { fact = "party", where = ["management_engagement == 'absent'"] },
-    ]
-    derive = [{ fact = "trait_failed", values = { trait = "management", path = { ref = "party.path" } } }]
-
-A condition is ``{ fact = TYPE, as = ALIAS, where = [CLAUSE...], any = [CLAUSE...] }`` (there is
-such a fact: every ``where`` clause holds, and at least one ``any`` clause if given) or
-``{ no = TYPE, where = [...], any = [...] }`` (there is no such fact). A clause is
-``FIELD OP VALUE`` with OP one of ``== != < <= > >=`` and VALUE a quoted text (``'absent'``), a
-number, ``true``/``false`` or ``ALIAS.FIELD`` (a field of a fact matched earlier in the rule), or
-``FIELD is missing`` / ``FIELD is present``.
+One TOML file per policy section; the format is documented in ``docs/rule-files.md``. Loading
+takes two passes: the strict converter structures each file into the spec classes of
+:mod:`.syntax` (every problem of form, with the file, the rule id and the field path), and
+:class:`_Loader` checks what the form cannot say — cited units and their modality, fact types,
+fields and aliases, placeholders, the engine's limits — and builds the syntax tree of
+:mod:`.ast`. :func:`load_rules` then stratifies the book (a cycle through ``no`` conditions is
+refused here) and has the engine compile it once.
 """
 
 from __future__ import annotations
@@ -46,7 +24,7 @@ import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 import attrs
 
@@ -55,10 +33,8 @@ from .._facts.facts import FACT_TYPES, FactType, Field
 from .._base.limits import number_problem, text_problem
 from .._policy.text import Policy, policy
 from .._policy.words import LANGS
+from .syntax import AlternativeSpec, ConditionSpec, DerivationSpec, FactDeclarationSpec, RuleFileSpec, RuleSpec, structure_rule, structure_rule_file
 from .ast import (
-    FIELD_TYPES,
-    KINDS,
-    OUTCOMES,
     STEPS,
     WOULD_BE_KINDS,
     Alternative,
@@ -71,7 +47,6 @@ from .ast import (
     Derivation,
     Ref,
     Rule,
-    parse_clause,
 )
 
 __all__ = [
@@ -170,44 +145,6 @@ class _Collector:
         self.problems.append(Problem(file, where, message))
 
 
-_FILE_KEYS = {"section", "step", "description", "facts", "rule"}
-_RULE_KEYS = {
-    "id", "kind", "modality", "cites", "title", "message", "remedy", "subject", "when",
-    "either", "derive", "halts", "retroactive", "step", "due", "would_be", "needs",
-    "concludes",
-}
-_ALTERNATIVE_KEYS = {"when", "subject", "kind", "cites", "message", "remedy", "would_be", "keeps", "halts", "derive"}
-_CONDITION_KEYS = {"fact", "no", "as", "where", "any"}
-_DERIVE_KEYS = {"fact", "values"}
-_FACT_DECL_KEYS = {"description", "fields"}
-
-
-def _unknown_keys(
-    c: _Collector, file: str, where: str, table: Mapping[str, Any], known: set[str]
-) -> None:
-    for key in table:
-        if key == "stage" and "step" in known:
-            # Renamed: a partnership's stage (proposal, active, ended) is another thing.
-            c.add(file, where, "stage: renamed to 'step' (when the rules run: in-force, scope, definition, policy)")
-        elif key not in known:
-            c.add(file, where, f"unknown field {key!r}{did_you_mean(key, known)}")
-
-
-def _texts(c: _Collector, file: str, where: str, value: Any, name: str) -> dict[str, str]:
-    if not isinstance(value, Mapping):
-        c.add(file, where, f"{name}: expected a table with 'sv' and 'en' texts")
-        return {lang: "" for lang in LANGS}
-    _unknown_keys(c, file, f"{where}.{name}", value, set(LANGS))
-    out = {}
-    for lang in LANGS:
-        text = value.get(lang)
-        if not isinstance(text, str) or not text.strip():
-            c.add(file, where, f"{name}.{lang}: expected a non-empty text")
-            text = ""
-        out[lang] = text
-    return out
-
-
 def _type_of_literal(value: Any) -> str:
     if isinstance(value, bool):
         return "bool"
@@ -253,16 +190,16 @@ def _field_kind(field: Field) -> str:
 
 
 class _Loader:
+    """The second pass over a rule file: what the form (:mod:`.syntax`) cannot say, checked
+    against the policy and the fact model, and the syntax tree built from the specs."""
+
     def __init__(self, pol: Policy) -> None:
         self.policy = pol
         self.c = _Collector()
         self.fact_types: dict[str, FactType] = dict(FACT_TYPES)
 
     # fact declarations --------------------------------------------------------------------
-    def declare_facts(self, file: str, decls: Any) -> None:
-        if not isinstance(decls, Mapping):
-            self.c.add(file, "facts", "expected a table of fact types")
-            return
+    def declare_facts(self, file: str, decls: Mapping[str, FactDeclarationSpec]) -> None:
         for name, decl in decls.items():
             where = f"facts.{name}"
             if name in self.fact_types:
@@ -272,33 +209,13 @@ class _Loader:
             if not re.fullmatch(NAME_PATTERN, name) or name == "phase":
                 self.c.add(file, where, "expected a fact type name in lower_snake_case (not 'phase')")
                 continue
-            if not isinstance(decl, Mapping):
-                self.c.add(file, where, "expected a table with 'description' and 'fields'")
-                continue
-            _unknown_keys(self.c, file, where, decl, _FACT_DECL_KEYS)
             fields: dict[str, Field] = {}
-            raw_fields = decl.get("fields", {})
-            if not isinstance(raw_fields, Mapping):
-                self.c.add(file, f"{where}.fields", "expected a table: field name = type")
-                raw_fields = {}
-            for field_name, kind in raw_fields.items():
+            for field_name, kind in decl.fields.items():
                 if field_name in ("path", "type", "sid", "fid"):
                     self.c.add(file, f"{where}.fields.{field_name}", "is a reserved field name")
                     continue
-                if isinstance(kind, list) and kind and all(isinstance(k, str) for k in kind):
-                    fields[field_name] = Field(tuple(kind), "")
-                elif kind in FIELD_TYPES:
-                    fields[field_name] = Field(kind, "")
-                else:
-                    self.c.add(
-                        file, f"{where}.fields.{field_name}",
-                        f"expected one of {', '.join(FIELD_TYPES)} or a list of choices, got {kind!r}",
-                    )
-            description = decl.get("description", "")
-            if not isinstance(description, str):
-                self.c.add(file, f"{where}.description", "expected a text")
-                description = ""
-            self.fact_types[name] = FactType(name, description, fields, True, file)
+                fields[field_name] = Field(cast("str | tuple[str, ...]", kind), "")
+            self.fact_types[name] = FactType(name, decl.description, fields, True, file)
 
     def fields_of(self, fact_type: str) -> dict[str, Field]:
         fields = dict(self.fact_types[fact_type].fields)
@@ -306,96 +223,54 @@ class _Loader:
         return fields
 
     # rules ----------------------------------------------------------------------------------
-    def rule(self, file: str, section: str, step: str, raw: Any, index: int) -> Rule | None:
+    def rule(self, file: str, section: str, step: str, spec: RuleSpec) -> Rule | None:
         c = self.c
-        if not isinstance(raw, Mapping):
-            c.add(file, f"rule[{index}]", "expected a table")
+        where = f"rule {spec.id}"
+        if not RULE_ID_PATTERN.match(spec.id):
+            c.add(file, where, f"id: expected '<section>.<name-in-kebab-case>', got {spec.id!r}")
             return None
-        rule_id = raw.get("id")
-        where = f"rule {rule_id}" if isinstance(rule_id, str) else f"rule[{index}]"
-        _unknown_keys(c, file, where, raw, _RULE_KEYS)
         ok = True
-        if not isinstance(rule_id, str) or not RULE_ID_PATTERN.match(rule_id):
-            c.add(file, where, f"id: expected '<section>.<name-in-kebab-case>', got {rule_id!r}")
-            return None
-        if rule_id.split(".")[0] != section:
+        if spec.id.split(".")[0] != section:
             c.add(file, where, f"id: expected the file's section {section!r} before the dot")
             ok = False
-        kind = raw.get("kind")
-        if kind not in KINDS:
-            c.add(file, where, f"kind: expected one of {', '.join(KINDS)}, got {kind!r}{did_you_mean(str(kind), KINDS)}")
-            ok = False
-        cites = raw.get("cites")
-        modality = raw.get("modality")
-        ok = self.check_cites(file, where, cites, modality) and ok
-        title = _texts(c, file, where, raw.get("title"), "title")
-        message = _texts(c, file, where, raw.get("message"), "message")
-        remedy = _texts(c, file, where, raw.get("remedy"), "remedy")
-        rule_step = raw.get("step", step)
-        if rule_step not in STEPS:
-            c.add(file, where, f"step: expected one of {', '.join(STEPS)}, got {rule_step!r}")
-            ok = False
-        for flag in ("halts", "retroactive"):
-            if flag in raw and not isinstance(raw[flag], bool):
-                c.add(file, where, f"{flag}: expected true or false")
-                ok = False
-
-        alternatives = self.alternatives(file, where, raw)
+        ok = self.check_cites(file, where, spec.cites, spec.modality) and ok
+        alternatives = self.alternatives(file, where, spec)
         if alternatives is None:
             return None
-        ok = self.check_alternative_cites(file, where, alternatives, modality) and ok
-        due = None
-        if "due" in raw:
-            due = self.due_ref(file, where, raw["due"], alternatives)
-            ok = ok and due is not None
-        ok = self.check_incomplete(file, where, kind, raw) and ok
-        derive = self.derivations(file, f"{where}: derive", raw.get("derive", []), alternatives)
-        if "under" in raw:
-            c.add(
-                file, where,
-                "under: retired; an alternative ([[rule.either]]) that depends on an interpretation says "
-                "so with a condition on the assessment fact ({ fact = \"assessment\", where = "
-                "[\"traits_required == 'all-five'\"] }) and gives its own kind, halts or derive",
-            )
-            ok = False
-        self.check_placeholders(file, where, {"message": message, "remedy": remedy}, alternatives)
-        if not ok or derive is None or not isinstance(kind, str) or not isinstance(modality, str):
+        ok = self.check_alternative_cites(file, where, alternatives, spec.modality) and ok
+        if spec.due is not None:
+            ok = self.check_due(file, where, spec.due, alternatives) and ok
+        ok = self.check_incomplete(file, where, spec) and ok
+        derive = self.derivations(file, f"{where}: derive", spec.derive, alternatives)
+        self.check_placeholders(file, where, {"message": spec.message, "remedy": spec.remedy}, alternatives)
+        if not ok or derive is None:
             return None
-        concludes = raw.get("concludes")
-        if concludes is not None and concludes not in OUTCOMES:
-            c.add(
-                file, where,
-                f"concludes: expected one of {', '.join(map(repr, OUTCOMES))}, got {concludes!r}"
-                f"{did_you_mean(str(concludes), OUTCOMES)}",
-            )
-            return None
-        can_halt = raw.get("halts", False) or any(a.halts for a in alternatives)
-        if not can_halt and any(alternative.keeps for alternative in alternatives):
+        if not spec.halts and not any(a.halts for a in alternatives) and any(a.keeps for a in alternatives):
             c.add(file, where, "keeps: only a rule that halts (itself or in an alternative) keeps sections")
             return None
         return Rule(
-            id=rule_id,
+            id=spec.id,
             section=section,
-            kind=kind,
-            modality=modality,
-            cites=tuple(cites or ()),
-            title=title,
-            message=message,
-            remedy=remedy,
+            kind=spec.kind,
+            modality=spec.modality,
+            cites=spec.cites,
+            title=spec.title,
+            message=spec.message,
+            remedy=spec.remedy,
             alternatives=alternatives,
-            step=rule_step,
-            halts=raw.get("halts", False),
+            step=spec.step or step,
+            halts=spec.halts,
             derive=derive,
-            retroactive=raw.get("retroactive", True),
+            retroactive=spec.retroactive,
             file=file,
-            due=due,
-            would_be=raw.get("would_be"),
-            needs=tuple(raw.get("needs", ())),
-            concludes=concludes,
+            due=spec.due,
+            would_be=spec.would_be,
+            needs=spec.needs or (),
+            concludes=spec.concludes,
         )
 
     def check_alternative_cites(
-        self, file: str, where: str, alternatives: Sequence[Alternative], modality: Any
+        self, file: str, where: str, alternatives: Sequence[Alternative], modality: str
     ) -> bool:
         """An alternative's own cites: known units, the first one's modality being the one its
         findings carry."""
@@ -405,10 +280,10 @@ class _Loader:
                 first = alternative.cites[0] if alternative.cites else None
                 own = (
                     self.policy.unit(first).modality
-                    if isinstance(first, str) and first in self.policy.unit_ids
+                    if first is not None and first in self.policy.unit_ids
                     else modality
                 )
-                ok = self.check_cites(file, f"{where}: either[{a_index}]", list(alternative.cites), own) and ok
+                ok = self.check_cites(file, f"{where}: either[{a_index}]", alternative.cites, own) and ok
         return ok
 
     def check_placeholders(
@@ -426,39 +301,37 @@ class _Loader:
                     if own is not None:
                         self.placeholders(file, f"{where}: either[{a_index}].{name}.{lang}", own[lang], [alternative])
 
-    def check_incomplete(self, file: str, where: str, kind: Any, raw: Mapping[str, Any]) -> bool:
+    def check_incomplete(self, file: str, where: str, spec: RuleSpec) -> bool:
         """``would_be`` and ``needs`` go with kind ``incomplete``, and only with it."""
         c = self.c
-        if kind != "incomplete":
+        if spec.kind != "incomplete":
             for key in ("would_be", "needs"):
-                if key in raw:
+                if getattr(spec, key) is not None:
                     c.add(file, where, f"{key}: only a rule of kind 'incomplete' has it")
                     return False
             return True
         ok = True
-        if raw.get("would_be") not in WOULD_BE_KINDS:
+        if spec.would_be is None:
             c.add(
                 file, where,
-                f"would_be: expected the kind the needing rules would give, one of "
-                f"{', '.join(WOULD_BE_KINDS)}; got {raw.get('would_be')!r}",
+                f"would_be: expected the kind the needing rules would give, one of {', '.join(WOULD_BE_KINDS)}",
             )
             ok = False
-        needs = raw.get("needs")
-        if not isinstance(needs, list) or not needs or not all(isinstance(n, str) for n in needs):
+        if not spec.needs:
             c.add(file, where, "needs: expected a non-empty list of the ids of the rules that need the missing fact")
             ok = False
         return ok
 
-    def check_cites(self, file: str, where: str, cites: Any, modality: Any) -> bool:
+    def check_cites(self, file: str, where: str, cites: Sequence[str], modality: str) -> bool:
         """Check a list of cited units, and that ``modality`` is the modality of one of them."""
         c = self.c
         units = []
         ok = True
-        if not isinstance(cites, list) or not cites:
+        if not cites:
             c.add(file, where, "cites: expected a non-empty list of policy unit ids")
             return False
         for unit_id in cites:
-            if not isinstance(unit_id, str) or unit_id not in self.policy._unit_index:  # noqa: SLF001
+            if unit_id not in self.policy.unit_ids:
                 c.add(
                     file, where,
                     f"cites: unknown policy unit {unit_id!r}{did_you_mean(str(unit_id), self.policy.unit_ids)}",
@@ -466,10 +339,7 @@ class _Loader:
                 ok = False
             else:
                 units.append(self.policy.unit(unit_id))
-        if not isinstance(modality, str):
-            c.add(file, where, f"modality: expected a text, got {modality!r}")
-            ok = False
-        elif units and modality not in {u.modality for u in units}:
+        if units and modality not in {u.modality for u in units}:
             c.add(
                 file, where,
                 f"modality: expected the modality of a cited unit "
@@ -478,144 +348,107 @@ class _Loader:
             ok = False
         return ok
 
-    def due_ref(self, file: str, where: str, raw: Any, alternatives: Sequence[Alternative]) -> Ref | None:
-        """Check ``due = "ALIAS.FIELD"``: a date field of a fact every alternative matches."""
-        match = REF_PATTERN.match(raw) if isinstance(raw, str) else None
-        if not match:
-            self.c.add(file, where, f"due: expected 'ALIAS.FIELD' naming a date field, got {raw!r}")
-            return None
-        ref = Ref(match["alias"], match["field"])
+    def check_due(self, file: str, where: str, ref: Ref, alternatives: Sequence[Alternative]) -> bool:
+        """``due = "ALIAS.FIELD"``: a date field of a fact every alternative matches."""
         for alt in alternatives:
             aliases = alt.aliases()
             field = self.fields_of(aliases[ref.alias]).get(ref.field) if ref.alias in aliases else None
             if field is None or field.type != "date":
                 self.c.add(file, where, f"due: {ref} is not a date field of a fact every alternative matches")
-                return None
-        return ref
+                return False
+        return True
 
-    def alternatives(self, file: str, where: str, raw: Mapping[str, Any]) -> tuple[Alternative, ...] | None:
+    def alternatives(self, file: str, where: str, spec: RuleSpec) -> tuple[Alternative, ...] | None:
         c = self.c
-        if ("when" in raw) == ("either" in raw):
+        if (spec.when is None) == (spec.either is None):
             c.add(file, where, "expected either 'when' (one list of conditions) or 'either' (alternatives), not both or neither")
             return None
-        if "when" in raw:
-            blocks = [{"when": raw["when"], "subject": raw.get("subject", "partnership")}]
+        if spec.when is not None:
+            blocks: Sequence[AlternativeSpec] = [AlternativeSpec(when=spec.when, subject=spec.subject or "partnership")]
         else:
-            if "subject" in raw:
+            if spec.subject is not None:
                 c.add(file, where, "subject: with 'either', give each alternative its own subject")
-            blocks = raw["either"]
-            if not isinstance(blocks, list) or not blocks:
+            blocks = spec.either or ()
+            if not blocks:
                 c.add(file, where, "either: expected a non-empty list of alternatives")
                 return None
         out = []
         for b_index, block in enumerate(blocks):
-            bwhere = where if "when" in raw else f"{where}: either[{b_index}]"
-            if not isinstance(block, Mapping):
-                c.add(file, bwhere, "expected a table with 'when' and 'subject'")
-                continue
-            _unknown_keys(c, file, bwhere, block, _ALTERNATIVE_KEYS)
-            parsed = self.conditions(file, bwhere, block.get("when"))
-            if parsed is None:
-                continue
-            both = {cond.fact_type for cond in parsed if cond.negated} & {
-                cond.fact_type for cond in parsed if not cond.negated
-            }
-            if both:
-                c.add(
-                    file, bwhere,
-                    f"when: a 'no' condition on a fact type the rule also matches ({', '.join(sorted(both))}): "
-                    "durable-rules does not evaluate such a negation correctly (docs/engine.md); "
-                    "compute a count on another fact instead",
-                )
-                continue
-            subject = block.get("subject", "partnership")
-            bound = {cond.alias for cond in parsed if not cond.negated}
-            if not isinstance(subject, str) or subject not in bound:
-                c.add(
-                    file, bwhere,
-                    f"subject: {subject!r} is not the alias of a matched fact{did_you_mean(str(subject), bound)}; "
-                    f"matched: {', '.join(sorted(bound)) or 'none'}",
-                )
-                continue
-            alt_kind = block.get("kind")
-            if alt_kind is not None and ("when" in raw or alt_kind not in KINDS):
-                c.add(file, bwhere, f"kind: expected one of {', '.join(KINDS)} in an 'either' alternative, got {alt_kind!r}")
-                continue
-            alt_cites = block.get("cites")
-            alt_would_be = block.get("would_be")
-            if alt_would_be is not None and (raw.get("kind") != "incomplete" or alt_would_be not in WOULD_BE_KINDS):
-                c.add(
-                    file, bwhere,
-                    f"would_be: only an alternative of a rule of kind 'incomplete' has it, one of "
-                    f"{', '.join(WOULD_BE_KINDS)}; got {alt_would_be!r}",
-                )
-                continue
-            keeps = block.get("keeps", [])
-            known_sections = self.policy.section_ids
-            if "keeps" in block and (
-                "when" in raw or not isinstance(keeps, list) or not keeps
-                or not all(isinstance(k, str) and k in known_sections for k in keeps)
-            ):
-                c.add(
-                    file, bwhere,
-                    "keeps: expected, in an 'either' alternative, a non-empty list of the policy's "
-                    f"section ids ({', '.join(known_sections)}); got {keeps!r}",
-                )
-                continue
-            own = {
-                name: _texts(c, file, bwhere, block[name], name) if name in block else None
-                for name in ("message", "remedy")
-            }
-            alternative = Alternative(
-                tuple(parsed), subject, alt_kind,
-                tuple(alt_cites) if isinstance(alt_cites, list) else alt_cites,
-                own["message"], own["remedy"], alt_would_be, tuple(keeps),
-            )
-            halts = block.get("halts")
-            if halts is not None and ("when" in raw or not isinstance(halts, bool)):
-                c.add(file, bwhere, "halts: expected true or false in an 'either' alternative")
-                continue
-            derive = None
-            if "derive" in block:
-                if "when" in raw:
-                    c.add(file, bwhere, "derive: in an 'either' alternative only (else the rule's own derive)")
-                    continue
-                derive = self.derivations(file, f"{bwhere}: derive", block["derive"], [alternative])
-                if derive is None:
-                    continue
-            out.append(attrs.evolve(alternative, halts=halts, derive=derive))
+            bwhere = where if spec.when is not None else f"{where}: either[{b_index}]"
+            alternative = self.alternative(file, bwhere, spec, block)
+            if alternative is not None:
+                out.append(alternative)
         if len(out) != len(blocks):
             return None
         return tuple(out)
 
-    def conditions(self, file: str, where: str, raw: Any) -> list[Condition] | None:
+    def alternative(self, file: str, where: str, spec: RuleSpec, block: AlternativeSpec) -> Alternative | None:
         c = self.c
-        if not isinstance(raw, list) or not raw:
+        parsed = self.conditions(file, where, block.when)
+        if parsed is None:
+            return None
+        both = {cond.fact_type for cond in parsed if cond.negated} & {
+            cond.fact_type for cond in parsed if not cond.negated
+        }
+        if both:
+            c.add(
+                file, where,
+                f"when: a 'no' condition on a fact type the rule also matches ({', '.join(sorted(both))}): "
+                "durable-rules does not evaluate such a negation correctly (docs/engine.md); "
+                "compute a count on another fact instead",
+            )
+            return None
+        bound = {cond.alias for cond in parsed if not cond.negated}
+        if block.subject not in bound:
+            c.add(
+                file, where,
+                f"subject: {block.subject!r} is not the alias of a matched fact{did_you_mean(block.subject, bound)}; "
+                f"matched: {', '.join(sorted(bound)) or 'none'}",
+            )
+            return None
+        if block.would_be is not None and spec.kind != "incomplete":
+            c.add(file, where, "would_be: only an alternative of a rule of kind 'incomplete' has it")
+            return None
+        sections = self.policy.section_ids
+        if block.keeps is not None and (not block.keeps or any(k not in sections for k in block.keeps)):
+            c.add(
+                file, where,
+                "keeps: expected, in an 'either' alternative, a non-empty list of the policy's "
+                f"section ids ({', '.join(sections)}); got {list(block.keeps)!r}",
+            )
+            return None
+        alternative = Alternative(
+            tuple(parsed), block.subject, block.kind, block.cites, block.message, block.remedy,
+            block.would_be, block.keeps or (), block.halts,
+        )
+        if block.derive is None:
+            return alternative
+        derive = self.derivations(file, f"{where}: derive", block.derive, [alternative])
+        return None if derive is None else attrs.evolve(alternative, derive=derive)
+
+    def conditions(self, file: str, where: str, conds: Sequence[ConditionSpec]) -> list[Condition] | None:
+        c = self.c
+        if not conds:
             c.add(file, where, "when: expected a non-empty list of conditions")
             return None
         out: list[Condition] = []
         bound: dict[str, str] = {}
         ok = True
         seen_negation = False
-        for i, cond in enumerate(raw):
+        for i, cond in enumerate(conds):
             cwhere = f"{where}: when[{i}]"
-            if not isinstance(cond, Mapping):
-                c.add(file, cwhere, "expected a table like { fact = 'party', where = [...] }")
-                ok = False
-                continue
-            _unknown_keys(c, file, cwhere, cond, _CONDITION_KEYS)
-            negated = "no" in cond
-            if negated == ("fact" in cond):
+            negated = cond.no is not None
+            if negated == (cond.fact is not None):
                 c.add(file, cwhere, "expected exactly one of 'fact' (there is such a fact) or 'no' (there is none)")
                 ok = False
                 continue
-            fact_type = cond["no"] if negated else cond["fact"]
-            if not isinstance(fact_type, str) or fact_type not in self.fact_types:
-                c.add(file, cwhere, f"unknown fact type {fact_type!r}{did_you_mean(str(fact_type), self.fact_types)}")
+            fact_type = str(cond.no if negated else cond.fact)
+            if fact_type not in self.fact_types:
+                c.add(file, cwhere, f"unknown fact type {fact_type!r}{did_you_mean(fact_type, self.fact_types)}")
                 ok = False
                 continue
             if negated:
-                if "as" in cond:
+                if cond.alias is not None:
                     c.add(file, cwhere, "as: a 'no' condition binds nothing, so it takes no alias")
                     ok = False
                 alias = f"no_{fact_type}_{i}"
@@ -624,39 +457,16 @@ class _Loader:
                 if seen_negation:
                     c.add(file, cwhere, "a 'fact' condition must come before every 'no' condition")
                     ok = False
-                alias = cond.get("as", fact_type)
-                if not isinstance(alias, str) or not re.fullmatch(NAME_PATTERN, alias) or alias.startswith("no_"):
-                    c.add(file, cwhere, f"as: expected a lower_snake_case alias, got {alias!r}")
-                    ok = False
-                    continue
-                if alias in RESERVED_ALIASES:
-                    c.add(file, cwhere, f"as: {alias!r} is reserved for kipolicy's own use; choose another alias")
-                    ok = False
-                    continue
-                if alias in bound:
-                    c.add(file, cwhere, f"as: alias {alias!r} is already used in this rule; give one an 'as'")
+                alias = cond.alias or fact_type
+                if not self.check_alias(file, cwhere, alias, bound):
                     ok = False
                     continue
             fields = self.fields_of(fact_type)
-            clauses: dict[str, list[Clause]] = {"where": [], "any": []}
-            for key in ("where", "any"):
-                items = cond.get(key, [])
-                if not isinstance(items, list):
-                    c.add(file, f"{cwhere}.{key}", "expected a list of clauses")
-                    ok = False
-                    continue
-                for j, text in enumerate(items):
-                    try:
-                        clause = parse_clause(text)
-                    except ValueError as exc:
-                        c.add(file, f"{cwhere}.{key}[{j}]", str(exc))
-                        ok = False
-                        continue
+            for key, items in (("where", cond.where), ("any", cond.any or ())):
+                for j, clause in enumerate(items):
                     if not self.check_clause(file, f"{cwhere}.{key}[{j}]", clause, fact_type, fields, bound):
                         ok = False
-                        continue
-                    clauses[key].append(clause)
-            if "any" in cond and len(cond["any"]) < 2:
+            if cond.any is not None and len(cond.any) < 2:
                 c.add(file, f"{cwhere}.any", "expected two or more clauses (one is a 'where' clause)")
                 ok = False
             if not negated:
@@ -666,13 +476,27 @@ class _Loader:
                     c.add(file, cwhere, f"a rule matches at most one fact of each type; {fact_type!r} is already matched")
                     ok = False
                 bound[alias] = fact_type
-            out.append(Condition(fact_type, alias, tuple(clauses["where"]), tuple(clauses["any"]), negated))
+            out.append(Condition(fact_type, alias, cond.where, cond.any or (), negated))
         if not bound and ok:
             c.add(file, where, "when: expected at least one 'fact' condition (a rule with only 'no' conditions never fires)")
             ok = False
         if ok and not self.within_engine_limits(file, where, out):
             ok = False
         return out if ok else None
+
+    def check_alias(self, file: str, where: str, alias: str, bound: Mapping[str, str]) -> bool:
+        """A positive condition's alias: a lower_snake_case name, not reserved, not yet used."""
+        c = self.c
+        if not re.fullmatch(NAME_PATTERN, alias) or alias.startswith("no_"):
+            c.add(file, where, f"as: expected a lower_snake_case alias, got {alias!r}")
+            return False
+        if alias in RESERVED_ALIASES:
+            c.add(file, where, f"as: {alias!r} is reserved for kipolicy's own use; choose another alias")
+            return False
+        if alias in bound:
+            c.add(file, where, f"as: alias {alias!r} is already used in this rule; give one an 'as'")
+            return False
+        return True
 
     def within_engine_limits(self, file: str, where: str, conditions: Sequence[Condition]) -> bool:
         """Whether the engine can compile these conditions (see MAX_EXPANSION and friends)."""
@@ -743,72 +567,45 @@ class _Loader:
         return True
 
     def derivations(
-        self, file: str, where: str, raw: Any, alternatives: Sequence[Alternative]
+        self, file: str, where: str, specs: Sequence[DerivationSpec], alternatives: Sequence[Alternative]
     ) -> tuple[Derivation, ...] | None:
         c = self.c
-        if not isinstance(raw, list):
-            c.add(file, where, "expected a list of { fact = ..., values = { ... } }")
-            return None
         out = []
         ok = True
-        for i, item in enumerate(raw):
+        for i, item in enumerate(specs):
             dwhere = f"{where}[{i}]"
-            if not isinstance(item, Mapping):
-                c.add(file, dwhere, "expected a table { fact = ..., values = { ... } }")
-                ok = False
-                continue
-            _unknown_keys(c, file, dwhere, item, _DERIVE_KEYS)
-            fact_type = item.get("fact")
-            declared = self.fact_types.get(fact_type) if isinstance(fact_type, str) else None
-            if declared is None or not declared.derived or not isinstance(fact_type, str):
+            declared = self.fact_types.get(item.fact)
+            if declared is None or not declared.derived:
                 derived = [n for n, t in self.fact_types.items() if t.derived]
                 c.add(
                     file, dwhere,
                     "fact: expected a fact type declared under [facts] in a rule file, got "
-                    f"{fact_type!r}{did_you_mean(str(fact_type), derived)}",
+                    f"{item.fact!r}{did_you_mean(item.fact, derived)}",
                 )
                 ok = False
                 continue
-            fields = self.fields_of(fact_type)
-            values = item.get("values", {})
-            if not isinstance(values, Mapping):
-                c.add(file, dwhere, "values: expected a table")
-                ok = False
-                continue
-            parsed: dict[str, Any] = {}
-            for name, value in values.items():
+            fields = self.fields_of(item.fact)
+            for name, value in item.values.items():
                 field = fields.get(name)
                 if field is None:
-                    c.add(file, f"{dwhere}.values", f"fact type {fact_type!r} has no field {name!r}{did_you_mean(name, fields)}")
+                    c.add(file, f"{dwhere}.values", f"fact type {item.fact!r} has no field {name!r}{did_you_mean(name, fields)}")
                     ok = False
-                    continue
-                if isinstance(value, Mapping):
-                    ref_text = value.get("ref")
-                    match = REF_PATTERN.match(ref_text) if isinstance(ref_text, str) and len(value) == 1 else None
-                    if not match:
-                        c.add(file, f"{dwhere}.values.{name}", "expected a literal or { ref = 'ALIAS.FIELD' }")
-                        ok = False
-                        continue
-                    ref = Ref(match["alias"], match["field"])
+                elif isinstance(value, Ref):
                     for alt in alternatives:
                         aliases = alt.aliases()
-                        if ref.alias not in aliases or ref.field not in self.fields_of(aliases[ref.alias]):
-                            c.add(file, f"{dwhere}.values.{name}", f"{ref}: not a field of a fact every alternative matches")
+                        if value.alias not in aliases or value.field not in self.fields_of(aliases[value.alias]):
+                            c.add(file, f"{dwhere}.values.{name}", f"{value}: not a field of a fact every alternative matches")
                             ok = False
                             break
-                    parsed[name] = ref
+                elif field.type == "date":
+                    c.add(file, f"{dwhere}.values.{name}", "a date is copied with { ref = 'ALIAS.FIELD' }")
+                    ok = False
                 else:
-                    if field.type == "date":
-                        c.add(file, f"{dwhere}.values.{name}", "a date is copied with { ref = 'ALIAS.FIELD' }")
-                        ok = False
-                        continue
                     wrong = _compatible(field, value)
                     if wrong:
                         c.add(file, f"{dwhere}.values.{name}", wrong)
                         ok = False
-                        continue
-                    parsed[name] = value
-            out.append(Derivation(fact_type, parsed))
+            out.append(Derivation(item.fact, dict(item.values)))
         return tuple(out) if ok else None
 
     def placeholders(self, file: str, where: str, text: str, alternatives: Sequence[Alternative]) -> None:
@@ -1087,7 +884,7 @@ def load_rules(directory: str | os.PathLike[str] | None = None, *, policy_: Poli
         raise RuleFileError([Problem(str(root), "", "expected a directory of rule files")])
     loader = _Loader(pol)
     c = loader.c
-    documents: list[tuple[str, dict[str, Any]]] = []
+    headers: list[tuple[str, RuleFileSpec]] = []
     digest = hashlib.sha256()
     for path in _rule_files(root):
         file = path.name
@@ -1098,29 +895,26 @@ def load_rules(directory: str | os.PathLike[str] | None = None, *, policy_: Poli
         except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
             c.add(file, "", f"is not valid TOML: {exc}")
             continue
-        _unknown_keys(c, file, "", data, _FILE_KEYS)
-        section = data.get("section")
-        if section not in pol.section_ids:
-            c.add(file, "section", f"unknown policy section {section!r}{did_you_mean(str(section), pol.section_ids)}")
+        header = structure_rule_file(data, file)
+        if isinstance(header, list):
+            c.problems.extend(header)
             continue
-        if path.stem != section:
-            c.add(file, "section", f"expected the file to be named {section}.toml")
-        documents.append((file, data))
-        if "facts" in data:
-            loader.declare_facts(file, data["facts"])
+        if header.section not in pol.section_ids:
+            c.add(file, "section", f"unknown policy section {header.section!r}{did_you_mean(header.section, pol.section_ids)}")
+            continue
+        if path.stem != header.section:
+            c.add(file, "section", f"expected the file to be named {header.section}.toml")
+        headers.append((file, header))
+        loader.declare_facts(file, header.facts)
     rules: list[Rule] = []
     seen: dict[str, str] = {}
-    for file, data in documents:
-        step = data.get("step", "policy")
-        if step not in STEPS:
-            c.add(file, "step", f"expected one of {', '.join(STEPS)}, got {step!r}")
-            step = "policy"
-        raw_rules = data.get("rule", [])
-        if not isinstance(raw_rules, list):
-            c.add(file, "rule", "expected [[rule]] tables")
-            continue
-        for index, raw in enumerate(raw_rules):
-            rule = loader.rule(file, data["section"], step, raw, index)
+    for file, header in headers:
+        for index, raw_rule in enumerate(header.rule):
+            spec = structure_rule(raw_rule, file, index)
+            if isinstance(spec, list):
+                c.problems.extend(spec)
+                continue
+            rule = loader.rule(file, header.section, header.step, spec)
             if rule is None:
                 continue
             if rule.id in seen:

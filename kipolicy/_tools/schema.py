@@ -20,6 +20,7 @@ import json
 import re
 import types
 import typing
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
@@ -58,19 +59,21 @@ def _class_doc(cls: type) -> str:
     return doc.split("\n\n", 1)[0].strip()
 
 
-def _type_schema(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
+def _type_schema(tp: Any, defs: dict[str, Any], special: Mapping[Any, dict[str, Any]]) -> dict[str, Any]:
+    if tp in special:
+        return dict(special[tp])
     origin = typing.get_origin(tp)
     args = typing.get_args(tp)
     if origin in (typing.Union, types.UnionType):
         options = [a for a in args if a is not type(None)]
         if len(options) == 1:
-            return _type_schema(options[0], defs)
-        return {"anyOf": [_type_schema(a, defs) for a in options]}
+            return _type_schema(options[0], defs, special)
+        return {"anyOf": [_type_schema(a, defs, special) for a in options]}
     if origin is tuple:
-        return {"type": "array", "items": _type_schema(args[0], defs), "maxItems": MAX_LIST_ITEMS}
+        return {"type": "array", "items": _type_schema(args[0], defs, special), "maxItems": MAX_LIST_ITEMS}
     if origin is dict:
         key, value = args
-        schema: dict[str, Any] = {"type": "object", "additionalProperties": _type_schema(value, defs),
+        schema: dict[str, Any] = {"type": "object", "additionalProperties": _type_schema(value, defs, special),
                                   "maxProperties": MAX_LIST_ITEMS}
         if isinstance(key, type) and issubclass(key, enum.Enum):
             schema["propertyNames"] = {"enum": [m.value for m in key]}
@@ -90,12 +93,16 @@ def _type_schema(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
     if tp is Any:
         return {}
     if attrs.has(tp):
-        _class_schema(tp, defs)
+        _class_schema(tp, defs, special)
         return {"$ref": f"#/$defs/{tp.__name__}"}
     raise TypeError(f"no schema for {tp!r}")  # pragma: no cover - the model uses the types above
 
 
-def _class_schema(cls: type, defs: dict[str, Any]) -> dict[str, Any]:
+def _class_schema(cls: type, defs: dict[str, Any], special: Mapping[Any, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The schema of an attrs class (into ``defs``): its fields' types and descriptions, the
+    key a field is written with and the fixed words it takes (its metadata), which are
+    required. ``special``: the schemas of types the generic rules do not cover."""
+    special = special or {}
     if cls.__name__ in defs:
         return defs[cls.__name__]
     defs[cls.__name__] = {}  # placeholder against recursion
@@ -104,7 +111,9 @@ def _class_schema(cls: type, defs: dict[str, Any]) -> dict[str, Any]:
     properties: dict[str, Any] = {}
     required = []
     for field in attrs.fields(cls):
-        schema = dict(_type_schema(hints[field.name], defs))
+        schema = dict(_type_schema(hints[field.name], defs, special))
+        if "choices" in field.metadata:
+            schema = {"enum": list(field.metadata["choices"])}
         if field.name in docs:
             schema["description"] = docs[field.name]
         words_of = field.metadata.get("vocabulary")
@@ -125,13 +134,14 @@ def _class_schema(cls: type, defs: dict[str, Any]) -> dict[str, Any]:
         if validator.startswith("_unique") or getattr(field.validator, "__qualname__", "").startswith("_unique"):
             schema["description"] = schema.get("description", "") + " (each once)"
         default = field.default
+        key = field.metadata.get("key", field.name)
         if default is attrs.NOTHING:
-            required.append(field.name)
+            required.append(key)
         elif isinstance(default, enum.Enum):
             schema["default"] = default.value
         elif isinstance(default, (bool, int, float, str)):
             schema["default"] = default
-        properties[field.name] = schema
+        properties[key] = schema
     schema = {
         "type": "object",
         "description": _class_doc(cls),
@@ -213,80 +223,39 @@ def case_schema() -> dict[str, Any]:
 
 
 def rules_schema() -> dict[str, Any]:
-    """The JSON Schema of a rule file (``rules/*.toml``): its form; the loader checks the rest
-    (clauses, references, cited units, placeholders) and names the rule."""
-    from .._policy.interpretations import INTERPRETATIONS
+    """The JSON Schema of a rule file (``rules/*.toml``), generated from its form
+    (:mod:`kipolicy._rules.syntax`); the loader checks the rest (clauses, references, cited
+    units, placeholders) and names the rule."""
     from .._policy.text import policy
-    from .._rules.ast import FIELD_TYPES, KINDS, OUTCOMES, STEPS
+    from .._rules.syntax import TYPE_SCHEMAS, RuleFileSpec, RuleSpec
 
     pol = policy()
-    texts = {"type": "object", "properties": {"sv": {"type": "string"}, "en": {"type": "string"}},
-             "required": ["sv", "en"], "additionalProperties": False}
-    units = {"type": "array", "items": {"enum": [u.id for u in pol.units()]}, "minItems": 1}
-    clause = {"type": "string", "description": "FIELD OP VALUE (OP one of == != < <= > >=), or FIELD is missing / present"}
-    condition = {
-        "type": "object",
-        "properties": {
-            "fact": {"type": "string", "description": "there is such a fact"},
-            "no": {"type": "string", "description": "there is no such fact"},
-            "as": {"type": "string", "pattern": "^[a-z_][a-z0-9_]*$", "not": {"enum": ["phase_marker", "retroactivity_gate", "end"]}},
-            "where": {"type": "array", "items": clause, "maxItems": 28},
-            "any": {"type": "array", "items": clause, "minItems": 2},
-        },
-        "oneOf": [{"required": ["fact"]}, {"required": ["no"]}],
-        "additionalProperties": False,
-    }
-    derive = {
-        "type": "object",
-        "properties": {"fact": {"type": "string"}, "values": {"type": "object"}},
-        "required": ["fact"], "additionalProperties": False,
-    }
-    rule = {
-        "type": "object",
-        "properties": {
-            "id": {"type": "string", "pattern": r"^[a-z]+\.[a-z0-9]+(-[a-z0-9]+)*$"},
-            "kind": {"enum": list(KINDS)},
-            "modality": {"type": "string"},
-            "cites": units,
-            "subject": {"type": "string"},
-            "title": texts, "message": texts, "remedy": texts,
-            "when": {"type": "array", "items": condition, "minItems": 1},
-            "either": {"type": "array", "items": {"type": "object"}, "minItems": 1},
-            "derive": {"type": "array", "items": derive},
-            "under": {"type": "array", "items": {"type": "object", "properties": {
-                "interpretations": {"type": "object", "propertyNames": {"enum": list(INTERPRETATIONS)}}}}},
-            "halts": {"type": "boolean"},
-            "retroactive": {"type": "boolean"},
-            "step": {"enum": list(STEPS)},
-            "due": {"type": "string"},
-            "would_be": {"enum": ["violation", "warning"]},
-            "needs": {"type": "array", "items": {"type": "string"}, "minItems": 1},
-            "concludes": {"enum": list(OUTCOMES)},
-        },
-        "required": ["id", "kind", "modality", "cites", "title", "message", "remedy"],
-        "oneOf": [{"required": ["when"]}, {"required": ["either"]}],
-    }
+    defs: dict[str, Any] = {}
+    root = _class_schema(RuleFileSpec, defs, TYPE_SCHEMAS)
+    _class_schema(RuleSpec, defs, TYPE_SCHEMAS)
+    defs.pop("RuleFileSpec")
+    renamed = {name: name.removesuffix("Spec") for name in defs}
+    text = json.dumps({"root": root, "defs": defs})
+    for old, new in renamed.items():
+        text = text.replace(f'"#/$defs/{old}"', f'"#/$defs/{new}"')
+    data = json.loads(text)
+    root, defs = data["root"], {renamed[k]: v for k, v in data["defs"].items()}
+    root["properties"]["section"]["enum"] = [s.id for s in pol.sections]
+    root["properties"]["rule"]["items"] = {"$ref": "#/$defs/Rule"}
+    units = {"enum": [u.id for u in pol.units()]}
+    defs["Rule"]["properties"]["cites"].update(items=units, minItems=1)
+    defs["Rule"]["properties"]["id"]["pattern"] = r"^[a-z]+\.[a-z0-9]+(-[a-z0-9]+)*$"
+    defs["Rule"]["oneOf"] = [{"required": ["when"]}, {"required": ["either"]}]
+    defs["Alternative"]["properties"]["cites"].update(items=units, minItems=1)
+    defs["Alternative"]["properties"]["keeps"].update(items={"enum": [s.id for s in pol.sections]}, minItems=1)
+    defs["Condition"]["oneOf"] = [{"required": ["fact"]}, {"required": ["no"]}]
     return {
         "$schema": _DRAFT,
         "$id": "urn:kipolicy:schema:rules:1",
         "title": "kipolicy rule file",
         "$comment": "The form of a rule file; `kipolicy rules --check DIR` checks everything else and compiles it.",
-        "type": "object",
-        "properties": {
-            "section": {"enum": [s.id for s in pol.sections]},
-            "step": {"enum": list(STEPS)},
-            "facts": {"type": "object", "additionalProperties": {
-                "type": "object",
-                "properties": {
-                    "description": {"type": "string"},
-                    "fields": {"type": "object", "additionalProperties": {
-                        "anyOf": [{"enum": list(FIELD_TYPES)}, {"type": "array", "items": {"type": "string"}}]}},
-                },
-            }},
-            "rule": {"type": "array", "items": rule},
-        },
-        "required": ["section"],
-        "additionalProperties": False,
+        **root,
+        "$defs": dict(sorted(defs.items())),
     }
 
 
