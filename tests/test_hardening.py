@@ -346,12 +346,12 @@ def test_derived_values_must_be_finite(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("conditions,clauses", [(3, 10), (8, 8)])
-def test_any_expansion_is_bounded(tmp_path: Path, conditions: int, clauses: int) -> None:
+def test_in_expansion_is_bounded(tmp_path: Path, conditions: int, clauses: int) -> None:
     types = ["partnership", "assessment", "party", "ethics", "decision", "review", "duty", "support"][:conditions]
     parts = []
     for fact_type in types:
-        anys = ", ".join(f'"path == \'{i}\'"' for i in range(clauses))
-        parts.append(f'{{ fact = "{fact_type}", any = [{anys}] }}')
+        values = ", ".join(f"'{i}'" for i in range(clauses))
+        parts.append(f'{{ fact = "{fact_type}", where = ["path in [{values}]"] }}')
     message = _rule_problem(tmp_path, f"when = [{', '.join(parts)}]\n")
     assert f"{clauses ** conditions:,} engine rules" in message
 

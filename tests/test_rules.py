@@ -8,9 +8,13 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import kipolicy
-from kipolicy._rules.book import bundled_rules_dir
+from kipolicy._rules.ast import Condition, parse_clause
+from kipolicy._rules.book import _conjunctive, bundled_rules_dir
+from kipolicy._rules.evaluate import holds, matches
 
 CATALOGUE_GATES = [
     "dokument.not-in-force", "dokument.entered-before-policy", "omfattning.out-of-scope-level",
@@ -128,6 +132,12 @@ def _problems(tmp_path: Path, text: str) -> list[str]:
         (EITHER.format(alt_extra='colour = 1'), "either[1].colour: unknown field; expected one of: when, subject"),
         # A rule's step was called `stage`, the word of a partnership's lifecycle.
         (_rule(extra='stage = "policy"'), "stage: renamed to 'step'"),
+        # One way to say "or": `any` is retired, `in` takes literals of the field's type.
+        (_rule(when='{ fact = "partnership", any = ["stage == \'active\'", "stage == \'ended\'"] }'),
+         "when[0].any: retired: one way to say 'or'. For one field write FIELD in [VALUE, ...]"),
+        (_rule(when='{ fact = "partnership", where = ["stage in [\'active\', \'endd\']"] }'), "stage: expected one of 'proposal', 'active', 'ended', got 'endd' (did you mean 'ended'?)"),
+        (_rule(when='{ fact = "partnership", where = ["stage in [\'active\']"] }'), "expected a list of two or more different values"),
+        (_rule(when='{ fact = "partnership", where = ["stage in [party.stage, \'active\']"] }'), "in a list: expected a quoted text"),
         (_rule(extra='concludes = "strategc"'), "concludes: expected one of 'strategic', 'not-strategic', got 'strategc' (did you mean 'strategic'?)"),
         # keeps: sections of the policy, on an alternative of a rule that halts.
         (EITHER.format(alt_extra='keeps = ["uppfoljning"]'), "keeps: only a rule that halts"),
@@ -210,9 +220,11 @@ def test_a_cycle_through_negation_is_refused(tmp_path: Path) -> None:
         kipolicy.load_rules(tmp_path)
 
 
-def test_any_with_a_reference_does_not_break_the_engine() -> None:
-    # durable's $or with a reference fails (error 311) when the other branch matches; `any`
-    # is compiled without $or. The long_term branch matches here, with a reference beside it.
+def test_alternatives_that_match_together_give_one_finding() -> None:
+    # definition.not-long-term fails in three ways, one alternative each; two match here (no
+    # long-term commitment, and one year against a reference to the reading's three), and the
+    # partnership gets one finding. (durable's $or with a reference fails, error 311: "or" is
+    # compiled as separate engine rules, never as $or.)
     report = kipolicy.assess(_minimal(traits={"long_term": "absent", "commitment_years": 1}), as_of="2025-01-01")
     assert len(report.by_rule("definition.not-long-term")) == 1
 
@@ -252,3 +264,20 @@ def test_bundled_value_notes_cite_their_dimension_section() -> None:
     cited = {f.subject.label: f.units for f in report.by_rule("mervarde.value-stated")}
     assert cited == {"visibility": ("synlighet.1", "synlighet.2"), "perspectives": ("perspektiv.1", "perspektiv.2")}
 
+
+
+@given(
+    value=st.one_of(st.booleans(), st.integers(-3, 3), st.sampled_from(["a", "b", "c"]), st.none()),
+    values=st.lists(st.one_of(st.booleans(), st.integers(-3, 3), st.sampled_from(["a", "b", "c"])), min_size=2, max_size=4, unique_by=repr),
+)
+def test_in_is_the_or_of_equalities(value, values) -> None:
+    """`FIELD in [a, b]` holds exactly when `FIELD == a` or `FIELD == b` does, missing fields
+    and true-is-not-1 included; and the variants the engines run say the same."""
+    literal = lambda v: ("true" if v else "false") if isinstance(v, bool) else repr(v)  # noqa: E731
+    clause = parse_clause(f"x in [{', '.join(map(literal, values))}]")
+    fact = {"type": "t"} if value is None else {"type": "t", "x": value}
+    either = any(holds(parse_clause(f"x == {literal(v)}"), fact, {}) for v in values)
+    assert holds(clause, fact, {}) is either
+    forms = _conjunctive(Condition("t", "t", (clause,)))
+    assert len(forms) == len(values)
+    assert any(matches(form, fact, {}) for form in forms) is either

@@ -121,7 +121,7 @@ def _uses(rule: Rule, index: int) -> dict[str, set[str]]:
     alternative = rule.alternatives[index]
     uses: dict[str, set[str]] = {a: set() for a in alternative.aliases()}
     for condition in alternative.conditions:
-        for clause in (*condition.where, *condition.any):
+        for clause in condition.where:
             if not condition.negated:
                 uses[condition.alias].add(clause.field)
             if isinstance(clause.operand, Ref):

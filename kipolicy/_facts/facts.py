@@ -314,6 +314,11 @@ FACT_TYPES: dict[str, FactType] = {
                 "int", "Computed: how many external funds are used or considered.",
                 "resourcing.external_funds",
             ),
+            "others_fund": Field(
+                "bool", "Computed: someone besides KI carries joint activities: the partner contributes "
+                "(`partner_contributes`) or external funds are used or considered (`external_funds`).",
+                "resourcing",
+            ),
             "agreement_ends": Field(
                 "date",
                 "Computed: the day the agreement ends: the last renewal's `until`, else "
@@ -1103,6 +1108,8 @@ def _partnership_fact(known: _Known, trait_facts: list[dict[str, Any]]) -> dict[
     purposes = known.purposes
     ongoing_only = known.ongoing_only
     continues = partnership.stage is not Stage.ENDED and partnership.termination is None
+    partner_contributes = bool(resourcing.partner_contribution) or any(p.contribution for p in partnership.partners)
+    external_funds = sum(1 for f in resourcing.external_funds if f.strip())
     return (
         _compact(
             {
@@ -1166,9 +1173,9 @@ def _partnership_fact(known: _Known, trait_facts: list[dict[str, Any]]) -> dict[
                     and resourcing.ki_funding_years >= long_term_years
                 ),
                 "level_agreed": resourcing.level_agreed_with_partner,
-                "partner_contributes": bool(resourcing.partner_contribution)
-                or any(p.contribution for p in partnership.partners),
-                "external_funds": sum(1 for f in resourcing.external_funds if f.strip()),
+                "partner_contributes": partner_contributes,
+                "external_funds": external_funds,
+                "others_fund": partner_contributes or external_funds > 0,
                 "agreement_ends": _day(agreement_ends),
                 "open_evaluation_due": _day(_open_evaluation_due(partnership, start, interp)),
                 "agreement_expired": (

@@ -300,17 +300,17 @@ CATALOGUE: dict[str, dict[str, dict[Any, Any]]] = {
     "conditions": {
         "en": {
             "fact_a": "a {type}", "fact_an": "an {type}", "no_fact": "no {type}", "where": " where ",
-            "and": " and ", "any": "any of ({clauses})",
+            "and": " and ",
             "md_fact_a": "there is a `{type}` fact{alias}", "md_fact_an": "there is an `{type}` fact{alias}",
             "md_no_fact": "there is **no** `{type}` fact",
-            "md_alias": " (called `{alias}`)", "md_any": "at least one of {clauses}",
+            "md_alias": " (called `{alias}`)",
         },
         "sv": {
             "fact_a": "ett faktum {type}", "fact_an": "ett faktum {type}", "no_fact": "inget faktum {type}",
-            "where": " där ", "and": " och ", "any": "något av ({clauses})",
+            "where": " där ", "and": " och ",
             "md_fact_a": "det finns ett faktum `{type}`{alias}", "md_fact_an": "det finns ett faktum `{type}`{alias}",
             "md_no_fact": "det finns **inget** faktum `{type}`",
-            "md_alias": " (kallat `{alias}`)", "md_any": "minst ett av {clauses}",
+            "md_alias": " (kallat `{alias}`)",
         },
     },
     "verify": {

@@ -64,8 +64,9 @@ FIELD_TYPES = ("text", "int", "number", "bool", "date")
 NAME_PATTERN = r"[a-z_][a-z0-9_]*"
 _CLAUSE = re.compile(
     rf"^\s*(?P<field>{NAME_PATTERN})\s*(?:(?P<op>==|!=|<=|>=|<|>)\s*(?P<operand>.+?)"
-    rf"|is\s+(?P<presence>missing|present))\s*$"
+    rf"|in\s*\[(?P<values>.*)\]|is\s+(?P<presence>missing|present))\s*$"
 )
+_LIST_ITEM = re.compile(r"\s*('[^']*'|\"[^\"]*\"|[^,'\"]+?)\s*(?:,|$)")
 REF_PATTERN = re.compile(rf"^(?P<alias>{NAME_PATTERN})\.(?P<field>{NAME_PATTERN})$")
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
@@ -85,7 +86,9 @@ class Ref:
 
 @attrs.frozen
 class Clause:
-    """One comparison: ``field op operand``; op ``missing``/``present`` takes no operand."""
+    """One comparison: ``field op operand``; op ``missing``/``present`` takes no operand, op
+    ``in`` a tuple of literals (the field equals one of them: the rule language's one way to
+    say "or" within a field; across fields, a rule has alternatives)."""
 
     field: str
     op: str
@@ -104,14 +107,12 @@ class Condition:
         fact_type: The fact type.
         alias: The name the rule uses for the matched fact.
         where: Clauses that must all hold.
-        any: Clauses of which at least one must hold (none: no such requirement).
         negated: "there is no such fact".
     """
 
     fact_type: str
     alias: str
     where: tuple[Clause, ...] = ()
-    any: tuple[Clause, ...] = ()
     negated: bool = False
 
 
@@ -123,9 +124,6 @@ def describe_condition(condition: Condition, lang: str = "en", *, markdown: bool
     w = phrases("conditions", lang)
     mark = (lambda text: f"`{text}`") if markdown else str
     clauses = [mark(c) for c in condition.where]
-    if condition.any:
-        joined = ", ".join(mark(c) for c in condition.any) if markdown else " | ".join(str(c) for c in condition.any)
-        clauses.append(w["md_any" if markdown else "any"].format(clauses=joined))
     such = (w["where"] + w["and"].join(clauses)) if clauses else ""
     fact = "fact_an" if condition.fact_type[:1] in "aeiou" else "fact_a"
     if markdown:
@@ -296,6 +294,20 @@ def _parse_operand(text: str) -> Any:
     )
 
 
+def _parse_list(text: str) -> tuple[Any, ...]:
+    """The values of ``FIELD in [...]``: two or more literals (quoted texts, numbers, true/false)."""
+    items = [m[1] for m in _LIST_ITEM.finditer(text) if m[1].strip()]
+    values = []
+    for item in items:
+        value = _parse_operand(item)
+        if isinstance(value, Ref):
+            raise ValueError(f"cannot read the value {item!r} in a list: expected a quoted text, a number, true or false")
+        values.append(value)
+    if len(values) < 2 or len(set(map(repr, values))) != len(values):
+        raise ValueError(f"expected a list of two or more different values in 'FIELD in [...]', got [{text.strip()}]")
+    return tuple(values)
+
+
 def parse_ref(text: Any) -> Ref | None:
     """``"ALIAS.FIELD"`` as a :class:`Ref`, or None if it is not one."""
     match = REF_PATTERN.match(text.strip()) if isinstance(text, str) else None
@@ -310,10 +322,12 @@ def parse_clause(text: str) -> Clause:
     if not match:
         raise ValueError(
             f"cannot read the clause {text!r}: expected 'FIELD OP VALUE' (OP one of "
-            f"{' '.join(OPERATORS)}) or 'FIELD is missing' / 'FIELD is present'"
+            f"{' '.join(OPERATORS)}), 'FIELD in [VALUE, ...]' or 'FIELD is missing' / 'FIELD is present'"
         )
     if match["presence"]:
         return Clause(match["field"], match["presence"], None, text.strip())
+    if match["values"] is not None:
+        return Clause(match["field"], "in", _parse_list(match["values"]), text.strip())
     return Clause(match["field"], match["op"], _parse_operand(match["operand"]), text.strip())
 
 

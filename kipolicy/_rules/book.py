@@ -64,7 +64,7 @@ __all__ = [
 
 #: Aliases the engine adapter uses in every compiled rule; a rule may not name a fact so.
 RESERVED_ALIASES = frozenset({"phase_marker", "retroactivity_gate", "end"})
-#: An alternative's ``any`` clauses multiply into separate engine rules (one per combination):
+#: An alternative's ``in`` clauses multiply into separate engine rules (one per combination of values):
 #: at most this many per alternative (3 conditions of 10 clauses each would be 1,000).
 MAX_EXPANSION = 32
 #: Conditions of one engine rule (its facts, negations, the phase marker and the retroactivity
@@ -462,13 +462,9 @@ class _Loader:
                     ok = False
                     continue
             fields = self.fields_of(fact_type)
-            for key, items in (("where", cond.where), ("any", cond.any or ())):
-                for j, clause in enumerate(items):
-                    if not self.check_clause(file, f"{cwhere}.{key}[{j}]", clause, fact_type, fields, bound):
-                        ok = False
-            if cond.any is not None and len(cond.any) < 2:
-                c.add(file, f"{cwhere}.any", "expected two or more clauses (one is a 'where' clause)")
-                ok = False
+            for j, clause in enumerate(cond.where):
+                if not self.check_clause(file, f"{cwhere}.where[{j}]", clause, fact_type, fields, bound):
+                    ok = False
             if not negated:
                 if fact_type in bound.values():
                     # One fact matched by two conditions of a rule makes the engine free the
@@ -476,7 +472,7 @@ class _Loader:
                     c.add(file, cwhere, f"a rule matches at most one fact of each type; {fact_type!r} is already matched")
                     ok = False
                 bound[alias] = fact_type
-            out.append(Condition(fact_type, alias, cond.where, cond.any or (), negated))
+            out.append(Condition(fact_type, alias, cond.where, negated))
         if not bound and ok:
             c.add(file, where, "when: expected at least one 'fact' condition (a rule with only 'no' conditions never fires)")
             ok = False
@@ -503,23 +499,23 @@ class _Loader:
         c = self.c
         ok = True
         for i, cond in enumerate(conditions):
-            if len(cond.where) + (1 if cond.any else 0) > MAX_CLAUSES:
-                c.add(file, f"{where}: when[{i}]", f"expected at most {MAX_CLAUSES} clauses in one condition, got {len(cond.where) + len(cond.any)}")
+            if len(cond.where) > MAX_CLAUSES:
+                c.add(file, f"{where}: when[{i}]", f"expected at most {MAX_CLAUSES} clauses in one condition, got {len(cond.where)}")
                 ok = False
         expansion = engine_rules_of(conditions)
         if expansion > MAX_EXPANSION:
             c.add(
                 file, f"{where}: when",
-                f"the 'any' clauses combine into {expansion:,} engine rules; at most {MAX_EXPANSION} "
-                "(split the rule, or use 'either')",
+                f"the 'in' clauses combine into {expansion:,} engine rules; at most {MAX_EXPANSION} "
+                "(split the rule into alternatives, or compute the choice on a fact)",
             )
             return False
-        width = sum(len(cd.any) if cd.negated and cd.any else 1 for cd in conditions) + 2
+        width = sum(_choices(cd) if cd.negated else 1 for cd in conditions) + 2
         if width > MAX_CONDITIONS:
             c.add(
                 file, f"{where}: when",
-                f"expected at most {MAX_CONDITIONS - 2} conditions (each 'any' of a 'no' condition counts once per "
-                f"clause), got {width - 2}",
+                f"expected at most {MAX_CONDITIONS - 2} conditions (a 'no' condition with 'in' clauses counts once "
+                f"per combination of their values), got {width - 2}",
             )
             ok = False
         return ok
@@ -534,6 +530,13 @@ class _Loader:
             c.add(file, where, f"fact type {fact_type!r} has no field {clause.field!r}{did_you_mean(clause.field, fields)}")
             return False
         if clause.op in ("missing", "present"):
+            return True
+        if clause.op == "in":
+            for value in clause.operand:
+                wrong = _compatible(field, value)
+                if wrong:
+                    c.add(file, where, f"{clause.field}: {wrong}")
+                    return False
             return True
         operand = clause.operand
         if isinstance(operand, Ref):
@@ -740,9 +743,10 @@ _GATE_CLAUSE = Clause("preparation_assessed", "==", True, "preparation_assessed 
 class Variant:
     """One conjunctive form of a rule alternative: what every engine runs.
 
-    An alternative whose positive conditions have ``any`` clauses is one variant per choice of
-    clause (the chosen clause joins the condition's ``where``); a negated condition with ``any``
-    is one negation per clause ("no fact with a or b" is "no fact with a and no fact with b").
+    An alternative whose positive conditions have ``FIELD in [...]`` clauses is one variant per
+    choice of values (each such clause becomes ``FIELD == VALUE``); a negated condition with them
+    is one negation per choice ("no fact with x in [a, b]" is "no fact with x == a and no fact
+    with x == b").
     A rule with ``retroactive = false`` carries ``preparation_assessed == true`` on its first
     positive partnership condition, or on a condition of its own (alias :data:`GATE_ALIAS`).
 
@@ -750,8 +754,8 @@ class Variant:
         rule: The rule.
         alternative: The alternative's index.
         number: The variant's number within the alternative.
-        positives: The positive conditions, in the rule's order, each without ``any``.
-        negations: The negated conditions, each without ``any``.
+        positives: The positive conditions, in the rule's order, each without ``in`` clauses.
+        negations: The negated conditions, each without ``in`` clauses.
     """
 
     rule: Rule
@@ -773,25 +777,46 @@ def variants(rule: Rule) -> list[Variant]:
         positives = [c for c in alternative.conditions if not c.negated]
         negations: list[Condition] = []
         for condition in alternative.conditions:
-            if not condition.negated:
-                continue
-            if condition.any:
-                negations += [
-                    attrs.evolve(condition, alias=f"{condition.alias}_{i}", where=(*condition.where, clause), any=())
-                    for i, clause in enumerate(condition.any)
-                ]
-            else:
-                negations.append(condition)
-        choices = [list(c.any) if c.any else [None] for c in positives]
-        for number, combination in enumerate(itertools.product(*choices)):
-            chosen = [
-                attrs.evolve(c, where=(*c.where, clause), any=()) if clause is not None else c
-                for c, clause in zip(positives, combination, strict=True)
-            ]
+            if condition.negated:
+                forms = _conjunctive(condition)
+                negations += (
+                    [attrs.evolve(form, alias=f"{condition.alias}_{i}") for i, form in enumerate(forms)]
+                    if len(forms) > 1 else forms
+                )
+        for number, chosen in enumerate(itertools.product(*(_conjunctive(c) for c in positives))):
+            conditions = list(chosen)
             if not rule.retroactive:
-                chosen = _gated(chosen)
-            out.append(Variant(rule, index, number, tuple(chosen), tuple(negations)))
+                conditions = _gated(conditions)
+            out.append(Variant(rule, index, number, tuple(conditions), tuple(negations)))
     return out
+
+
+def _conjunctive(condition: Condition) -> list[Condition]:
+    """``condition`` with each ``FIELD in [...]`` clause replaced by ``FIELD == VALUE``: one
+    condition per combination of values (one, the condition itself, without ``in`` clauses)."""
+    choices = [
+        [Clause(c.field, "==", value, f"{c.field} == {_literal(value)}") for value in c.operand]
+        if c.op == "in" else [c]
+        for c in condition.where
+    ]
+    if all(len(choice) == 1 for choice in choices):
+        return [condition]
+    return [attrs.evolve(condition, where=tuple(combination)) for combination in itertools.product(*choices)]
+
+
+def _choices(condition: Condition) -> int:
+    """How many conjunctive conditions ``condition``'s ``in`` clauses make."""
+    count = 1
+    for clause in condition.where:
+        if clause.op == "in":
+            count *= len(clause.operand)
+    return count
+
+
+def _literal(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value)
 
 
 def _gated(positives: list[Condition]) -> list[Condition]:
@@ -855,11 +880,12 @@ class PhasePlan:
 
 
 def engine_rules_of(conditions: Sequence[Condition]) -> int:
-    """How many engine rules one alternative compiles into (its ``any`` clauses multiply)."""
+    """How many engine rules one alternative compiles into (the values of the ``in`` clauses of
+    its positive conditions multiply)."""
     count = 1
     for condition in conditions:
-        if not condition.negated and condition.any:
-            count *= len(condition.any)
+        if not condition.negated:
+            count *= _choices(condition)
     return count
 
 

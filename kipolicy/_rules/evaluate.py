@@ -58,6 +58,14 @@ def clause_test(clause: Clause) -> Test:
         return lambda fact, _bound: field not in fact
     if clause.op == "present":
         return lambda fact, _bound: field in fact
+    if clause.op == "in":
+        values = clause.operand
+
+        def among(fact: Fact, _bound: Mapping[str, Fact]) -> bool:
+            left = fact.get(field, _MISSING)
+            return left is not _MISSING and any(_compare(operator.eq, left, value) for value in values)
+
+        return among
     compare = _COMPARE[clause.op]
     operand = clause.operand
     if isinstance(operand, Ref):
@@ -89,21 +97,13 @@ def clause_test(clause: Clause) -> Test:
 
 @functools.lru_cache(maxsize=4096)
 def condition_test(condition: Condition) -> Test:
-    """Whether a fact meets ``condition``: its type, every ``where`` clause and, if it has
-    ``any`` clauses, one of them (whether the condition is negated is the caller's business)."""
+    """Whether a fact meets ``condition``: its type and every ``where`` clause (whether the
+    condition is negated is the caller's business)."""
     fact_type = condition.fact_type
-    where = tuple(clause_test(c) for c in condition.where)
-    either = tuple(clause_test(c) for c in condition.any)
+    where = all_of(condition.where)
 
     def test(fact: Fact, bound: Mapping[str, Fact]) -> bool:
-        if fact.get("type") != fact_type:
-            return False
-        for clause in where:
-            if not clause(fact, bound):
-                return False
-        if not either:
-            return True
-        return any(clause(fact, bound) for clause in either)
+        return fact.get("type") == fact_type and where(fact, bound)
 
     return test
 
@@ -142,5 +142,5 @@ def holds(clause: Clause, fact: Fact, bound: Mapping[str, Fact]) -> bool:
 
 
 def matches(condition: Condition, fact: Fact, bound: Mapping[str, Fact]) -> bool:
-    """Whether ``fact`` meets a condition's type, ``where`` clauses and one ``any`` clause."""
+    """Whether ``fact`` meets a condition's type and ``where`` clauses."""
     return condition_test(condition)(fact, bound)

@@ -88,7 +88,7 @@ class PythonProgram(EngineProgram):
         alpha_index: dict[tuple[str, tuple[Clause, ...]], int] = {}
 
         def split(condition: Condition) -> tuple[int, Test | None]:
-            assert not condition.any, "variants carry no 'any' clauses"
+            assert all(c.op != "in" for c in condition.where), "variants carry no 'in' clauses"
             own = tuple(c for c in condition.where if not refers(c))
             joined = tuple(c for c in condition.where if refers(c))
             key = (condition.fact_type, own)

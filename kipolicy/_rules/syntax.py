@@ -80,14 +80,19 @@ class ConditionSpec:
         no: There is no such fact (its type); after every ``fact`` condition.
         alias: The name the rule uses for the matched fact (written ``as``); default: its type.
         where: Clauses that must all hold.
-        any: Clauses of which one must hold.
     """
+
+    __retired__: ClassVar[Mapping[str, str]] = {
+        "any": (
+            "retired: one way to say 'or'. For one field write FIELD in [VALUE, ...] in 'where'; "
+            "for several fields, give the rule one alternative ([[rule.either]]) each"
+        )
+    }
 
     fact: str | None = None
     no: str | None = None
     alias: str | None = attrs.field(default=None, metadata={"key": "as"})
     where: tuple[Clause, ...] = ()
-    any: tuple[Clause, ...] | None = None
 
 
 @attrs.frozen(kw_only=True)

@@ -221,8 +221,6 @@ def _failures(condition: Condition, fact: Fact, bound: Mapping[str, Fact], book:
     fact_type = book.fact_types.get(condition.fact_type)
     fails = []
     clauses = [c for c in condition.where if not holds(c, fact, bound)]
-    if condition.any and not any(holds(c, fact, bound) for c in condition.any):
-        clauses += list(condition.any)
     for clause in clauses:
         fails.append(
             {
