@@ -281,3 +281,33 @@ def test_in_is_the_or_of_equalities(value, values) -> None:
     forms = _conjunctive(Condition("t", "t", (clause,)))
     assert len(forms) == len(values)
     assert any(matches(form, fact, {}) for form in forms) is either
+
+
+def test_the_three_readers_of_the_rule_language_walk_the_same_tree() -> None:
+    """Compiling for durable-rules, evaluating in Python and describing in words are visitors
+    of one syntax tree: for every condition the engines run, each reader sees every clause."""
+    from kipolicy._rules.ast import ConditionVisitor, _Describer, describe_condition
+    from kipolicy._rules.book import default_rules, variants
+    from kipolicy._rules.durable import _Compiler
+    from kipolicy._rules.evaluate import _Tests, condition_test
+
+    assert all(issubclass(reader, ConditionVisitor) for reader in (_Compiler, _Tests, _Describer))
+
+    class Fields(ConditionVisitor[str, list[str]]):
+        def clause(self, clause):
+            return clause.field
+
+        def condition(self, condition, clauses):
+            return clauses
+
+    for rule in default_rules():
+        for variant in variants(rule):
+            for condition in (*variant.positives, *variant.negations):
+                fields = Fields().visit(condition)
+                compiled = _Compiler().visit(condition)
+                (terms,) = compiled.values()
+                assert len(terms["$and"]) == len(fields) + 1
+                text = describe_condition(condition)
+                assert all(str(clause) in text for clause in condition.where)
+                # A fact of another type never meets a condition.
+                assert not condition_test(condition)({"type": "no-such-type"}, {})

@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import attrs
 
 from .._policy.words import phrases
+
+#: What a visitor makes of a clause, and of a condition.
+C = TypeVar("C")
+R = TypeVar("R")
 
 __all__ = [
     "FIELD_TYPES",
@@ -31,6 +35,7 @@ __all__ = [
     "Alternative",
     "Clause",
     "Condition",
+    "ConditionVisitor",
     "Derivation",
     "Effect",
     "Ref",
@@ -116,22 +121,51 @@ class Condition:
     negated: bool = False
 
 
+class ConditionVisitor(Generic[C, R]):
+    """A reader of the syntax tree: what it makes of each clause, then of a condition from what
+    its clauses made. The three readers of the rule language are visitors: the durable-rules
+    compiler (a clause → an engine expression, :mod:`.durable`), the plain-Python evaluation (a
+    clause → a test, :mod:`.evaluate`) and the description in words (a clause → its text,
+    :func:`describe_condition`)."""
+
+    def clause(self, clause: Clause) -> C:
+        raise NotImplementedError
+
+    def condition(self, condition: Condition, clauses: list[C]) -> R:
+        raise NotImplementedError
+
+    def visit(self, condition: Condition) -> R:
+        """What this reader makes of ``condition``."""
+        return self.condition(condition, [self.clause(c) for c in condition.where])
+
+
+class _Describer(ConditionVisitor[str, str]):
+    def __init__(self, lang: str, markdown: bool) -> None:
+        self.words = phrases("conditions", lang)
+        self.markdown = markdown
+
+    def clause(self, clause: Clause) -> str:
+        # The clauses stay as the rule file writes them.
+        return f"`{clause}`" if self.markdown else str(clause)
+
+    def condition(self, condition: Condition, clauses: list[str]) -> str:
+        w = self.words
+        such = (w["where"] + w["and"].join(clauses)) if clauses else ""
+        fact = "fact_an" if condition.fact_type[:1] in "aeiou" else "fact_a"
+        if self.markdown:
+            if condition.negated:
+                return w["md_no_fact"].format(type=condition.fact_type) + such
+            alias = w["md_alias"].format(alias=condition.alias) if condition.alias != condition.fact_type else ""
+            return w[f"md_{fact}"].format(type=condition.fact_type, alias=alias) + such
+        return w["no_fact" if condition.negated else fact].format(type=condition.fact_type) + such
+
+
 def describe_condition(condition: Condition, lang: str = "en", *, markdown: bool = False) -> str:
     """A condition in words, in ``lang``: plain (``a trait where status == 'absent'``, for
     explanations and why-not answers) or Markdown (``there is a `trait` fact where
     `status == 'absent'```, for the rule reference). The clauses stay as the rule file writes
     them."""
-    w = phrases("conditions", lang)
-    mark = (lambda text: f"`{text}`") if markdown else str
-    clauses = [mark(c) for c in condition.where]
-    such = (w["where"] + w["and"].join(clauses)) if clauses else ""
-    fact = "fact_an" if condition.fact_type[:1] in "aeiou" else "fact_a"
-    if markdown:
-        if condition.negated:
-            return w["md_no_fact"].format(type=condition.fact_type) + such
-        alias = w["md_alias"].format(alias=condition.alias) if condition.alias != condition.fact_type else ""
-        return w[f"md_{fact}"].format(type=condition.fact_type, alias=alias) + such
-    return w["no_fact" if condition.negated else fact].format(type=condition.fact_type) + such
+    return _Describer(lang, markdown).visit(condition)
 
 
 @attrs.frozen

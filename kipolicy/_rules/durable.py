@@ -39,7 +39,7 @@ from typing import Any
 
 from .._base.errors import EngineError, Problem, RuleFileError
 from .._base.limits import MAX_NUMBER
-from .ast import Clause, Condition, Ref, Rule
+from .ast import Clause, Condition, ConditionVisitor, Ref, Rule
 from .book import GATE_ALIAS, EngineProgram, Firing, PerBook, RuleBook, content_key, set_compile_check, variants
 
 def _load_engine() -> tuple[Any, Any]:
@@ -132,25 +132,27 @@ def _operand(value: Any) -> Any:
     return value
 
 
-def _clause(clause: Clause) -> dict[str, Any]:
-    field = _key(clause.field)
-    if clause.op == "missing":
-        return {"$nex": {field: 1}}
-    if clause.op == "present":
-        return {"$ex": {field: 1}}
-    operand = _operand(clause.operand)
-    if clause.op == "==":
-        return {field: operand}
-    op = {"!=": "$neq", "<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte"}[clause.op]
-    return {op: {field: operand}}
+class _Compiler(ConditionVisitor[dict[str, Any], dict[str, Any]]):
+    """A condition of a :class:`~kipolicy._rules.book.Variant` as a durable-rules expression."""
+
+    def clause(self, clause: Clause) -> dict[str, Any]:
+        field = _key(clause.field)
+        if clause.op == "missing":
+            return {"$nex": {field: 1}}
+        if clause.op == "present":
+            return {"$ex": {field: 1}}
+        operand = _operand(clause.operand)
+        if clause.op == "==":
+            return {field: operand}
+        op = {"!=": "$neq", "<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte"}[clause.op]
+        return {op: {field: operand}}
+
+    def condition(self, condition: Condition, clauses: list[dict[str, Any]]) -> dict[str, Any]:
+        key = f"{condition.alias}$not" if condition.negated else condition.alias
+        return {key: {"$and": [{"type": condition.fact_type}, *clauses]}}
 
 
-def _condition(condition: Condition) -> dict[str, Any]:
-    """One condition of a :class:`~kipolicy._rules.book.Variant` as a durable-rules expression."""
-    terms: list[dict[str, Any]] = [{"type": condition.fact_type}]
-    terms += [_clause(c) for c in condition.where]
-    key = f"{condition.alias}$not" if condition.negated else condition.alias
-    return {key: {"$and": terms}}
+_condition = _Compiler().visit
 
 
 def _unused_action(closure: Any) -> None:  # noqa: ARG001 - the engine's calling convention

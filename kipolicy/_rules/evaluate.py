@@ -1,7 +1,8 @@
 """The rule language evaluated in plain Python: whether a clause or a condition holds for a fact.
 
-One home for what a comparison means, used by ``why_not`` (:mod:`._explain`) and by the
-plain-Python engine (:mod:`._pyengine`). It follows durable-rules, the default engine, where the
+One home for what a comparison means, used by ``why_not`` (:mod:`kipolicy._views.explain`)
+and by the plain-Python engine (:mod:`.python`); one of the three readers of the syntax tree
+(:class:`~kipolicy._rules.ast.ConditionVisitor`). It follows durable-rules, the default engine, where the
 two could differ:
 
 * a field the fact does not have makes every comparison false (``is missing`` and
@@ -22,7 +23,7 @@ import operator
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .ast import Clause, Condition, Ref
+from .ast import Clause, Condition, ConditionVisitor, Ref
 
 __all__ = ["Fact", "Test", "all_of", "clause_test", "condition_test", "holds", "matches", "refers"]
 
@@ -95,17 +96,28 @@ def clause_test(clause: Clause) -> Test:
     return against_value
 
 
+class _Tests(ConditionVisitor[Test, Test]):
+    """The plain-Python reader of the syntax tree: a clause → :func:`clause_test`, a condition
+    → the test of its type and every clause."""
+
+    def clause(self, clause: Clause) -> Test:
+        return clause_test(clause)
+
+    def condition(self, condition: Condition, clauses: list[Test]) -> Test:
+        fact_type = condition.fact_type
+        where = _every(tuple(clauses))
+
+        def test(fact: Fact, bound: Mapping[str, Fact]) -> bool:
+            return fact.get("type") == fact_type and where(fact, bound)
+
+        return test
+
+
 @functools.lru_cache(maxsize=4096)
 def condition_test(condition: Condition) -> Test:
     """Whether a fact meets ``condition``: its type and every ``where`` clause (whether the
     condition is negated is the caller's business)."""
-    fact_type = condition.fact_type
-    where = all_of(condition.where)
-
-    def test(fact: Fact, bound: Mapping[str, Fact]) -> bool:
-        return fact.get("type") == fact_type and where(fact, bound)
-
-    return test
+    return _Tests().visit(condition)
 
 
 def refers(clause: Clause) -> bool:
@@ -115,7 +127,10 @@ def refers(clause: Clause) -> bool:
 
 def all_of(clauses: tuple[Clause, ...]) -> Test:
     """A test that holds when every one of ``clauses`` holds (no clauses: always)."""
-    tests = tuple(clause_test(c) for c in clauses)
+    return _every(tuple(clause_test(c) for c in clauses))
+
+
+def _every(tests: tuple[Test, ...]) -> Test:
     if not tests:
         return lambda _fact, _bound: True
     if len(tests) == 1:
