@@ -39,7 +39,12 @@ def test_field_paths_name_the_document_and_the_arguments() -> None:
     report = kipolicy.assess(partnership, as_of="2025-09-01", interpretations={"risk-interval-months": 3})
     (finding,) = report.by_rule("risk.joint-overdue")
     paths = {e.alias: dict(e.field_paths) for e in finding.because}
-    assert paths["assessment"] == {"as_of": "as_of", "risk_interval_months": "interpretations.risk-interval-months"}
+    assert paths["assessment"] == {"risk_interval_months": "interpretations.risk-interval-months"}
+    # Overdue is the duty's status on `as_of`, the same word the report's obligations use.
+    duty = next(e for e in finding.because if e.alias == "duty")
+    assert duty.values["status"] == "overdue"
+    (obligation,) = [o for o in report.obligations if o.duty == "risk-joint" and o.due == finding.due]
+    assert obligation.status == "overdue"
     weighed = kipolicy.assess(
         kipolicy.load_partnership({**_doc(), "risk_assessments": [{"date": dt.date(2025, 1, 1), "risks": [{"description": "r"}], "weighed_against_benefit": False}]}),
         as_of="2025-09-01",

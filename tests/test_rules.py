@@ -311,3 +311,18 @@ def test_the_three_readers_of_the_rule_language_walk_the_same_tree() -> None:
                 assert all(str(clause) in text for clause in condition.where)
                 # A fact of another type never meets a condition.
                 assert not condition_test(condition)({"type": "no-such-type"}, {})
+
+
+@pytest.mark.parametrize("as_of", ["2024-01-01", "2025-06-01", "2026-12-01"])
+def test_obligations_and_duty_facts_say_the_same_status(as_of: str) -> None:
+    """Whether a duty is overdue is decided once (the duty's status): the rules read it from
+    the duty fact, and the report's obligations carry the same word."""
+    seen = set()
+    for document in sorted((Path(__file__).parent.parent / "examples").glob("*.toml")):
+        report = kipolicy.assess(document, as_of=as_of)
+        facts = {(f["path"], f["label"]): f["status"] for f in report.facts if f["type"] == "duty"}
+        for obligation in report.obligations:
+            key = (obligation.path, f"{obligation.duty} {obligation.due.isoformat()}")
+            assert facts[key] == obligation.status, (document.name, key)
+            seen.add(obligation.status)
+    assert seen, "no obligation compared"

@@ -33,7 +33,7 @@ import attrs
 from .._base.calendar import add_months
 from .._document.model import AssessedBy, Evaluation, EvaluationPurpose, Partnership, Renewal, Stage
 
-__all__ = ["DUTIES", "Duty", "DutyKind", "before_renewal", "counting_from", "renewals_with_evaluations", "schedule"]
+__all__ = ["DUTIES", "STATUSES", "Duty", "DutyKind", "before_renewal", "counting_from", "renewals_with_evaluations", "schedule"]
 
 
 @attrs.frozen
@@ -65,6 +65,12 @@ DUTIES: dict[str, DutyKind] = {
 }
 
 
+#: Where a duty stands on a day, in the order a calendar shows them: ``overdue`` (not met, and
+#: due before the day), ``open`` (not met, due on or after it), ``met-late`` (met after it fell
+#: due) and ``met``. The duty fact's ``status`` and a report's obligations both say it so.
+STATUSES: tuple[str, ...] = ("overdue", "open", "met-late", "met")
+
+
 @attrs.frozen
 class Duty:
     """One dated duty of a partnership, met or not.
@@ -91,6 +97,12 @@ class Duty:
     def label(self) -> str:
         """A label unique within a partnership: the duty's name and due date."""
         return f"{self.name} {self.due.isoformat()}"
+
+    def status(self, as_of: dt.date) -> str:
+        """Where the duty stands on ``as_of``: one of :data:`STATUSES`."""
+        if self.met_on is not None:
+            return "met" if self.met_on <= self.due else "met-late"
+        return "overdue" if self.due < as_of else "open"
 
 
 def counting_from(

@@ -27,7 +27,7 @@ from typing import Any
 import attrs
 
 from .._base.calendar import add_days, add_months, from_day, to_day
-from .duties import DUTIES, Duty, counting_from, renewals_with_evaluations, schedule
+from .duties import DUTIES, STATUSES, Duty, counting_from, renewals_with_evaluations, schedule
 from .._policy.interpretations import INTERPRETATIONS, Interpretations, in_force
 from .peers import normalise
 from .._policy.vocabularies import outside, own_competence, partner_category, vocabulary
@@ -632,6 +632,16 @@ FACT_TYPES: dict[str, FactType] = {
                 computed_with=("follow-up-cadence[name=follow-up]", "risk-interval-months[topic=risk]"),
             ),
             "met_on": Field("date", "The day it was met. Missing if not met."),
+            "status": Field(
+                STATUSES,
+                "Computed: where it stands on `as_of`: overdue (not met, and due before `as_of`), "
+                "open (not met, due on or after it), met-late (met after it fell due) or met; a "
+                "report's obligations say the same.",
+                computed_with=(
+                    "retroactivity", "follow-up-cadence[name=follow-up]", "risk-interval-months[topic=risk]",
+                    "risk-interval-months[name=risk-joint]", "risk-interval-months[name=risk-ki]",
+                ),
+            ),
             "undecided": Field(
                 "bool",
                 "Computed: a risk assessment whose assessor (`by`) is not stated was made since the "
@@ -1388,6 +1398,7 @@ def _duty_facts(known: _Known, duties: Sequence[Duty]) -> list[dict[str, Any]]:
                 "basis": to_day(duty.basis),
                 "met": duty.met_on is not None,
                 "met_on": _day(duty.met_on),
+                "status": duty.status(known.as_of),
                 "undecided": duty.kind.topic == "risk" and any(
                     r.by is None and duty.basis <= r.date for r in partnership.risk_assessments
                 ),

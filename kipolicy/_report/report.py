@@ -16,6 +16,7 @@ from .._base.html import preformatted_html
 from .._policy.interpretations import Interpretations
 from .._views.order import obligation_key
 from .._policy.text import policy
+from .._facts.duties import STATUSES
 from .._rules.ast import KINDS
 from .._views.render import finding_html, report_html, report_markdown, report_text
 from .._views.tables import Tabular, calendar_ics, report_records
@@ -23,8 +24,9 @@ from .._policy.words import check_lang
 
 __all__ = ["Citation", "Evidence", "FactValues", "Finding", "Obligation", "Report", "Subject", "shown_value"]
 
-#: The statuses of an obligation, in the order a calendar shows them.
-OBLIGATION_STATUSES: tuple[str, ...] = ("overdue", "open", "met-late", "met")
+#: The statuses of an obligation, in the order a calendar shows them: a duty's (one home,
+#: :data:`kipolicy._facts.duties.STATUSES`, which the duty fact's ``status`` says too).
+OBLIGATION_STATUSES: tuple[str, ...] = STATUSES
 
 
 @attrs.frozen
@@ -317,13 +319,9 @@ class Obligation:
         rule_ids: tuple[str, ...] = (),
     ) -> Obligation:
         """The obligation of a computed duty (:class:`kipolicy._facts.duties.Duty`) as of a day."""
-        if duty.met_on is not None:
-            status = "met" if duty.met_on <= duty.due else "met-late"
-        else:
-            status = "overdue" if duty.due < as_of else "open"
         kind = duty.kind
         return cls(
-            duty.name, duty.due, duty.basis, duty.met_on, status, duty.path, kind.cites,
+            duty.name, duty.due, duty.basis, duty.met_on, duty.status(as_of), duty.path, kind.cites,
             partnership_id, partnership_name, rule_ids, kind.title_sv, kind.title_en,
         )
 
