@@ -169,3 +169,19 @@ def test_the_pytest_plugin_does_not_load_the_engine_when_pytest_starts() -> None
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+#: The longest a function of the package may be, in lines (docstring included): a function
+#: that does one thing can be read at once.
+MAX_FUNCTION_LINES = 100
+
+
+def test_no_function_is_longer_than_a_page() -> None:
+    long = []
+    for name, path in _modules(PACKAGE).items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                lines = node.end_lineno - node.lineno + 1
+                if lines > MAX_FUNCTION_LINES:
+                    long.append(f"{name}.{node.name}: {lines} lines")
+    assert long == []

@@ -124,6 +124,17 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"kipolicy {version()}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
+    # One function per command, in the order `kipolicy --help` lists them.
+    for add in (
+        _add_assess, _add_portfolio, _add_explain, _add_why_not, _add_verify, _add_rules, _add_policy,
+        _add_vocabularies, _add_cases, _add_schema, _add_check, _add_serve, _add_new,
+    ):
+        add(commands)
+    return parser
+
+
+def _add_assess(commands: Any) -> None:
+    """``kipolicy assess``."""
     cmd = _command(
         commands, "assess", "assess partnership documents and print the findings",
         "Assess one or more partnership documents (TOML or JSON) against the policy, as of a date.",
@@ -146,6 +157,9 @@ def _parser() -> argparse.ArgumentParser:
     _add_quote_option(cmd)
     _add_fail_on(cmd)
 
+
+def _add_portfolio(commands: Any) -> None:
+    """``kipolicy portfolio``."""
     cmd = _command(
         commands, "portfolio", "assess every partnership of a directory against the others",
         "Assess every partnership document of a directory (and below) against the policy and against the "
@@ -166,6 +180,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     cmd.add_argument("-o", "--output", metavar="FILE", help="with --plot: the file to write (.svg or .png)")
 
+
+def _add_explain(commands: Any) -> None:
+    """``kipolicy explain``."""
     cmd = _command(
         commands, "explain", "why the findings of a document were concluded (the 'because' tree)",
         "Assess a document and explain its findings: each with the facts it rests on, down to the document's "
@@ -180,6 +197,9 @@ def _parser() -> argparse.ArgumentParser:
     _add_assessment_options(cmd, ("text", "markdown", "json"))
     _add_quote_option(cmd)
 
+
+def _add_why_not(commands: Any) -> None:
+    """``kipolicy why-not``."""
     cmd = _command(
         commands, "why-not", "why a rule did not fire for a document",
         "Assess a document and say why RULE_ID did not fire: which condition failed, on which document field.",
@@ -189,6 +209,9 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("rule", metavar="RULE_ID", help="the rule that did not fire")
     _add_assessment_options(cmd, ("text", "markdown", "json"))
 
+
+def _add_verify(commands: Any) -> None:
+    """``kipolicy verify``."""
     cmd = _command(
         commands, "verify", "assess a document again and compare with a saved JSON report",
         "Re-assess DOCUMENT as the saved report was made (its as_of and interpretations, from its provenance) "
@@ -204,6 +227,9 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("--format", choices=("text", "json"), default="text")
     cmd.add_argument("--lang", choices=LANGS, default="en")
 
+
+def _add_rules(commands: Any) -> None:
+    """``kipolicy rules``."""
     cmd = _command(
         commands, "rules", "list the rules with their ids, kinds and cited units",
         "List the rules (from the bundled rules/), with kind, modality, cited units and title.",
@@ -217,6 +243,9 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     cmd.add_argument("--lang", choices=LANGS, default="en")
 
+
+def _add_policy(commands: Any) -> None:
+    """``kipolicy policy``."""
     cmd = _command(
         commands, "policy", "show the policy text with its section and unit ids",
         "Show the policy text: the sections, one section's units, or one unit with the rules citing it.",
@@ -226,6 +255,9 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("--lang", choices=LANGS, default="sv", help="language of the text (default: sv, the policy's own)")
     cmd.add_argument("--format", choices=("text", "json"), default="text")
 
+
+def _add_vocabularies(commands: Any) -> None:
+    """``kipolicy vocabularies``."""
     cmd = _command(
         commands, "vocabularies", "list the words a document's compared values come from",
         "List the controlled vocabularies (roles, levels of contact fora, countries, fields of research), "
@@ -235,6 +267,9 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("name", nargs="?", metavar="NAME", help="a vocabulary's name")
     cmd.add_argument("--format", choices=("text", "json"), default="text")
 
+
+def _add_cases(commands: Any) -> None:
+    """``kipolicy cases``."""
     cmd = _command(
         commands, "cases", "run case files without writing pytest",
         "Run test cases (*.case.toml): each failure with its expected and actual findings, then a summary.",
@@ -250,6 +285,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     cmd.add_argument("--lang", choices=LANGS, default="en", help="language of the failure reports (default: en)")
 
+
+def _add_schema(commands: Any) -> None:
+    """``kipolicy schema``."""
     cmd = _command(
         commands, "schema", "print a JSON Schema: of a document, a case file, a rule file or the report output",
         "Print a JSON Schema (draft 2020-12): of a partnership document (generated from the fact model; "
@@ -260,6 +298,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     cmd.add_argument("which", nargs="?", choices=("document", "cases", "rules", "report"), default="document")
 
+
+def _add_check(commands: Any) -> None:
+    """``kipolicy check``."""
     cmd = _command(
         commands, "check", "check partnership documents and case files with kipolicy itself",
         "Check TOML or JSON partnership documents, and case files (*.case.toml), as kipolicy reads them: every "
@@ -270,6 +311,9 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("files", nargs="+", metavar="FILE", help="documents (.toml, .json) or case files (.case.toml)")
     _add_rules_option(cmd)
 
+
+def _add_serve(commands: Any) -> None:
+    """``kipolicy serve``."""
     cmd = _command(
         commands, "serve", "run kipolicy as a web service with a workbench page",
         "Serve the JSON API under /v1 (the same answers as --format json), its OpenAPI document at /openapi.json "
@@ -289,6 +333,9 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("--max-body", type=int, metavar="BYTES", default=4 * 1024 * 1024, help="the largest request body (default: 4 MiB)")
     cmd.add_argument("--timeout", type=float, metavar="SECONDS", default=30.0, help="the longest an assessment may take (default: 30)")
 
+
+def _add_new(commands: Any) -> None:
+    """``kipolicy new``."""
     cmd = _command(
         commands, "new", "print a commented template of a partnership document",
         "Print a commented TOML template of a partnership document: every field explained, example values "
@@ -301,7 +348,6 @@ def _parser() -> argparse.ArgumentParser:
         help="the schema the template's first line points editors to (default: partnership.schema.json, "
         "written with 'kipolicy schema > partnership.schema.json'); 'none' leaves the line out",
     )
-    return parser
 
 
 # -- helpers ---------------------------------------------------------------------------------

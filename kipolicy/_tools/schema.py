@@ -259,20 +259,32 @@ def rules_schema() -> dict[str, Any]:
     }
 
 
-def report_schema() -> dict[str, Any]:
-    """The JSON Schema of ``kipolicy assess|portfolio --format json`` (its ``schema_version``)."""
-    from .._policy.interpretations import INTERPRETATIONS
-    from .._report.report import OBLIGATION_STATUSES
-    from .._rules.ast import KINDS, WOULD_BE_KINDS
+# The report output's parts, each a function: the shapes they share first.
+_DATE = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+_NULLABLE_DATE = {"anyOf": [_DATE, {"type": "null"}]}
+_TEXTS = {"type": "object", "properties": {"sv": {"type": "string"}, "en": {"type": "string"}}, "required": ["sv", "en"]}
+_FINGERPRINT = {"type": "string", "pattern": "^sha256:[0-9a-f]{64}$"}
 
-    date = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
-    nullable_date = {"anyOf": [date, {"type": "null"}]}
-    texts = {"type": "object", "properties": {"sv": {"type": "string"}, "en": {"type": "string"}},
-             "required": ["sv", "en"]}
-    fingerprint = {"type": "string", "pattern": "^sha256:[0-9a-f]{64}$"}
-    interpretations = {"type": "object", "properties": {name: {} for name in INTERPRETATIONS},
-                       "required": list(INTERPRETATIONS), "additionalProperties": False}
-    evidence: dict[str, Any] = {
+
+def _interpretations_schema() -> dict[str, Any]:
+    """Every interpretation by name, as the report gives them."""
+    from .._policy.interpretations import INTERPRETATIONS
+
+    return {"type": "object", "properties": {name: {} for name in INTERPRETATIONS},
+            "required": list(INTERPRETATIONS), "additionalProperties": False}
+
+
+def _counts_schema() -> dict[str, Any]:
+    """How many findings of each kind."""
+    from .._rules.ast import KINDS
+
+    return {"type": "object", "properties": {k: {"type": "integer", "minimum": 0} for k in KINDS},
+            "required": list(KINDS), "additionalProperties": False}
+
+
+def _evidence_schema() -> dict[str, Any]:
+    """A fact a finding rests on, with the facts it was derived from."""
+    return {
         "type": "object",
         "properties": {
             "fact_type": {"type": "string"}, "path": {"type": "string"}, "alias": {"type": "string"},
@@ -283,15 +295,21 @@ def report_schema() -> dict[str, Any]:
         },
         "required": ["fact_type", "path", "values"],
     }
-    finding = {
+
+
+def _finding_schema() -> dict[str, Any]:
+    """A finding."""
+    from .._rules.ast import KINDS, WOULD_BE_KINDS
+
+    return {
         "type": "object",
         "properties": {
             "rule_id": {"type": "string"}, "kind": {"enum": list(KINDS)}, "modality": {"type": "string"},
-            "section": {"type": "string"}, "title": texts,
+            "section": {"type": "string"}, "title": _TEXTS,
             "subject": {"type": "object", "properties": {"path": {"type": "string"}, "label": {"type": "string"},
                                                          "fact_type": {"type": "string"}},
                         "required": ["path", "label", "fact_type"]},
-            "message": texts, "remedy": texts, "due": nullable_date,
+            "message": _TEXTS, "remedy": _TEXTS, "due": _NULLABLE_DATE,
             "would_be": {"anyOf": [{"enum": list(WOULD_BE_KINDS)}, {"type": "null"}]},
             "needed_by": {"type": "array", "items": {"type": "string"}},
             "citations": {"type": "array", "items": {"type": "object", "required": ["unit"]}, "minItems": 1},
@@ -301,10 +319,16 @@ def report_schema() -> dict[str, Any]:
                      "would_be", "needed_by", "citations", "because"],
         "additionalProperties": False,
     }
-    obligation = {
+
+
+def _obligation_schema() -> dict[str, Any]:
+    """A dated duty, as an obligation."""
+    from .._report.report import OBLIGATION_STATUSES
+
+    return {
         "type": "object",
         "properties": {
-            "duty": {"type": "string"}, "title": texts, "due": date, "basis": date, "met_on": nullable_date,
+            "duty": {"type": "string"}, "title": _TEXTS, "due": _DATE, "basis": _DATE, "met_on": _NULLABLE_DATE,
             "status": {"enum": list(OBLIGATION_STATUSES)}, "path": {"type": "string"},
             "cites": {"type": "array", "items": {"type": "string"}},
             "partnership": {"type": "object", "required": ["id", "name"]},
@@ -313,32 +337,38 @@ def report_schema() -> dict[str, Any]:
         "required": ["duty", "title", "due", "basis", "met_on", "status", "path", "cites", "partnership", "rule_ids"],
         "additionalProperties": False,
     }
-    provenance = {
+
+
+def _provenance_schema() -> dict[str, Any]:
+    """What a report was made from."""
+    return {
         "type": "object",
         "properties": {
             "kipolicy_version": {"type": "string"}, "engine": {"type": "string"},
-            "rules_fingerprint": fingerprint, "rules_source": {"type": "string"},
-            "policy_fingerprint": fingerprint, "as_of": date, "interpretations": interpretations,
-            "document_fingerprint": fingerprint, "portfolio_fingerprint": {"anyOf": [fingerprint, {"type": "null"}]},
+            "rules_fingerprint": _FINGERPRINT, "rules_source": {"type": "string"},
+            "policy_fingerprint": _FINGERPRINT, "as_of": _DATE, "interpretations": _interpretations_schema(),
+            "document_fingerprint": _FINGERPRINT, "portfolio_fingerprint": {"anyOf": [_FINGERPRINT, {"type": "null"}]},
             "vocabularies": {"type": "object", "additionalProperties": {"type": "string"}},
         },
         "required": ["kipolicy_version", "engine", "rules_fingerprint", "rules_source", "policy_fingerprint",
                      "as_of", "interpretations", "document_fingerprint", "portfolio_fingerprint", "vocabularies"],
         "additionalProperties": False,
     }
-    counts = {"type": "object", "properties": {k: {"type": "integer", "minimum": 0} for k in KINDS},
-              "required": list(KINDS), "additionalProperties": False}
-    report = {
+
+
+def _report_object_schema() -> dict[str, Any]:
+    """One partnership's report."""
+    return {
         "type": "object",
         "properties": {
             "policy": {"type": "object"},
             "partnership": {"type": "object", "properties": {"id": {"type": "string"}, "name": {"type": "string"}},
                             "required": ["id", "name"]},
             "provenance": {"anyOf": [{"$ref": "#/$defs/Provenance"}, {"type": "null"}]},
-            "as_of": date, "in_scope": {"type": "boolean"}, "is_strategic": {"type": ["boolean", "null"]},
+            "as_of": _DATE, "in_scope": {"type": "boolean"}, "is_strategic": {"type": ["boolean", "null"]},
             "halted_by": {"type": ["string", "null"]},
             "kept_sections": {"type": "array", "items": {"type": "string"}},
-            "interpretations": interpretations, "counts": counts,
+            "interpretations": _interpretations_schema(), "counts": _counts_schema(),
             "findings": {"type": "array", "items": {"$ref": "#/$defs/Finding"}},
             "obligations": {"type": "array", "items": {"$ref": "#/$defs/Obligation"}},
         },
@@ -346,6 +376,10 @@ def report_schema() -> dict[str, Any]:
                      "kept_sections", "interpretations", "counts", "findings", "obligations"],
         "additionalProperties": False,
     }
+
+
+def report_schema() -> dict[str, Any]:
+    """The JSON Schema of ``kipolicy assess|portfolio --format json`` (its ``schema_version``)."""
     return {
         "$schema": _DRAFT,
         "$id": "urn:kipolicy:schema:report:1.0",
@@ -356,18 +390,19 @@ def report_schema() -> dict[str, Any]:
             "kind": {"enum": ["assessment", "portfolio"]},
             "kipolicy_version": {"type": "string"},
             "policy": {"type": "object", "required": ["dnr", "in_force_from", "title"]},
-            "as_of": date,
-            "interpretations": interpretations,
+            "as_of": _DATE,
+            "interpretations": _interpretations_schema(),
             "reports": {"type": "array", "items": {"$ref": "#/$defs/Report"}},
             "findings": {"type": "array", "items": {"$ref": "#/$defs/Finding"}},
             "calendar": {"type": "array", "items": {"$ref": "#/$defs/Obligation"}},
-            "counts": counts,
+            "counts": _counts_schema(),
         },
         "required": ["schema_version", "kind", "kipolicy_version", "policy", "as_of", "interpretations", "reports"],
         "additionalProperties": False,
-        "$defs": {"Report": report, "Finding": finding, "Obligation": obligation, "Evidence": evidence,
-                  "Provenance": provenance},
+        "$defs": {"Report": _report_object_schema(), "Finding": _finding_schema(), "Obligation": _obligation_schema(),
+                  "Evidence": _evidence_schema(), "Provenance": _provenance_schema()},
     }
+
 
 
 #: Every schema ``kipolicy schema`` prints, by name.

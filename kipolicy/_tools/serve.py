@@ -409,47 +409,40 @@ def openapi() -> dict[str, Any]:
 # -- the application ----------------------------------------------------------------------------
 
 
-def create_app(settings: ServeSettings | None = None) -> Any:
-    """The ASGI application (Starlette). Without ``settings``, read from ``KIPOLICY_SERVE_SETTINGS``.
+class _Endpoints:
+    """The service's endpoints over one :class:`_Service`: questions about a JSON body, fixed
+    answers made once, the schemas and the workbench page."""
 
-    Raises:
-        ImportError: Starlette is not installed (``pip install 'kipolicy[serve]'``).
-    """
-    try:
-        from starlette.applications import Starlette
-        from starlette.middleware import Middleware
-        from starlette.middleware.cors import CORSMiddleware
-        from starlette.requests import Request
-        from starlette.responses import JSONResponse, Response
-        from starlette.routing import Route
-    except ImportError as exc:  # pragma: no cover - the serve extra is installed in tests
-        raise ImportError("kipolicy serve needs the serve extra: pip install 'kipolicy[serve]'") from exc
-    import anyio
+    def __init__(self, settings: ServeSettings, service: _Service) -> None:
+        from starlette.responses import JSONResponse
 
-    settings = settings or ServeSettings.from_env()
-    service = _Service(settings)
-    executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="kipolicy-assess")
+        class _JSON(JSONResponse):
+            def render(self, content: Any) -> bytes:
+                return contract.dump_compact(content).encode("utf-8")
+
+        self.settings = settings
+        self.service = service
+        self.json = _JSON
+        self.executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="kipolicy-assess")
 
     @contextlib.asynccontextmanager
-    async def lifespan(app: Any) -> Any:  # noqa: ARG001
+    async def lifespan(self, app: Any) -> Any:  # noqa: ARG002 - Starlette's calling convention
         try:
             yield
         finally:
-            executor.shutdown(wait=False, cancel_futures=True)
+            self.executor.shutdown(wait=False, cancel_futures=True)
 
-    class _JSON(JSONResponse):
-        def render(self, content: Any) -> bytes:
-            return contract.dump_compact(content).encode("utf-8")
-
-    async def read_json(request: Request) -> Any:
+    async def read_json(self, request: Any) -> Any:
+        """The request's body as a JSON object, read no further than ``max_body``."""
+        limit = self.settings.max_body
         declared = request.headers.get("content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > settings.max_body):
-            raise _HTTPProblem(413, f"the body is larger than {settings.max_body:,} bytes")
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            raise _HTTPProblem(413, f"the body is larger than {limit:,} bytes")
         chunks, size = [], 0
         async for chunk in request.stream():
             size += len(chunk)
-            if size > settings.max_body:
-                raise _HTTPProblem(413, f"the body is larger than {settings.max_body:,} bytes")
+            if size > limit:
+                raise _HTTPProblem(413, f"the body is larger than {limit:,} bytes")
             chunks.append(chunk)
         try:
             body = json.loads(b"".join(chunks).decode("utf-8"))
@@ -460,8 +453,8 @@ def create_app(settings: ServeSettings | None = None) -> Any:
         return body
 
     def answering(
-        question: Callable[[Mapping[str, Any]], dict[str, Any]], *, in_loop: bool = True,
-    ) -> Callable[[Request], Awaitable[Response]]:
+        self, question: Callable[[Mapping[str, Any]], dict[str, Any]], *, in_loop: bool = True,
+    ) -> Callable[[Any], Awaitable[Any]]:
         """An endpoint that answers ``question`` about the request's JSON body.
 
         A question about one document is answered in the event loop: the engine runs one
@@ -473,55 +466,84 @@ def create_app(settings: ServeSettings | None = None) -> Any:
         request still queued is dropped, one already running finishes (an engine call cannot
         be stopped).
         """
+        import anyio
 
-        async def endpoint(request: Request) -> Response:
+        timeout = self.settings.timeout
+
+        async def endpoint(request: Any) -> Any:
             try:
-                body = await read_json(request)
+                body = await self.read_json(request)
                 if in_loop:
                     answer = question(body)
                 else:
-                    with anyio.fail_after(settings.timeout):
-                        answer = await asyncio.get_running_loop().run_in_executor(executor, question, body)
-                return _JSON(answer)
+                    with anyio.fail_after(timeout):
+                        answer = await asyncio.get_running_loop().run_in_executor(self.executor, question, body)
+                return self.json(answer)
             except _HTTPProblem as exc:
-                return _JSON(exc.body, status_code=exc.status)
+                return self.json(exc.body, status_code=exc.status)
             except (InputError, UnknownIdError) as exc:
                 problems = exc.problems if isinstance(exc, InputError) else [Problem("<request>", "rule_id", str(exc))]
-                return _JSON({"error": "invalid input", "problems": [
+                return self.json({"error": "invalid input", "problems": [
                     {"file": p.file, "path": p.path, "message": p.message} for p in problems]}, status_code=422)
             except TimeoutError:
-                return _JSON({"error": f"the assessment took longer than {settings.timeout:g} s"}, status_code=503)
+                return self.json({"error": f"the assessment took longer than {timeout:g} s"}, status_code=503)
             except (EngineError, RuleFileError, KipolicyError, Exception):
                 incident = uuid.uuid4().hex[:12]
                 log.exception("request %s to %s failed", incident, request.url.path)
-                return _JSON({"error": "internal error", "id": incident}, status_code=500)
+                return self.json({"error": "internal error", "id": incident}, status_code=500)
 
         return endpoint
 
-    def fixed(make: Callable[[], Any]) -> Callable[[Request], Awaitable[Response]]:
+    @staticmethod
+    def fixed(make: Callable[[], Any]) -> Callable[[Any], Awaitable[Any]]:
+        """An endpoint whose answer is made once, at the first request."""
+        from starlette.responses import Response
+
         cached: list[bytes] = []
 
-        async def endpoint(request: Request) -> Response:  # noqa: ARG001
+        async def endpoint(request: Any) -> Any:  # noqa: ARG001
             if not cached:
                 cached.append(contract.dump_compact(make()).encode("utf-8"))
             return Response(cached[0], media_type="application/json")
 
         return endpoint
 
-    async def schema_by_name(request: Request) -> Response:
+    async def schema_by_name(self, request: Any) -> Any:
         name = request.path_params["name"]
         try:
-            return _JSON(schema(name))
+            return self.json(schema(name))
         except UnknownIdError as exc:
-            return _JSON({"error": str(exc)}, status_code=404)
+            return self.json({"error": str(exc)}, status_code=404)
 
-    async def page(request: Request) -> Response:  # noqa: ARG001
+    @staticmethod
+    async def page(request: Any) -> Any:  # noqa: ARG004
+        from starlette.responses import Response
+
         return Response(workbench_page(), media_type="text/html; charset=utf-8",
                         headers={"Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; "
                                  "script-src 'self' 'unsafe-inline'; img-src 'self' data:"})
 
+
+def create_app(settings: ServeSettings | None = None) -> Any:
+    """The ASGI application (Starlette). Without ``settings``, read from ``KIPOLICY_SERVE_SETTINGS``.
+
+    Raises:
+        ImportError: Starlette is not installed (``pip install 'kipolicy[serve]'``).
+    """
+    try:
+        from starlette.applications import Starlette
+        from starlette.middleware import Middleware
+        from starlette.middleware.cors import CORSMiddleware
+        from starlette.routing import Route
+    except ImportError as exc:  # pragma: no cover - the serve extra is installed in tests
+        raise ImportError("kipolicy serve needs the serve extra: pip install 'kipolicy[serve]'") from exc
+
+    settings = settings or ServeSettings.from_env()
+    service = _Service(settings)
+    endpoints = _Endpoints(settings, service)
+    answering, fixed = endpoints.answering, endpoints.fixed
     routes = [
-        Route("/", page),
+        Route("/", endpoints.page),
         Route("/openapi.json", fixed(openapi)),
         Route("/v1/assess", answering(service.assess), methods=["POST"]),
         Route("/v1/portfolio", answering(service.portfolio, in_loop=False), methods=["POST"]),
@@ -532,14 +554,14 @@ def create_app(settings: ServeSettings | None = None) -> Any:
         Route("/v1/policy", fixed(service.policy_text)),
         Route("/v1/interpretations", fixed(service.interpretations)),
         Route("/v1/schema", fixed(lambda: schema("document"))),
-        Route("/v1/schema/{name}", schema_by_name),
+        Route("/v1/schema/{name}", endpoints.schema_by_name),
         Route("/v1/examples", fixed(bundled_examples)),
     ]
     middleware = []
     if settings.cors_origins:
         middleware.append(Middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                                      allow_methods=["GET", "POST"], allow_headers=["content-type"]))
-    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    return Starlette(routes=routes, middleware=middleware, lifespan=endpoints.lifespan)
 
 
 def app_from_env() -> Any:
