@@ -82,7 +82,7 @@ def test_why_not_names_the_failing_condition_and_values() -> None:
     # Complementary in any of three ways: three alternatives, each failing on the stage.
     assert len(answer.alternatives) == 3
     for alternative in answer.alternatives:
-        assert alternative.text == "a partnership where stage == 'proposal'"
+        assert alternative.text == "a partnership where under_policy == true and stage == 'proposal'"
         assert alternative.facts[0]["fails"][0]["value"] == "active"
         assert alternative.facts[0]["fails"][0]["field_path"] == "stage"
     assert "stage == 'proposal' fails (stage = active)" in report.why_not("urval.complementary")

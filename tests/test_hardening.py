@@ -328,7 +328,7 @@ def _rule_problem(tmp_path: Path, rule_body: str, facts: str = "") -> str:
     return problem.message
 
 
-@pytest.mark.parametrize("alias", ["phase_marker", "retroactivity_gate"])
+@pytest.mark.parametrize("alias", ["phase_marker", "end"])
 def test_internal_aliases_are_reserved(tmp_path: Path, alias: str) -> None:
     assert "reserved" in _rule_problem(tmp_path, f'when = [{{ fact = "partnership", as = "{alias}" }}]\nsubject = "{alias}"\n')
 

@@ -174,19 +174,57 @@ def _minimal(**extra) -> dict:
     return doc
 
 
-def test_retroactive_false_switches_a_rule_off_for_partnerships_entered_before(tmp_path: Path) -> None:
-    # A rule about how a partnership was entered: not applied under ongoing-only to one entered
-    # before the policy, applied under full, and applied to one entered after.
+def test_under_policy_switches_a_rule_off_for_partnerships_entered_before(tmp_path: Path) -> None:
+    # A rule about how a partnership was entered requires the partnership's under_policy: not
+    # applied under ongoing-only to one entered before the policy, applied under full, and
+    # applied to one entered after.
     _write(tmp_path, "etablering.toml", 'section = "etablering"\n' + _rule(
-        id="etablering.test", cites='"etablering.3"', extra="retroactive = false",
+        id="etablering.test", cites='"etablering.3"', when='{ fact = "partnership", where = ["under_policy == true"] }',
     ).replace('modality = "definition"', 'modality = "practice"'))
     book = kipolicy.load_rules(tmp_path)
+    assert not book.rule("etablering.test").retroactive
     old = _minimal(started=dt.date(2022, 1, 1))
     new = _minimal(started=dt.date(2024, 1, 1))
     as_of = dt.date(2025, 1, 1)
     assert kipolicy.assess(old, as_of=as_of, rules=book).rule_ids == ()
     assert kipolicy.assess(old, as_of=as_of, rules=book, interpretations={"retroactivity": "full"}).rule_ids == ("etablering.test",)
     assert kipolicy.assess(new, as_of=as_of, rules=book).rule_ids == ("etablering.test",)
+    # The rule key that said so apart from the conditions is retired, with a hint.
+    _write(tmp_path, "etablering.toml", 'section = "etablering"\n' + _rule(
+        id="etablering.test", cites='"etablering.3"', extra="retroactive = false",
+    ).replace('modality = "definition"', 'modality = "practice"'))
+    with pytest.raises(kipolicy.RuleFileError, match="retroactive: retired: one way to say what the policy reaches"):
+        kipolicy.load_rules(tmp_path)
+
+
+@pytest.mark.parametrize("entered", [dt.date(2022, 6, 1), dt.date(2023, 2, 21), dt.date(2024, 6, 1), None])
+@pytest.mark.parametrize("retroactivity", ["ongoing-only", "full"])
+def test_one_definition_of_what_the_policy_reaches(entered, retroactivity) -> None:
+    """The partnership's, its risk assessments' and its renewals' under_policy and the day its
+    duties count from all come from one PolicyReach."""
+    from kipolicy._facts.duties import PolicyReach, counting_from
+
+    in_force = dt.date(2023, 2, 21)
+    decision = {"decision": {"date": entered, "by": "rektor"}} if entered else {}
+    doc = _minimal(
+        started=dt.date(2022, 9, 1), establishment=decision,
+        risk_assessments=[{"date": dt.date(2022, 12, 1), "risks": []}, {"date": dt.date(2023, 3, 1), "risks": []}],
+        agreement={"signed": dt.date(2022, 9, 1), "ends": dt.date(2027, 1, 1),
+                   "renewals": [{"date": dt.date(2023, 1, 1), "until": dt.date(2028, 1, 1)},
+                                {"date": dt.date(2024, 1, 1), "until": dt.date(2029, 1, 1)}]},
+    )
+    partnership = kipolicy.load_partnership(doc)
+    report = kipolicy.assess(partnership, as_of="2025-01-01", interpretations={"retroactivity": retroactivity})
+    reach = PolicyReach.of(partnership, in_force, retroactivity)
+    facts = {f["path"]: f for f in report.facts if "under_policy" in f}
+    assert facts[""]["under_policy"] is reach.entering
+    assert facts["risk_assessments[0]"]["under_policy"] is reach.record(dt.date(2022, 12, 1))
+    assert facts["risk_assessments[1]"]["under_policy"] is True
+    assert facts["agreement.renewals[0]"]["under_policy"] is reach.record(dt.date(2023, 1, 1))
+    assert counting_from(partnership, in_force, retroactivity) == reach.duties_from(dt.date(2022, 9, 1))
+    # Under ongoing-only nothing dated before the policy is reached; under full, everything.
+    assert reach.record(dt.date(2023, 2, 20)) is (retroactivity == "full")
+    assert reach.entering is (retroactivity == "full" or (entered or dt.date(2022, 9, 1)) >= in_force)
 
 
 def test_negation_sees_facts_derived_later_in_the_step(tmp_path: Path) -> None:

@@ -33,7 +33,7 @@ import attrs
 from .._base.calendar import add_months
 from .._document.model import AssessedBy, Evaluation, EvaluationPurpose, Partnership, Renewal, Stage
 
-__all__ = ["DUTIES", "STATUSES", "Duty", "DutyKind", "before_renewal", "counting_from", "renewals_with_evaluations", "schedule"]
+__all__ = ["DUTIES", "STATUSES", "Duty", "DutyKind", "PolicyReach", "before_renewal", "counting_from", "renewals_with_evaluations", "schedule"]
 
 
 @attrs.frozen
@@ -105,17 +105,52 @@ class Duty:
         return "overdue" if self.due < as_of else "open"
 
 
+@attrs.frozen
+class PolicyReach:
+    """What of one partnership a policy reaches: the ``retroactivity`` reading, decided once.
+
+    Under ``ongoing-only`` the policy reaches what happens on or after the day it came into
+    force: a record (a risk assessment, a renewal) dated from then; the preparing and entering
+    of a partnership entered from then; and the ongoing duties of a partnership entered before
+    it from then. Under ``full`` it reaches everything. The facts' ``under_policy`` fields and
+    the schedule of duties all ask it; rules read ``under_policy`` (docs/rule-files.md).
+
+    Attributes:
+        in_force: The day the policy came into force.
+        ongoing_only: Whether ``retroactivity`` is ``ongoing-only``.
+        entered_before: Whether the partnership was entered before ``in_force``.
+    """
+
+    in_force: dt.date
+    ongoing_only: bool
+    entered_before: bool
+
+    @classmethod
+    def of(cls, partnership: Partnership, policy_in_force: dt.date, retroactivity: str) -> PolicyReach:
+        entered = partnership.entered
+        return cls(policy_in_force, retroactivity == "ongoing-only", entered is not None and entered < policy_in_force)
+
+    def record(self, day: dt.date) -> bool:
+        """Whether the policy reaches a record dated ``day``."""
+        return not self.ongoing_only or day >= self.in_force
+
+    @property
+    def entering(self) -> bool:
+        """Whether the policy reaches how the partnership was prepared and entered."""
+        return not (self.ongoing_only and self.entered_before)
+
+    def duties_from(self, start: dt.date | None) -> dt.date | None:
+        """The day the partnership's ongoing duties count from (None without a start date)."""
+        if start is None:
+            return None
+        return start if self.entering else max(start, self.in_force)
+
+
 def counting_from(
     partnership: Partnership, policy_in_force: dt.date, retroactivity: str
 ) -> dt.date | None:
     """The day a partnership's ongoing duties count from, or None without a start date."""
-    start = partnership.start_date
-    if start is None:
-        return None
-    entered = partnership.entered
-    if retroactivity == "ongoing-only" and entered is not None and entered < policy_in_force:
-        return max(start, policy_in_force)
-    return start
+    return PolicyReach.of(partnership, policy_in_force, retroactivity).duties_from(partnership.start_date)
 
 
 def _add(date: dt.date, months: int) -> dt.date:

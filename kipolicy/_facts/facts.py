@@ -27,7 +27,7 @@ from typing import Any
 import attrs
 
 from .._base.calendar import add_days, add_months, from_day, to_day
-from .duties import DUTIES, STATUSES, Duty, counting_from, renewals_with_evaluations, schedule
+from .duties import DUTIES, STATUSES, Duty, PolicyReach, renewals_with_evaluations, schedule
 from .._policy.interpretations import INTERPRETATIONS, Interpretations, in_force
 from .peers import normalise
 from .._policy.vocabularies import outside, own_competence, partner_category, vocabulary
@@ -177,10 +177,11 @@ FACT_TYPES: dict[str, FactType] = {
             "entered_before_policy": Field(
                 "bool", "Computed: `entered` is before the policy came into force."
             ),
-            "preparation_assessed": Field(
+            "under_policy": Field(
                 "bool",
-                "Computed: rules about how the partnership was prepared and entered apply to it: "
-                "it was entered after the policy came into force, or `retroactivity` is `full`.",
+                "Computed: the policy reaches how the partnership was prepared and entered: it was "
+                "entered on or after the day the policy came into force, or `retroactivity` is "
+                "`full` (see PolicyReach). The rules about preparing and entering read it.",
                 computed_with=("retroactivity",),
             ),
             "startup_ends": Field(
@@ -515,8 +516,8 @@ FACT_TYPES: dict[str, FactType] = {
             ),
             "under_policy": Field(
                 "bool",
-                "Computed: the policy applies to it: made on or after the policy came into force, "
-                "or `retroactivity` is `full`.",
+                "Computed: the policy reaches it: made on or after the day the policy came into "
+                "force, or `retroactivity` is `full` (see PolicyReach).",
                 computed_with=("retroactivity",),
             ),
             "label": Field("text", "Computed: how reports name it (by, purpose and date)."),
@@ -566,8 +567,8 @@ FACT_TYPES: dict[str, FactType] = {
             ),
             "under_policy": Field(
                 "bool",
-                "Computed: the policy applies to it: decided on or after the day ongoing duties "
-                "count from (see `retroactivity`).",
+                "Computed: the policy reaches it: decided on or after the day the policy came into "
+                "force, or `retroactivity` is `full` (see PolicyReach).",
                 computed_with=("retroactivity",),
             ),
             "label": Field("text", "Computed: how reports name it."),
@@ -984,10 +985,7 @@ class _Known:
     purposes: list[tuple[str | None, bool | None]]
     agreement_ends: dt.date | None
     grounds: dict[int, _Grounds]
-
-    @property
-    def ongoing_only(self) -> bool:
-        return self.interp["retroactivity"] == "ongoing-only"
+    reach: PolicyReach
 
     @property
     def decision(self) -> Any:
@@ -1029,6 +1027,7 @@ def _known(
         ],
         agreement_ends=renewals_by_date[-1].until if renewals_by_date else partnership.agreement.ends,
         grounds={id(p): _complementary(p, own, partnership.id, portfolio) for p in partnership.parties},
+        reach=PolicyReach.of(partnership, policy_in_force, interp["retroactivity"]),
     )
 
 
@@ -1105,7 +1104,6 @@ def _partnership_fact(known: _Known, trait_facts: list[dict[str, Any]]) -> dict[
     traits, resourcing, agreement = partnership.traits, partnership.resourcing, partnership.agreement
     start, entered, startup_ends, agreement_ends = known.start, known.entered, known.startup_ends, known.agreement_ends
     decision, grounds, portfolio = known.decision, known.grounds, known.portfolio
-    entered_before = entered is not None and entered < known.policy_in_force
     in_startup = partnership.stage is Stage.PROPOSAL or (startup_ends is not None and as_of < startup_ends)
     basis = (
         "intentions"
@@ -1116,7 +1114,6 @@ def _partnership_fact(known: _Known, trait_facts: list[dict[str, Any]]) -> dict[
     long_term_years = interp["long-term-years"]
     in_portfolio = portfolio.active_strategic_besides(partnership.id) if portfolio is not None else 0
     purposes = known.purposes
-    ongoing_only = known.ongoing_only
     continues = partnership.stage is not Stage.ENDED and partnership.termination is None
     partner_contributes = bool(resourcing.partner_contribution) or any(p.contribution for p in partnership.partners)
     external_funds = sum(1 for f in resourcing.external_funds if f.strip())
@@ -1131,8 +1128,8 @@ def _partnership_fact(known: _Known, trait_facts: list[dict[str, Any]]) -> dict[
                 "stage": partnership.stage._value_,
                 "start": _day(start),
                 "entered": _day(entered),
-                "entered_before_policy": entered_before,
-                "preparation_assessed": (not entered_before) or not ongoing_only,
+                "entered_before_policy": known.reach.entered_before,
+                "under_policy": known.reach.entering,
                 "startup_ends": _day(startup_ends),
                 "in_startup": in_startup,
                 "formalised": _status(traits.formalised),
@@ -1253,7 +1250,6 @@ def _focus_area_facts(known: _Known) -> list[dict[str, Any]]:
 def _risk_assessment_facts(known: _Known) -> list[dict[str, Any]]:
     """One fact per risk assessment known on the day."""
     out = []
-    policy_in_force, ongoing_only = known.policy_in_force, known.ongoing_only
     for j, risk_assessment in enumerate(known.partnership.risk_assessments):
         i = known.index["risk_assessments"][j]
         purpose, inferred = known.purposes[j]
@@ -1270,7 +1266,7 @@ def _risk_assessment_facts(known: _Known) -> list[dict[str, Any]]:
                     "high_risks": sum(r.level._value_ == "high" for r in risk_assessment.risks),
                     "weighed": risk_assessment.weighed_against_benefit,
                     "external_support": risk_assessment.external_support,
-                    "under_policy": risk_assessment.date >= policy_in_force or not ongoing_only,
+                    "under_policy": known.reach.record(risk_assessment.date),
                     "label": f"{_status(risk_assessment.by) or 'by-not-stated'} {purpose} {risk_assessment.date.isoformat()}",
                 }
             )
@@ -1313,7 +1309,6 @@ def _duties(known: _Known) -> list[Duty]:
 def _renewal_facts(known: _Known) -> list[dict[str, Any]]:
     """One fact per renewal of the agreement, with the evaluation before it if there was one."""
     partnership, interp = known.partnership, known.interp
-    counting = counting_from(partnership, known.policy_in_force, interp["retroactivity"])
     out = []
     for j, renewal, _, evaluation in renewals_with_evaluations(partnership, known.start, interp["evaluation-window-months"]):
         i = known.index["renewals"][j]
@@ -1327,7 +1322,7 @@ def _renewal_facts(known: _Known) -> list[dict[str, Any]]:
                     "evaluated": evaluation is not None,
                     "by": renewal.by,
                     "authorised": None if renewal.by is None else _authorised(renewal.by, renewal.date, interp),
-                    "under_policy": counting is None or renewal.date >= counting,
+                    "under_policy": known.reach.record(renewal.date),
                     "label": f"renewal {renewal.date.isoformat()}",
                 }
             )

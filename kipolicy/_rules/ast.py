@@ -227,9 +227,6 @@ class Rule:
         step: When it runs.
         halts: Whether nothing of a later step is assessed once it fires.
         derive: Facts it derives when it fires.
-        retroactive: False for rules about how a partnership was prepared and entered, which
-            under ``retroactivity = ongoing-only`` do not apply to partnerships entered before
-            the policy came into force.
         file: The rule file it comes from.
         due: The date field that gives a finding's due date, if any.
         would_be: For a rule of kind ``incomplete`` (a fact the policy needs is missing), the
@@ -251,12 +248,26 @@ class Rule:
     step: str
     halts: bool = False
     derive: tuple[Derivation, ...] = ()
-    retroactive: bool = True
     file: str = ""
     due: Ref | None = None
     would_be: str | None = None
     needs: tuple[str, ...] = ()
     concludes: str | None = None
+
+    @property
+    def retroactive(self) -> bool:
+        """False for a rule about how a partnership was prepared and entered: every alternative
+        requires ``under_policy == true`` of the partnership fact (the policy's reach: under
+        ``retroactivity = ongoing-only`` it does not apply to a partnership entered before the
+        policy came into force)."""
+        return not all(
+            any(
+                c.fact_type == "partnership" and not c.negated
+                and any(cl.field == "under_policy" and cl.op == "==" and cl.operand is True for cl in c.where)
+                for c in alternative.conditions
+            )
+            for alternative in self.alternatives
+        )
 
     @property
     def all_cites(self) -> tuple[str, ...]:

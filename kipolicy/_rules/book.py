@@ -63,7 +63,7 @@ __all__ = [
 ]
 
 #: Aliases the engine adapter uses in every compiled rule; a rule may not name a fact so.
-RESERVED_ALIASES = frozenset({"phase_marker", "retroactivity_gate", "end"})
+RESERVED_ALIASES = frozenset({"phase_marker", "end"})
 #: An alternative's ``in`` clauses multiply into separate engine rules (one per combination of values):
 #: at most this many per alternative (3 conditions of 10 clauses each would be 1,000).
 MAX_EXPANSION = 32
@@ -261,7 +261,6 @@ class _Loader:
             step=spec.step or step,
             halts=spec.halts,
             derive=derive,
-            retroactive=spec.retroactive,
             file=file,
             due=spec.due,
             would_be=spec.would_be,
@@ -733,12 +732,6 @@ class PerBook(Generic[T]):
             return value
 
 
-#: The alias of the condition a rule with ``retroactive = false`` gets when it has no positive
-#: partnership condition of its own to carry the retroactivity clause.
-GATE_ALIAS = "retroactivity_gate"
-_GATE_CLAUSE = Clause("preparation_assessed", "==", True, "preparation_assessed == true")
-
-
 @attrs.frozen
 class Variant:
     """One conjunctive form of a rule alternative: what every engine runs.
@@ -747,8 +740,6 @@ class Variant:
     choice of values (each such clause becomes ``FIELD == VALUE``); a negated condition with them
     is one negation per choice ("no fact with x in [a, b]" is "no fact with x == a and no fact
     with x == b").
-    A rule with ``retroactive = false`` carries ``preparation_assessed == true`` on its first
-    positive partnership condition, or on a condition of its own (alias :data:`GATE_ALIAS`).
 
     Attributes:
         rule: The rule.
@@ -784,10 +775,7 @@ def variants(rule: Rule) -> list[Variant]:
                     if len(forms) > 1 else forms
                 )
         for number, chosen in enumerate(itertools.product(*(_conjunctive(c) for c in positives))):
-            conditions = list(chosen)
-            if not rule.retroactive:
-                conditions = _gated(conditions)
-            out.append(Variant(rule, index, number, tuple(conditions), tuple(negations)))
+            out.append(Variant(rule, index, number, tuple(chosen), tuple(negations)))
     return out
 
 
@@ -817,16 +805,6 @@ def _literal(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return repr(value)
-
-
-def _gated(positives: list[Condition]) -> list[Condition]:
-    """``preparation_assessed == true`` on the first positive partnership condition (a second
-    condition matching the same fact would crash durable-rules: docs/engine.md), else on a
-    condition of its own."""
-    for i, condition in enumerate(positives):
-        if condition.fact_type == "partnership":
-            return [*positives[:i], attrs.evolve(condition, where=(*condition.where, _GATE_CLAUSE)), *positives[i + 1:]]
-    return [*positives, Condition("partnership", GATE_ALIAS, (_GATE_CLAUSE,))]
 
 
 @attrs.frozen

@@ -40,7 +40,7 @@ from typing import Any
 from .._base.errors import EngineError, Problem, RuleFileError
 from .._base.limits import MAX_NUMBER
 from .ast import Clause, Condition, ConditionVisitor, Ref, Rule
-from .book import GATE_ALIAS, EngineProgram, Firing, PerBook, RuleBook, content_key, set_compile_check, variants
+from .book import EngineProgram, Firing, PerBook, RuleBook, content_key, set_compile_check, variants
 
 def _load_engine() -> tuple[Any, Any]:
     """Import durable-rules' C extension and its Python host.
@@ -105,7 +105,7 @@ _MAX_ENGINE_TEXT = 1 << 20
 _RESERVED = {"id": "id_", "sid": "sid_"}
 _MARKER_ALIAS = "phase_marker"
 _END_RULE = "kipolicy:end-of-assessment"
-_INTERNAL_ALIASES = frozenset({_MARKER_ALIAS, GATE_ALIAS, "end"})
+_INTERNAL_ALIASES = frozenset({_MARKER_ALIAS, "end"})
 _RULESET_NUMBERS = itertools.count(1)
 # Session ids are unique across every ruleset of the process: the engine crashed (munmap_chunk:
 # invalid pointer) deleting session "a1" of one ruleset after session "a1" of another was used.

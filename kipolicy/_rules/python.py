@@ -30,7 +30,7 @@ import attrs
 
 from .evaluate import Test, all_of, refers
 from .ast import Clause, Condition, Rule
-from .book import GATE_ALIAS, EngineProgram, Firing, PerBook, RuleBook, Variant, content_key, variants
+from .book import EngineProgram, Firing, PerBook, RuleBook, Variant, content_key, variants
 
 __all__ = ["PythonProgram", "compile_python"]
 
@@ -179,7 +179,6 @@ class PythonProgram(EngineProgram):
                     matched = {
                         alias: store[n]
                         for (_alpha, alias, _test), n in zip(compiled.positives, numbers, strict=True)
-                        if alias != GATE_ALIAS
                     }
                     for fact in react(Firing(compiled.rule, compiled.variant.alternative, matched, phase)):
                         signature = content_key(fact)
@@ -196,12 +195,8 @@ class PythonProgram(EngineProgram):
     @staticmethod
     def _order(compiled: _Compiled, numbers: tuple[int, ...]) -> tuple[int, ...]:
         """The canonical order of a firing (as :meth:`kipolicy._rules.durable.Program._canonical`):
-        rule, alternative, variant, then the numbers of the facts matched (the retroactivity
-        condition's fact not counted)."""
-        return (
-            *compiled.place,
-            *(-1 if alias == GATE_ALIAS else n for (_alpha, alias, _test), n in zip(compiled.positives, numbers, strict=True)),
-        )
+        rule, alternative, variant, then the numbers of the facts matched."""
+        return (*compiled.place, *numbers)
 
 
 def _joins(compiled: _Compiled, store: Sequence[Fact], alpha: Callable[[int], list[int]]) -> list[tuple[int, ...]]:

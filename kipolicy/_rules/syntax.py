@@ -162,8 +162,6 @@ class RuleSpec:
         either: Its alternatives (or ``when``, one list of conditions).
         derive: Facts it derives when it fires.
         halts: When it fires, no rule of a later step runs.
-        retroactive: False: about how a partnership was prepared and entered (not applied to
-            one entered before the policy under ``retroactivity = ongoing-only``).
         step: When it runs, if not at its file's step.
         due: ``ALIAS.FIELD``: the date field that gives a finding's due date.
         would_be: For kind incomplete: the kind the needing rules would give.
@@ -171,7 +169,15 @@ class RuleSpec:
         concludes: The outcome of the report its firing concludes.
     """
 
-    __retired__: ClassVar[Mapping[str, str]] = {"stage": _STAGE_RENAMED, "under": _UNDER_RETIRED}
+    __retired__: ClassVar[Mapping[str, str]] = {
+        "stage": _STAGE_RENAMED,
+        "under": _UNDER_RETIRED,
+        "retroactive": (
+            "retired: one way to say what the policy reaches. A rule about how a partnership was "
+            "prepared and entered requires it of the partnership: { fact = \"partnership\", where = "
+            "[\"under_policy == true\"] }"
+        ),
+    }
 
     id: str
     kind: str = attrs.field(metadata={"choices": KINDS})
@@ -185,7 +191,6 @@ class RuleSpec:
     either: tuple[AlternativeSpec, ...] | None = None
     derive: tuple[DerivationSpec, ...] = ()
     halts: bool = False
-    retroactive: bool = True
     step: str | None = attrs.field(default=None, metadata={"choices": STEPS})
     due: Ref | None = None
     would_be: str | None = attrs.field(default=None, metadata={"choices": WOULD_BE_KINDS})

@@ -265,8 +265,6 @@ def _reads(rule: Rule) -> set[str]:
                 out.update(read + f for f in fixed)
                 if isinstance(clause.operand, Ref) and clause.operand.alias in aliases:
                     out.add(f"{aliases[clause.operand.alias]}.{clause.operand.field}")
-    if not rule.retroactive:
-        out.add("partnership.preparation_assessed")
     return out
 
 

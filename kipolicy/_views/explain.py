@@ -353,7 +353,7 @@ def why_not(report: Report, rule_id: str) -> WhyNot:
         if STEPS.index(rule.step) > STEPS.index(halting.step) and rule.section not in report.kept_sections:
             gate, halted_by = "halted", report.halted_by
     partnership = next((f for f in report.facts if f.get("type") == "partnership"), None)
-    if gate is None and not rule.retroactive and partnership is not None and partnership.get("preparation_assessed") is False:
+    if gate is None and not rule.retroactive and partnership is not None and partnership.get("under_policy") is False:
         gate = "retroactivity"
     texts = {}
     for lang in LANGS:
