@@ -95,3 +95,20 @@ def test_every_declared_interpretation_exists_and_every_field_is_a_fact_field() 
                 if "[" in declared:
                     selector = declared.split("[", 1)[1].rstrip("]").split("=")[0]
                     assert selector in fact_type.fields, f"{fact_type.name}.{field_name}: {declared}"
+
+
+def test_every_base_fact_field_is_made_by_its_declaration() -> None:
+    """A base fact type declares what its facts are made from and, with each field, how the
+    field's value is made: the facts carry exactly the declared fields (the ones known)."""
+    for name, fact_type in FACT_TYPES.items():
+        assert fact_type.rows is not None and fact_type.path is not None, name
+        for field_name, field in fact_type.fields.items():
+            assert field.value is not None, f"{name}.{field_name}"
+    seen: dict[str, set[str]] = {}
+    for document in DOCUMENTS:
+        facts = make_facts(kipolicy.load_partnership(document), dt.date(2026, 1, 1), Interpretations(), dt.date(2023, 2, 21))
+        for fact in facts.facts:
+            fields = set(fact) - {"type", "path"}
+            assert fields <= set(FACT_TYPES[fact["type"]].fields), fact["type"]
+            seen.setdefault(fact["type"], set()).update(fields)
+    assert {"partnership", "party", "trait", "duty"} <= set(seen)

@@ -9,19 +9,22 @@ facts. So each assessment turns the :class:`~kipolicy.Partnership` into typed *f
   ``<`` and ``>``; reports show them as dates again;
 * **a value that is not known is missing** (never null): rules test it with ``is missing``;
 * **computed attributes** — counts, and dates that need arithmetic or an interpretation
-  (``startup_ends`` is the start plus ``startup-months``) — are computed here, when the facts
-  are made, and listed in :data:`FACT_TYPES` with what they mean.
+  (``startup_ends`` is the start plus ``startup-months``) — are computed when the facts are
+  made.
 
-:data:`FACT_TYPES` is the schema of every base fact type: the rule loader checks every field a
-rule names against it, and the rule reference in docs/ is generated from it.
+:data:`FACT_TYPES` declares every base fact type once: what its facts are made from (``rows``),
+and for each field its type, what it means, the document path it comes from, the
+interpretations it is computed with and the function that makes its value. :func:`make_facts`
+makes the facts from these declarations; the rule loader checks every field a rule names
+against them, and the rule reference, the interpretation register and the field paths of
+explanations come from them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -32,7 +35,6 @@ from .._policy.interpretations import INTERPRETATIONS, Interpretations, in_force
 from .peers import normalise
 from .._policy.vocabularies import outside, own_competence, partner_category, vocabulary
 from .._document.model import (
-    AddedValue,
     AdminSupport,
     AssessedBy,
     Choice,
@@ -84,6 +86,9 @@ class Field:
             the facts it concerns (``follow-up-cadence[name=follow-up]``: only duties named so):
             the interpretation register's "rules each reading changes" comes from these, and a
             test checks them against what the facts do under each reading.
+        value: How a fact's value of it is made from what the fact is made from (its fact
+            type's ``rows``): copied from the document, or computed. None is unknown, left out
+            of the fact. A field of a derived fact type has none: rules fill it.
     """
 
     type: str | tuple[str, ...]
@@ -91,6 +96,7 @@ class Field:
     source: str | None = None
     quotes: bool = attrs.field(default=False, kw_only=True)
     computed_with: tuple[str, ...] = attrs.field(default=(), kw_only=True)
+    value: Callable[[Any], Any] | None = attrs.field(default=None, kw_only=True, eq=False, repr=False)
 
     @property
     def is_choice(self) -> bool:
@@ -108,10 +114,53 @@ class FactType:
     declared_in: str | None = None
     label: str | None = None
     """The field whose value names a fact of this type in a report (else ``name``, else its path)."""
+    rows: Callable[[Any], Iterable[Any]] | None = attrs.field(default=None, kw_only=True, eq=False, repr=False)
+    """What the facts of this type are made from, one each, given the assessment's shared
+    knowledge (a base fact type; a derived one has none)."""
+    path: str | Callable[[Any], str] | None = attrs.field(default=None, kw_only=True, eq=False, repr=False)
+    """Where in the document the facts come from: one path, or the path of the fact made from a row."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A base fact type is pickled as its name (its fields' values are functions of this
+        # module): another process (a portfolio's workers) finds the same declaration.
+        if FACT_TYPES.get(self.name) is self:
+            return (_base_fact_type, (self.name,))
+        return (FactType, (self.name, self.doc, dict(self.fields), self.derived, self.declared_in, self.label))
+
+    def facts(self, source: Any) -> list[dict[str, Any]]:
+        """The facts of this type made from ``source``: one per row, each field's value from
+        its declaration, unknown (None) values left out."""
+        if self.rows is None or self.path is None:
+            raise TypeError(f"the facts of {self.name!r} are derived by rules, not made from a document")
+        values = [(name, field.value) for name, field in self.fields.items() if field.value is not None]
+        path = self.path
+        out = []
+        for row in self.rows(source):
+            fact: dict[str, Any] = {"type": self.name, "path": path if isinstance(path, str) else path(row)}
+            for name, value in values:
+                known = value(row)
+                if known is not None:
+                    fact[name] = known
+            out.append(fact)
+        return out
+
+
+def _base_fact_type(name: str) -> FactType:
+    return FACT_TYPES[name]
 
 
 def _choices(enum_type: type[Choice]) -> tuple[str, ...]:
     return tuple(m.value for m in enum_type)
+
+
+def _interpretation_of(name: str) -> Callable[[_AssessmentSource], Any]:
+    """The value of an interpretation's field of the assessment fact: the reading in force."""
+
+    def value(source: _AssessmentSource) -> Any:
+        reading = source.interp[name]
+        return _number(reading) if isinstance(reading, float) else reading
+
+    return value
 
 
 def _interpretation_fields() -> dict[str, Field]:
@@ -128,7 +177,8 @@ def _interpretation_fields() -> dict[str, Field]:
         kind = kinds[interpretation.kind]
         missing = " Missing when none is set." if interpretation.kind == "optional-int" else ""
         out[interpretation.field] = Field(
-            kind, f"The interpretation `{interpretation.name}` in force.{missing}"
+            kind, f"The interpretation `{interpretation.name}` in force.{missing}",
+            value=_interpretation_of(interpretation.name),
         )
     return out
 
@@ -140,42 +190,49 @@ FACT_TYPES: dict[str, FactType] = {
         "assessment",
         "The assessment itself: the date it is made as of, and the interpretations in force.",
         {
-            "as_of": Field("date", "The date the assessment is made as of."),
-            "policy_in_force": Field("date", "The date the policy came into force (2023-02-21)."),
-            "in_force": Field("bool", "Computed: the policy is in force on `as_of`."),
+            "as_of": Field("date", "The date the assessment is made as of.", value=lambda r: to_day(r.as_of)),
+            "policy_in_force": Field("date", "The date the policy came into force (2023-02-21).", value=lambda r: to_day(r.policy_in_force)),
+            "in_force": Field("bool", "Computed: the policy is in force on `as_of`.", value=lambda r: r.as_of >= r.policy_in_force),
             "soon_until": Field(
                 "date",
                 "Computed: `as_of` plus `due-soon-days` days: a duty due on or before it (and not "
                 "before `as_of`) falls due soon.",
                 computed_with=("due-soon-days",),
+                value=lambda r: to_day(add_days(r.as_of, r.interp["due-soon-days"])),
             ),
             "lead_until": Field(
                 "date",
                 "Computed: `as_of` plus `renewal-lead-months` months (see add_months): an "
                 "agreement ending on or before it ends within the renewal lead time.",
                 computed_with=("renewal-lead-months",),
+                value=lambda r: _lead_until(r),
             ),
             **_interpretation_fields(),
         },
+        rows=lambda s: (s,),
+        path="",
     ),
     "partnership": FactType(
         "partnership",
         "The partnership as a whole.",
         {
-            "id": Field("text", "The partnership's id.", "id"),
-            "name": Field("text", "The partnership's name.", "name", quotes=True),
-            "level": Field(_choices(Level), "The level it is entered at.", "level"),
-            "stage": Field(_choices(Stage), "proposal, active or ended.", "stage"),
+            "id": Field("text", "The partnership's id.", "id", value=lambda r: r.partnership.id),
+            "name": Field("text", "The partnership's name.", "name", quotes=True, value=lambda r: r.partnership.name),
+            "level": Field(_choices(Level), "The level it is entered at.", "level", value=lambda r: r.partnership.level._value_),
+            "stage": Field(_choices(Stage), "proposal, active or ended.", "stage", value=lambda r: r.partnership.stage._value_),
             "start": Field(
                 "date",
                 "Computed: the date it counts from: `started`, else the agreement's signing "
                 "date, else the decision date. Missing if none is given.",
+                value=lambda r: _day(r.start),
             ),
             "entered": Field(
-                "date", "Computed: the date it was entered: the decision date, else `start`."
+                "date", "Computed: the date it was entered: the decision date, else `start`.",
+                value=lambda r: _day(r.entered),
             ),
             "entered_before_policy": Field(
-                "bool", "Computed: `entered` is before the policy came into force."
+                "bool", "Computed: `entered` is before the policy came into force.",
+                value=lambda r: r.reach.entered_before,
             ),
             "under_policy": Field(
                 "bool",
@@ -183,6 +240,7 @@ FACT_TYPES: dict[str, FactType] = {
                 "entered on or after the day the policy came into force, or `retroactivity` is "
                 "`full` (see PolicyReach). The rules about preparing and entering read it.",
                 computed_with=("retroactivity",),
+                value=lambda r: r.reach.entering,
             ),
             "startup_ends": Field(
                 "date",
@@ -191,72 +249,97 @@ FACT_TYPES: dict[str, FactType] = {
                 "`startup-months` months (see add_months). Missing without either.",
                 "establishment.phase_ends",
                 computed_with=("startup-months",),
+                value=lambda r: _day(r.startup_ends),
             ),
             "in_startup": Field(
                 "bool",
                 "Computed: in the start-up phase of definition.9: a proposal, or `as_of` "
                 "before `startup_ends`.",
                 computed_with=("startup-months",),
+                value=lambda r: r.partnership.stage is Stage.PROPOSAL or (r.startup_ends is not None and r.as_of < r.startup_ends),
             ),
-            "formalised": Field(STATUS, "Trait 1: formalised cooperation. Missing if not stated.", "traits.formalised"),
-            "long_term": Field(STATUS, "Trait 3: long-term commitments. Missing if not stated.", "traits.long_term"),
+            "formalised": Field(
+                STATUS, "Trait 1: formalised cooperation. Missing if not stated.", "traits.formalised",
+                value=lambda r: _status(r.traits.formalised),
+            ),
+            "long_term": Field(
+                STATUS, "Trait 3: long-term commitments. Missing if not stated.", "traits.long_term",
+                value=lambda r: _status(r.traits.long_term),
+            ),
             "commitment_years": Field(
                 "number", "Years the parties commit to. Missing if not stated or open-ended.",
                 "traits.commitment_years", quotes=True,
+                value=lambda r: _number(r.traits.commitment_years) if isinstance(r.traits.commitment_years, (int, float)) else None,
             ),
             "commitment_open_ended": Field(
                 "bool", "Computed: the commitment is open-ended (*tills vidare*): long-term.",
                 "traits.commitment_years",
+                value=lambda r: r.traits.commitment_years is OpenEnded.OPEN_ENDED,
             ),
             "common_goals": Field(
                 "int", "Computed: how many common goals and challenges are stated.",
                 "traits.common_goals",
+                value=lambda r: sum(1 for g in r.traits.common_goals if g.strip()),
             ),
-            "mutual_benefit": Field(STATUS, "Trait 4: mutual benefit. Missing if not stated.", "traits.mutual_benefit"),
+            "mutual_benefit": Field(
+                STATUS, "Trait 4: mutual benefit. Missing if not stated.", "traits.mutual_benefit",
+                value=lambda r: _status(r.traits.mutual_benefit),
+            ),
             "joint_value_stated": Field(
                 "bool", "Computed: the joint value no party could reach alone is stated.",
                 "traits.joint_value",
+                value=lambda r: bool(r.traits.joint_value and r.traits.joint_value.strip()),
             ),
             "areas": Field(
-                "int", "Computed: cooperation areas in place or jointly intended.", "traits.areas"
+                "int", "Computed: cooperation areas in place or jointly intended.", "traits.areas",
+                value=lambda r: sum(s is not TraitStatus.ABSENT for s in r.traits.areas.values()),
             ),
             "areas_in_place": Field(
-                "int", "Computed: cooperation areas in place.", "traits.areas"
+                "int", "Computed: cooperation areas in place.", "traits.areas",
+                value=lambda r: sum(s is TraitStatus.IN_PLACE for s in r.traits.areas.values()),
             ),
             "intentions_joint": Field(
                 "bool", "The parties stated their intentions jointly (false unless said).",
                 "traits.intentions_stated_jointly",
+                value=lambda r: r.traits.intentions_stated_jointly is True,
             ),
             "traits_basis": Field(
                 ("in-place", "intentions"),
                 "Computed: `in-place` if every required trait is in place, `intentions` if one "
                 "rests on jointly stated intentions.",
                 computed_with=("traits-required",),
+                value=lambda r: "intentions" if any(t.required and t.status == "jointly-intended" for t in r.trait_rows) else "in-place",
             ),
-            "partners": Field("int", "Computed: how many partner organisations.", "parties"),
+            "partners": Field("int", "Computed: how many partner organisations.", "parties", value=lambda r: len(r.partnership.partners)),
             "continues": Field(
                 "bool",
                 "Computed: it continues as a strategic partnership: not at stage `ended` and no "
                 "termination or conversion recorded (as of `as_of`).",
                 "termination",
+                value=lambda r: r.partnership.stage is not Stage.ENDED and r.partnership.termination is None,
             ),
             "focus_areas": Field(
                 "int", "Computed: how many KI strategy focus areas are named.",
                 "strategy.focus_areas",
+                value=lambda r: sum(1 for a in r.partnership.strategy.focus_areas if a.strip()),
             ),
             "alternatives_considered": Field(
                 "int", "Computed: how many other possible partners or partnerships the record says were "
                 "considered (urval.1).", "selection.alternatives",
+                value=lambda r: sum(1 for a in r.partnership.selection.alternatives if a.strip()),
             ),
             "choice_reason_stated": Field(
                 "bool", "Computed: the record says why this partner was chosen (urval.1).", "selection.reason",
+                value=lambda r: bool(r.partnership.selection.reason and r.partnership.selection.reason.strip()),
             ),
             "added_values": Field(
-                "int", "Computed: how many added-value dimensions are claimed.", "added_value"
+                "int", "Computed: how many added-value dimensions are claimed.", "added_value",
+                value=lambda r: len(r.partnership.added_value),
             ),
             "risks_identified": Field(
                 "int", "Computed: how many risks the risk assessments identified, in all.",
                 "risk_assessments",
+                value=lambda r: sum(len(a.risks) for a in r.partnership.risk_assessments),
             ),
             "complementary_partners": Field(
                 "int",
@@ -264,37 +347,46 @@ FACT_TYPES: dict[str, FactType] = {
                 "a new category outside academia (urval.4; a partner of unknown kind counts only "
                 "by its fields).",
                 "parties",
+                value=lambda r: sum(1 for p in r.partnership.partners if r.grounds[id(p)].complementary),
             ),
             "steering_group": Field(
-                "bool", "Computed: a steering group or equivalent is described.", "steering_group"
+                "bool", "Computed: a steering group or equivalent is described.", "steering_group",
+                value=lambda r: r.steering is not None,
             ),
             "fora_levels": Field(
                 "int",
                 "Computed: on how many different levels of the level vocabulary contact fora "
                 "exist, the steering group counting as a forum at the management level.",
                 "fora",
+                value=lambda r: len({f.level for f in r.partnership.fora} | ({"management"} if r.steering is not None else set())),
             ),
             "planned_decision": Field(
                 "date", "For a proposal not yet decided, the day the decision is planned for. "
                 "Missing if not given, or once decided.", "establishment.planned_decision",
+                value=lambda r: _day(r.partnership.establishment.planned_decision) if r.decision is None else None,
             ),
             "initiative": Field(
-                _choices(Initiative), "Who took the initiative.", "establishment.initiative"
+                _choices(Initiative), "Who took the initiative.", "establishment.initiative",
+                value=lambda r: r.partnership.establishment.initiative._value_,
             ),
             "decided": Field(
                 "bool", "Computed: a decision to enter is recorded (dated on or before `as_of`).",
                 "establishment.decision",
+                value=lambda r: r.decision is not None,
             ),
             "preparation_assessments": Field(
                 "int", "Computed: how many risk assessments were made for the preparation.",
                 "risk_assessments",
+                value=lambda r: sum(purpose == "preparation" for purpose, _ in r.purposes),
             ),
             "ki_funding": Field(
-                "bool", "KI offers funding for joint activities. Missing if not stated.", "resourcing.ki_funding"
+                "bool", "KI offers funding for joint activities. Missing if not stated.", "resourcing.ki_funding",
+                value=lambda r: r.resourcing.ki_funding,
             ),
             "ki_funding_years": Field(
                 "number", "For how many years KI commits funding. Missing if not given.",
                 "resourcing.ki_funding_years", quotes=True,
+                value=lambda r: _number(r.resourcing.ki_funding_years) if r.resourcing.ki_funding_years is not None else None,
             ),
             "multi_year_funding": Field(
                 "bool",
@@ -302,29 +394,39 @@ FACT_TYPES: dict[str, FactType] = {
                 "resurssattning.2).",
                 "resourcing.ki_funding_years",
                 computed_with=("long-term-years",),
+                value=lambda r: bool(
+                    r.resourcing.ki_funding
+                    and r.resourcing.ki_funding_years is not None
+                    and r.resourcing.ki_funding_years >= r.interp["long-term-years"]
+                ),
             ),
             "level_agreed": Field(
                 "bool", "The funding level was set in consultation with the partner. Missing if not stated.",
                 "resourcing.level_agreed_with_partner",
+                value=lambda r: r.resourcing.level_agreed_with_partner,
             ),
             "partner_contributes": Field(
                 "bool", "Computed: the partner contributes in cash or in kind.",
                 "resourcing.partner_contribution",
+                value=lambda r: r.partner_contributes,
             ),
             "external_funds": Field(
                 "int", "Computed: how many external funds are used or considered.",
                 "resourcing.external_funds",
+                value=lambda r: r.external_funds,
             ),
             "others_fund": Field(
                 "bool", "Computed: someone besides KI carries joint activities: the partner contributes "
                 "(`partner_contributes`) or external funds are used or considered (`external_funds`).",
                 "resourcing",
+                value=lambda r: r.partner_contributes or r.external_funds > 0,
             ),
             "agreement_ends": Field(
                 "date",
                 "Computed: the day the agreement ends: the last renewal's `until`, else "
                 "`agreement.ends`. Missing if not known.",
                 "agreement.ends",
+                value=lambda r: _day(r.agreement_ends),
             ),
             "open_evaluation_due": Field(
                 "date",
@@ -336,42 +438,51 @@ FACT_TYPES: dict[str, FactType] = {
                 "otherwise.",
                 "agreement.open_ended",
                 computed_with=("open-ended-evaluation-years",),
+                value=lambda r: _day(_open_evaluation_due(r.partnership, r.start, r.interp)),
             ),
             "agreement_expired": Field(
                 "bool",
                 "Computed: the agreement ended before `as_of` (`agreement_ends` < `as_of`) and does "
                 "not run on by a tacit or automatic extension.",
                 "agreement.ends",
+                value=lambda r: r.agreement_ends is not None and r.agreement_ends < r.as_of and r.partnership.agreement.extension is None,
             ),
             "active_in_portfolio": Field(
                 "int",
                 "Computed: how many other partnerships of the portfolio are active strategic "
                 "partnerships (stage active, KI-wide, not terminated as of `as_of`).",
+                value=lambda r: r.portfolio.active_strategic_besides(r.partnership.id) if r.portfolio is not None else 0,
             ),
         },
+        rows=lambda k: (k,),
+        path="",
     ),
     "party": FactType(
         "party",
         "A party: KI itself, or a partner organisation.",
         {
-            "id": Field("text", "The party's id.", "parties[].id"),
-            "name": Field("text", "The party's name.", "parties[].name", quotes=True),
-            "role": Field(_choices(PartyRole), "ki or partner.", "parties[].role"),
-            "kind": Field(_choices(PartyKind), "The kind of organisation. Missing if not stated.", "parties[].kind"),
+            "id": Field("text", "The party's id.", "parties[].id", value=lambda r: r.item.id),
+            "name": Field("text", "The party's name.", "parties[].name", quotes=True, value=lambda r: r.item.name),
+            "role": Field(_choices(PartyRole), "ki or partner.", "parties[].role", value=lambda r: r.item.role._value_),
+            "kind": Field(_choices(PartyKind), "The kind of organisation. Missing if not stated.", "parties[].kind", value=lambda r: _status(r.item.kind)),
             "reach": Field(
                 _choices(Reach), "local, national or international. Missing if not given.",
                 "parties[].reach",
+                value=lambda r: r.item.reach._value_ if r.item.reach else None,
             ),
-            "country": Field("text", "Country. Missing if not given.", "parties[].country", quotes=True),
+            "country": Field("text", "Country. Missing if not given.", "parties[].country", quotes=True, value=lambda r: r.item.country),
             "management_engagement": Field(
-                STATUS, "Trait 2 for this party. Missing if not stated.", "parties[].management_engagement"
+                STATUS, "Trait 2 for this party. Missing if not stated.", "parties[].management_engagement",
+                value=lambda r: _status(r.item.management_engagement),
             ),
             "benefit_stated": Field(
-                "bool", "Computed: the party's benefit is stated.", "parties[].benefit"
+                "bool", "Computed: the party's benefit is stated.", "parties[].benefit",
+                value=lambda r: bool(r.item.benefit and r.item.benefit.strip()),
             ),
             "contacts": Field(
                 "int", "Computed: how many contact persons are named.",
                 "parties[].contact_persons",
+                value=lambda r: sum(1 for c in r.item.contact_persons if c.strip()),
             ),
             "complementary_fields": Field(
                 "int",
@@ -379,10 +490,12 @@ FACT_TYPES: dict[str, FactType] = {
                 "own: the KI party's fields if the document gives them, else broad area 3 "
                 "(medical and health sciences) and 1.6 (biological sciences).",
                 "parties[].fields",
+                value=lambda r: len(r.known.grounds[id(r.item)].fields),
             ),
             "complementary_field_codes": Field(
                 "text", "Computed: the FORD codes of those fields, e.g. `2, 5.2`. Missing if none.",
                 "parties[].fields",
+                value=lambda r: ", ".join(r.known.grounds[id(r.item)].fields) or None,
             ),
             "new_category": Field(
                 "bool",
@@ -391,12 +504,14 @@ FACT_TYPES: dict[str, FactType] = {
                 "other active strategic partnerships in the portfolio has a partner of that "
                 "category. Missing if the kind is not stated.",
                 "parties[].kind",
+                value=lambda r: None if r.item.kind is None else r.known.grounds[id(r.item)].new_category,
             ),
             "category": Field(
                 ("public", "civil-society", "company"),
                 "Computed: the party's category outside academia (urval.4). Missing for a "
                 "university, `other`, or an unstated kind.",
                 "parties[].kind",
+                value=lambda r: r.known.grounds[id(r.item)].category,
             ),
             "contributes": Field(
                 "bool",
@@ -404,18 +519,23 @@ FACT_TYPES: dict[str, FactType] = {
                 "expertise (its `contribution`; with a single partner, also "
                 "`resourcing.partner_contribution`).",
                 "parties[].contribution",
+                value=lambda r: bool(r.item.contribution) or (len(r.known.partnership.partners) == 1 and bool(r.known.resourcing.partner_contribution)),
             ),
             "complementary_resources": Field(
                 "int", "Computed: how many complementary approaches or resources the party brings "
                 "(`brings`).", "parties[].brings",
+                value=lambda r: r.known.grounds[id(r.item)].resources,
             ),
             "represented": Field(
                 "bool",
                 "Computed: a member of the steering group is a management representative of the "
                 "party.",
                 "steering_group.members",
+                value=lambda r: r.item.id in r.known.represented,
             ),
         },
+        rows=lambda k: [_Item(k, i, party) for i, party in enumerate(k.partnership.parties)],
+        path=lambda r: f"parties[{r.index}]",
     ),
     "trait": FactType(
         "trait",
@@ -425,48 +545,60 @@ FACT_TYPES: dict[str, FactType] = {
             "name": Field(
                 ("formalised", "management", "long-term", "mutual-benefit", "breadth"),
                 "Which trait.",
+                value=lambda r: r.name,
             ),
             "status": Field(
                 STATUS,
                 "in-place, jointly-intended or absent; missing if the document does not state it. "
                 "For breadth: in-place with two or more areas in place, jointly-intended with two or "
                 "more in place or intended.",
+                value=lambda r: r.status,
             ),
             "required": Field(
                 "bool",
                 "Computed: the trait is required under `traits-required` (breadth only under "
                 "`all-five`).",
                 computed_with=("traits-required",),
+                value=lambda r: r.required,
             ),
-            "unit": Field("text", "The unit of the definition that states the trait."),
-            "party": Field("text", "For the management trait: the party's name.", quotes=True),
+            "unit": Field("text", "The unit of the definition that states the trait.", value=lambda r: _TRAIT_UNITS[r.name]),
+            "party": Field("text", "For the management trait: the party's name.", quotes=True, value=lambda r: r.party),
         },
+        rows=lambda k: k.trait_rows,
+        path=lambda r: r.path,
     ),
     "focus_area": FactType(
         "focus_area",
         "A KI Strategy 2030 focus area the partnership names (urval.3).",
         {
-            "name": Field("text", "The focus area as named.", "strategy.focus_areas[]", quotes=True),
+            "name": Field("text", "The focus area as named.", "strategy.focus_areas[]", quotes=True, value=lambda r: r.item),
             "listed": Field(
                 "bool",
                 "Computed: the name is in the configured `focus-areas` list (compared without "
                 "case and extra spaces); true when no list is configured.",
                 computed_with=("focus-areas",),
+                value=lambda r: r.listed,
             ),
         },
+        rows=lambda k: _focus_area_rows(k),
+        path=lambda r: f"strategy.focus_areas[{r.index}]",
     ),
     "added_value": FactType(
         "added_value",
         "An added-value dimension the partnership claims (mervarde.1 and its subsections).",
         {
             "dimension": Field(
-                _choices(ValueDimension), "The dimension.", "added_value[].dimension"
+                _choices(ValueDimension), "The dimension.", "added_value[].dimension",
+                value=lambda r: r.item.dimension._value_,
             ),
             "described": Field(
-                "bool", "Computed: a description is given.", "added_value[].description"
+                "bool", "Computed: a description is given.", "added_value[].description",
+                value=lambda r: bool(r.item.description and r.item.description.strip()) or bool(r.item.aspects),
             ),
         },
         label="dimension",
+        rows=lambda k: [_Item(k, i, value) for i, value in enumerate(k.partnership.added_value)],
+        path=lambda r: f"added_value[{r.index}]",
     ),
     "ethics": FactType(
         "ethics",
@@ -475,6 +607,7 @@ FACT_TYPES: dict[str, FactType] = {
             "aspect": Field(
                 ("academic-freedom", "democratic-values", "critical-reflection", "high-quality"),
                 "The aspect.",
+                value=lambda r: r.aspect,
             ),
             "status": Field(
                 _choices(EthicsStatus),
@@ -482,80 +615,100 @@ FACT_TYPES: dict[str, FactType] = {
                 "risk assessment known on the day names the aspect among its `ethics_concerns` "
                 "(the fact's path is then that assessment's). Missing if not stated.",
                 "ethics.*",
+                value=lambda r: r.status,
             ),
         },
         label="aspect",
+        rows=lambda k: _ethics_rows(k),
+        path=lambda r: r.path,
     ),
     "risk_assessment": FactType(
         "risk_assessment",
         "A risk assessment (risk.1-4) dated on or before `as_of`.",
         {
-            "date": Field("date", "When it was made.", "risk_assessments[].date"),
-            "by": Field(_choices(AssessedBy), "joint or ki.", "risk_assessments[].by"),
+            "date": Field("date", "When it was made.", "risk_assessments[].date", value=lambda r: to_day(r.item.date)),
+            "by": Field(_choices(AssessedBy), "joint or ki.", "risk_assessments[].by", value=lambda r: _status(r.item.by)),
             "purpose": Field(
                 _choices(RiskPurpose),
                 "preparation or continuous: as recorded, else inferred from the date (on or before "
                 "the decision, or with no decision during the proposal stage or before the start: "
                 "preparation).",
                 "risk_assessments[].purpose",
+                value=lambda r: r.purpose,
             ),
             "purpose_inferred": Field(
                 "bool", "Computed: the purpose was not recorded but inferred from the date.",
                 "risk_assessments[].purpose",
+                value=lambda r: r.inferred,
             ),
-            "risks": Field("int", "Computed: how many risks were identified.", "risk_assessments[].risks"),
+            "risks": Field("int", "Computed: how many risks were identified.", "risk_assessments[].risks", value=lambda r: len(r.item.risks)),
             "high_risks": Field(
-                "int", "Computed: how many identified risks are high.", "risk_assessments[].risks"
+                "int", "Computed: how many identified risks are high.", "risk_assessments[].risks",
+                value=lambda r: sum(risk.level._value_ == "high" for risk in r.item.risks),
             ),
             "weighed": Field(
                 "bool", "The risks were weighed against the potential benefit. Missing if not recorded.",
                 "risk_assessments[].weighed_against_benefit",
+                value=lambda r: r.item.weighed_against_benefit,
             ),
             "external_support": Field(
-                "bool", "External support was used. Missing if not stated.", "risk_assessments[].external_support"
+                "bool", "External support was used. Missing if not stated.", "risk_assessments[].external_support",
+                value=lambda r: r.item.external_support,
             ),
             "under_policy": Field(
                 "bool",
                 "Computed: the policy reaches it: made on or after the day the policy came into "
                 "force, or `retroactivity` is `full` (see PolicyReach).",
                 computed_with=("retroactivity",),
+                value=lambda r: r.known.reach.record(r.item.date),
             ),
-            "label": Field("text", "Computed: how reports name it (by, purpose and date)."),
+            "label": Field(
+                "text", "Computed: how reports name it (by, purpose and date).",
+                value=lambda r: f"{_status(r.item.by) or 'by-not-stated'} {r.purpose} {r.item.date.isoformat()}",
+            ),
         },
         label="label",
+        rows=lambda k: _risk_assessment_rows(k),
+        path=lambda r: f"risk_assessments[{r.index}]",
     ),
     "decision": FactType(
         "decision",
         "The decision to enter the partnership (etablering.3), if dated on or before `as_of`.",
         {
-            "date": Field("date", "When it was taken.", "establishment.decision.date"),
+            "date": Field("date", "When it was taken.", "establishment.decision.date", value=lambda r: to_day(r.decision.date)),
             "by": Field(
                 vocabulary("roles").ids, "The deciding role, from the role vocabulary.",
                 "establishment.decision.by",
+                value=lambda r: r.decision.by,
             ),
             "authorised": Field(
                 "bool",
                 "Computed: the deciding role is one of `decision-authorities` (both from the role "
                 "vocabulary).",
                 computed_with=("decision-authorities",),
+                value=lambda r: _authorised(r.decision.by, r.decision.date, r.interp),
             ),
         },
         label="by",
+        rows=lambda k: [] if k.decision is None else [k],
+        path="establishment.decision",
     ),
     "renewal": FactType(
         "renewal",
         "A renewal of the agreement dated on or before `as_of`.",
         {
-            "date": Field("date", "When it was decided.", "agreement.renewals[].date"),
-            "until": Field("date", "Until when it runs. Missing if not given.", "agreement.renewals[].until"),
+            "date": Field("date", "When it was decided.", "agreement.renewals[].date", value=lambda r: to_day(r.item.date)),
+            "until": Field("date", "Until when it runs. Missing if not given.", "agreement.renewals[].until", value=lambda r: _day(r.item.until)),
             "by": Field(
                 vocabulary("roles").ids, "The role that decided it, from the role vocabulary. Missing if not given.",
                 "agreement.renewals[].by",
+                value=lambda r: r.item.by,
             ),
             "authorised": Field(
                 "bool",
                 "Computed: the deciding role is one of `decision-authorities`. Missing without a role.",
                 "agreement.renewals[].by",
+                value=lambda r: None if r.item.by is None else _authorised(r.item.by, r.item.date, r.known.interp),
             ),
             "evaluated": Field(
                 "bool",
@@ -564,38 +717,46 @@ FACT_TYPES: dict[str, FactType] = {
                 "made for the renewal, or within `evaluation-window-months` before it.",
                 "agreement.renewals[].evaluation",
                 computed_with=("evaluation-window-months",),
+                value=lambda r: r.evaluation is not None,
             ),
             "under_policy": Field(
                 "bool",
                 "Computed: the policy reaches it: decided on or after the day the policy came into "
                 "force, or `retroactivity` is `full` (see PolicyReach).",
                 computed_with=("retroactivity",),
+                value=lambda r: r.known.reach.record(r.item.date),
             ),
-            "label": Field("text", "Computed: how reports name it."),
+            "label": Field("text", "Computed: how reports name it.", value=lambda r: f"renewal {r.item.date.isoformat()}"),
         },
         label="label",
+        rows=lambda k: _renewal_rows(k),
+        path=lambda r: f"agreement.renewals[{r.index}]",
     ),
     "review": FactType(
         "review",
         "A follow-up or an evaluation dated on or before `as_of`.",
         {
-            "kind": Field(("follow-up", "evaluation"), "Which of the two."),
-            "date": Field("date", "When it was made.", "follow_ups[].date"),
+            "kind": Field(("follow-up", "evaluation"), "Which of the two.", value=lambda r: r.kind),
+            "date": Field("date", "When it was made.", "follow_ups[].date", value=lambda r: to_day(r.date)),
             "outcome": Field(
-                _choices(Outcome), "What it concluded. Missing if not recorded.", "follow_ups[].outcome"
+                _choices(Outcome), "What it concluded. Missing if not recorded.", "follow_ups[].outcome",
+                value=lambda r: _status(r.outcome),
             ),
             "latest": Field(
-                "bool", "Computed: no other follow-up or evaluation is later (ties: both are latest)."
+                "bool", "Computed: no other follow-up or evaluation is later (ties: both are latest).",
+                value=lambda r: r.latest,
             ),
             "repeated_partly": Field(
                 "bool",
                 "Computed: it found the partnership only partly meeting expectations, and so did the "
                 "follow-up or evaluation before it (uppfoljning.3, `underperformance`).",
+                value=lambda r: r.outcome is Outcome.PARTLY_MEETS and r.previous is Outcome.PARTLY_MEETS,
             ),
             "after_partly": Field(
                 "bool",
                 "Computed: the follow-up or evaluation before it found the partnership only partly "
                 "meeting expectations.",
+                value=lambda r: r.previous is Outcome.PARTLY_MEETS,
             ),
             "decision_due": Field(
                 "date",
@@ -603,19 +764,23 @@ FACT_TYPES: dict[str, FactType] = {
                 "(`underperformance-decision`): the due date of the next annual follow-up after "
                 "it, or that many months after it. Missing if no follow-up can be scheduled.",
                 computed_with=("underperformance-decision", "follow-up-cadence"),
+                value=lambda r: _day(r.decision_due),
             ),
-            "label": Field("text", "Computed: how reports name it."),
+            "label": Field("text", "Computed: how reports name it.", value=lambda r: f"{r.kind} {r.date.isoformat()}"),
         },
         label="label",
+        rows=lambda k: _review_rows(k),
+        path=lambda r: r.path,
     ),
     "duty": FactType(
         "duty",
         "A dated duty of an active partnership (see kipolicy/_facts/duties.py and docs/dates-and-facts.md): "
         "a follow-up, a joint or KI risk reassessment, or an evaluation before renewal.",
         {
-            "name": Field(tuple(DUTIES), "Which duty."),
+            "name": Field(tuple(DUTIES), "Which duty.", value=lambda r: r.item.name),
             "topic": Field(
-                tuple(dict.fromkeys(d.topic for d in DUTIES.values())), "follow-up, risk or evaluation."
+                tuple(dict.fromkeys(d.topic for d in DUTIES.values())), "follow-up, risk or evaluation.",
+                value=lambda r: r.item.kind.topic,
             ),
             "due": Field(
                 "date", "Computed: the day it falls (or fell) due.",
@@ -623,16 +788,19 @@ FACT_TYPES: dict[str, FactType] = {
                     "retroactivity", "follow-up-cadence[name=follow-up]", "risk-interval-months[topic=risk]",
                     "risk-interval-months[name=risk-joint]", "risk-interval-months[name=risk-ki]",
                 ),
+                value=lambda r: to_day(r.item.due),
             ),
             "basis": Field(
                 "date", "Computed: the day it counts from.",
                 computed_with=("retroactivity", "follow-up-cadence[name=follow-up]", "risk-interval-months[topic=risk]"),
+                value=lambda r: to_day(r.item.basis),
             ),
             "met": Field(
                 "bool", "Computed: it was met (on any day).",
                 computed_with=("follow-up-cadence[name=follow-up]", "risk-interval-months[topic=risk]"),
+                value=lambda r: r.item.met_on is not None,
             ),
-            "met_on": Field("date", "The day it was met. Missing if not met."),
+            "met_on": Field("date", "The day it was met. Missing if not met.", value=lambda r: _day(r.item.met_on)),
             "status": Field(
                 STATUSES,
                 "Computed: where it stands on `as_of`: overdue (not met, and due before `as_of`), "
@@ -642,28 +810,35 @@ FACT_TYPES: dict[str, FactType] = {
                     "retroactivity", "follow-up-cadence[name=follow-up]", "risk-interval-months[topic=risk]",
                     "risk-interval-months[name=risk-joint]", "risk-interval-months[name=risk-ki]",
                 ),
+                value=lambda r: r.item.status(r.known.as_of),
             ),
             "undecided": Field(
                 "bool",
                 "Computed: a risk assessment whose assessor (`by`) is not stated was made since the "
                 "day the duty counts from: whether the duty was met is unknown.",
                 "risk_assessments[].by",
+                value=lambda r: r.item.kind.topic == "risk" and any(a.by is None and r.item.basis <= a.date for a in r.known.partnership.risk_assessments),
             ),
             "label": Field(
                 "text", "Computed: its name and due date.",
                 computed_with=("retroactivity", "follow-up-cadence[name=follow-up]", "risk-interval-months[topic=risk]"),
+                value=lambda r: r.item.label,
             ),
         },
         label="label",
+        rows=lambda k: [_Item(k, i, duty) for i, duty in enumerate(k.duties)],
+        path=lambda r: r.item.path,
     ),
     "support": FactType(
         "support",
         "A kind of administrative support organisation.4 names, and whether it is assigned.",
         {
-            "kind": Field(("coordination", "communication"), "The kind of support."),
-            "assigned": Field("bool", "Computed: it is assigned.", "admin_support"),
+            "kind": Field(("coordination", "communication"), "The kind of support.", value=lambda r: r.item._value_),
+            "assigned": Field("bool", "Computed: it is assigned.", "admin_support", value=lambda r: r.item in r.known.partnership.admin_support),
         },
         label="kind",
+        rows=lambda k: [_Item(k, i, kind) for i, kind in enumerate((AdminSupport.COORDINATION, AdminSupport.COMMUNICATION))],
+        path="admin_support",
     ),
     "overlap": FactType(
         "overlap",
@@ -673,19 +848,26 @@ FACT_TYPES: dict[str, FactType] = {
         "only (urval.2: the portfolio is weighed when a new partnership is considered), and only "
         "when there is at least one.",
         {
-            "established": Field("int", "Computed: how many active strategic partnerships overlap.", computed_with=("overlap",)),
-            "names": Field("text", "Computed: their names, '; '-separated, by id.", quotes=True, computed_with=("overlap",)),
-            "ids": Field("text", "Computed: their ids, comma-separated.", computed_with=("overlap",)),
+            "established": Field("int", "Computed: how many active strategic partnerships overlap.", computed_with=("overlap",), value=lambda r: len(r.peers)),
+            "names": Field(
+                "text", "Computed: their names, '; '-separated, by id.", quotes=True, computed_with=("overlap",),
+                value=lambda r: "; ".join(p.name for p in r.peers),
+            ),
+            "ids": Field("text", "Computed: their ids, comma-separated.", computed_with=("overlap",), value=lambda r: ", ".join(p.id for p in r.peers)),
             "focus_overlap": Field(
                 "text", "Computed: the focus areas in common with any of them, comma-separated.",
                 quotes=True, computed_with=("overlap",),
+                value=lambda r: ", ".join(r.focus_areas),
             ),
             "country_overlap": Field(
                 "text", "Computed: the partner countries in common with any of them, comma-separated.",
                 quotes=True, computed_with=("overlap",),
+                value=lambda r: ", ".join(r.countries),
             ),
         },
         label="names",
+        rows=lambda k: _overlap_rows(k),
+        path="portfolio",
     ),
     "shared_partner": FactType(
         "shared_partner",
@@ -693,26 +875,32 @@ FACT_TYPES: dict[str, FactType] = {
         "partnership of the portfolio (same name, compared without case and extra spaces). Made "
         "for proposals only.",
         {
-            "partner": Field("text", "The partner's name (as this document gives it).", quotes=True),
-            "peer_id": Field("text", "The other partnership's id."),
-            "peer_name": Field("text", "The other partnership's name.", quotes=True),
+            "partner": Field("text", "The partner's name (as this document gives it).", quotes=True, value=lambda r: r.partner),
+            "peer_id": Field("text", "The other partnership's id.", value=lambda r: r.peer.id),
+            "peer_name": Field("text", "The other partnership's name.", quotes=True, value=lambda r: r.peer.name),
             "peer_active_strategic": Field(
-                "bool", "Computed: the other partnership is an active strategic partnership."
+                "bool", "Computed: the other partnership is an active strategic partnership.",
+                value=lambda r: r.peer.active_strategic,
             ),
-            "label": Field("text", "Computed: partner and other partnership.", quotes=True),
+            "label": Field("text", "Computed: partner and other partnership.", quotes=True, value=lambda r: f"{r.partner} / {r.peer.name}"),
         },
         label="label",
+        rows=lambda k: _shared_partner_rows(k),
+        path=lambda r: r.path,
     ),
     "portfolio": FactType(
         "portfolio",
         "The portfolio as a whole: only in the portfolio-wide assessment of assess_portfolio().",
         {
-            "partnerships": Field("int", "How many partnerships the portfolio has."),
+            "partnerships": Field("int", "How many partnerships the portfolio has.", value=lambda r: len(r.peers)),
             "active_strategic": Field(
-                "int", "Computed: how many are active strategic partnerships as of `as_of`."
+                "int", "Computed: how many are active strategic partnerships as of `as_of`.",
+                value=lambda r: len(r.active_strategic_ids),
             ),
-            "proposals": Field("int", "Computed: how many are proposals."),
+            "proposals": Field("int", "Computed: how many are proposals.", value=lambda r: sum(1 for p in r.partnerships if p.stage is Stage.PROPOSAL)),
         },
+        rows=lambda portfolio: (portfolio,),
+        path="",
     ),
 }
 
@@ -771,7 +959,7 @@ def _field_path(fact_type: FactType | None, fact: Mapping[str, Any], field: str)
     return source
 
 
-_TRAIT_UNITS = {
+_TRAIT_UNITS: dict[str, str] = {
     "formalised": "definition.4",
     "management": "definition.5",
     "long-term": "definition.6",
@@ -782,26 +970,6 @@ _TRAIT_UNITS = {
 _ETHICS_ASPECTS = ("academic_freedom", "democratic_values", "critical_reflection", "high_quality")
 
 
-def _ethics_facts(partnership: Partnership, assessment_index: list[int]) -> list[dict[str, Any]]:
-    """One fact per aspect of urval.6: as the ethics part states it, unless a risk assessment
-    known on the day names the aspect as a concern. Then the concern stands (the latest such
-    assessment is the fact's path), whatever the ethics part said before it."""
-    facts = []
-    for aspect in _ETHICS_ASPECTS:
-        word = aspect.replace("_", "-")
-        status = _status(getattr(partnership.ethics, aspect))
-        path = f"ethics.{aspect}"
-        if status != EthicsStatus.CONCERN.value:
-            named = [
-                j for j, assessment in enumerate(partnership.risk_assessments)
-                if word in assessment.ethics_concerns
-            ]
-            if named:
-                latest = max(named, key=lambda j: partnership.risk_assessments[j].date)
-                status = EthicsStatus.CONCERN.value
-                path = f"risk_assessments[{assessment_index[latest]}].ethics_concerns"
-        facts.append(_compact({"type": "ethics", "path": path, "aspect": word, "status": status}))
-    return facts
 
 
 def _number(value: float) -> int | float:
@@ -848,11 +1016,6 @@ def _breadth(statuses: list[TraitStatus]) -> str:
     if stated >= 2:
         return "jointly-intended"
     return "absent"
-
-
-def _compact(fact: dict[str, Any]) -> dict[str, Any]:
-    """Drop unknown (None) values: the convention is that unknown is missing."""
-    return {k: v for k, v in fact.items() if v is not None}
 
 
 def _day(date: dt.date | None) -> int | None:
@@ -936,35 +1099,18 @@ class Facts:
     partnership: Partnership
 
 
+
+
+
+
+
+
+
+
 def assessment_fact(as_of: dt.date, interpretations: Interpretations, policy_in_force: dt.date) -> dict[str, Any]:
     """The ``assessment`` fact: the date, the interpretations in force and computed windows."""
-    interp = interpretations
-    fact: dict[str, Any] = {
-        "type": "assessment",
-        "path": "",
-        "as_of": to_day(as_of),
-        "policy_in_force": to_day(policy_in_force),
-        "in_force": as_of >= policy_in_force,
-        "soon_until": to_day(add_days(as_of, interp["due-soon-days"])),
-    }
-    try:
-        fact["lead_until"] = to_day(add_months(as_of, interp["renewal-lead-months"]))
-    except OverflowError:
-        fact["lead_until"] = to_day(dt.date.max)
-    fact.update(_interpretation_fields_of(interp.settings))
-    return _compact(fact)
-
-
-@functools.lru_cache(maxsize=256)
-def _interpretation_fields_of(settings: tuple[tuple[str, Any], ...]) -> dict[str, Any]:
-    """The assessment fact's interpretation fields, for one setting of every interpretation."""
-    out = {}
-    for name, value in settings:
-        interpretation = INTERPRETATIONS[name]
-        if not interpretation.in_assessment_fact:
-            continue
-        out[interpretation.field] = _number(value) if isinstance(value, float) else value
-    return out
+    (fact,) = FACT_TYPES["assessment"].facts(_AssessmentSource(as_of, interpretations, policy_in_force))
+    return fact
 
 
 @attrs.frozen
@@ -982,14 +1128,31 @@ class _Known:
     start: dt.date | None
     entered: dt.date | None
     startup_ends: dt.date | None
-    purposes: list[tuple[str | None, bool | None]]
+    purposes: list[tuple[str, bool]]
     agreement_ends: dt.date | None
     grounds: dict[int, _Grounds]
     reach: PolicyReach
+    trait_rows: tuple[_TraitRow, ...]
+    represented: frozenset[str]
+    partner_contributes: bool
+    external_funds: int
+    duties: tuple[Duty, ...] = ()
 
     @property
     def decision(self) -> Any:
         return self.partnership.establishment.decision
+
+    @property
+    def traits(self) -> Any:
+        return self.partnership.traits
+
+    @property
+    def resourcing(self) -> Any:
+        return self.partnership.resourcing
+
+    @property
+    def steering(self) -> Any:
+        return self.partnership.steering_group
 
 
 def _known(
@@ -1010,7 +1173,9 @@ def _known(
     renewals_by_date = sorted(partnership.agreement.renewals, key=lambda r: r.date)
     ki = partnership.ki
     own = own_competence(ki.fields if ki is not None else ())
-    return _Known(
+    steering = partnership.steering_group
+    resourcing = partnership.resourcing
+    known = _Known(
         partnership=partnership,
         original=original,
         as_of=as_of,
@@ -1028,7 +1193,21 @@ def _known(
         agreement_ends=renewals_by_date[-1].until if renewals_by_date else partnership.agreement.ends,
         grounds={id(p): _complementary(p, own, partnership.id, portfolio) for p in partnership.parties},
         reach=PolicyReach.of(partnership, policy_in_force, interp["retroactivity"]),
+        trait_rows=_trait_rows(partnership, interp["traits-required"] == "all-five"),
+        represented=frozenset(m.party for m in (steering.members if steering else ()) if m.management_representative),
+        partner_contributes=bool(resourcing.partner_contribution) or any(p.contribution for p in partnership.partners),
+        external_funds=sum(1 for f in resourcing.external_funds if f.strip()),
     )
+    return attrs.evolve(known, duties=tuple(_duties(known)))
+
+
+#: The base fact types made from a document, in the order of the facts of an assessment (after
+#: the assessment fact). Each is made by its declaration (FACT_TYPES): its rows and its fields'
+#: values.
+_MADE = (
+    "partnership", "party", "trait", "focus_area", "added_value", "ethics", "risk_assessment",
+    "decision", "renewal", "review", "duty", "support", "shared_partner", "overlap",
+)
 
 
 def make_facts(
@@ -1042,7 +1221,8 @@ def make_facts(
     """The base facts for one assessment, in a canonical order, with the dated duties.
 
     Every fact has ``type`` (its fact type) and ``path`` (where in the document it comes from,
-    ``""`` for the whole document). Dates are day numbers; unknown values are left out.
+    ``""`` for the whole document). Dates are day numbers; unknown values are left out. Each
+    fact type is made as :data:`FACT_TYPES` declares it (:meth:`FactType.facts`).
     ``portfolio`` is a :class:`~kipolicy._facts.peers.PortfolioIndex` (or None for no portfolio).
     ``assessment`` is the :func:`assessment_fact` of these arguments, when the caller shares one
     among many assessments (the partnerships of a portfolio).
@@ -1050,243 +1230,22 @@ def make_facts(
     known = _known(partnership, as_of, interpretations, policy_in_force, portfolio)
     if assessment is None:
         assessment = assessment_fact(as_of, interpretations, policy_in_force)
-    traits = _trait_facts(known)
-    duties = _duties(known)
-    facts: list[dict[str, Any]] = [
-        assessment,
-        _partnership_fact(known, traits),
-        *_party_facts(known),
-        *traits,
-        *_focus_area_facts(known),
-        *(_added_value(i, value) for i, value in enumerate(known.partnership.added_value)),
-        *_ethics_facts(known.partnership, known.index["risk_assessments"]),
-        *_risk_assessment_facts(known),
-        *_decision_facts(known),
-        *_renewal_facts(known),
-        *_review_facts(known, duties),
-        *_duty_facts(known, duties),
-        *_support_facts(known),
-    ]
-    if portfolio is not None and known.partnership.stage is Stage.PROPOSAL:
-        # The portfolio is weighed when a new partnership is considered (urval.2): only a
-        # proposal is compared with the partnerships KI already has.
-        facts += _peer_facts(known.partnership, portfolio, interpretations["overlap"])
-    return Facts(facts, duties, known.partnership)
+    facts: list[dict[str, Any]] = [assessment]
+    for name in _MADE:
+        facts += FACT_TYPES[name].facts(known)
+    return Facts(facts, list(known.duties), known.partnership)
 
 
-def _trait_facts(known: _Known) -> list[dict[str, Any]]:
-    """One fact per trait of the definition (one per party for the management's engagement)."""
-    partnership, traits = known.partnership, known.partnership.traits
-    all_five = known.interp["traits-required"] == "all-five"
-    trait_facts: list[dict[str, Any]] = [
-        {"name": "formalised", "status": _status(traits.formalised), "path": "traits.formalised"},
-    ]
-    for i, party in enumerate(partnership.parties):
-        trait_facts.append(
-            {"name": "management", "status": _status(party.management_engagement), "path": f"parties[{i}]", "party": party.name}
-        )
-    trait_facts += [
-        {"name": "long-term", "status": _status(traits.long_term), "path": "traits.long_term"},
-        {"name": "mutual-benefit", "status": _status(traits.mutual_benefit), "path": "traits.mutual_benefit"},
-        {"name": "breadth", "status": _breadth(list(traits.areas.values())), "path": "traits.areas"},
-    ]
-    trait_facts = [_compact(fact) for fact in trait_facts]
-    for fact in trait_facts:
-        fact["type"] = "trait"
-        fact["unit"] = _TRAIT_UNITS[fact["name"]]
-        fact["required"] = fact["name"] != "breadth" or all_five
-    return trait_facts
 
 
-def _partnership_fact(known: _Known, trait_facts: list[dict[str, Any]]) -> dict[str, Any]:
-    """The partnership as a whole: its stage, dates, traits, selection, resourcing, agreement."""
-    partnership, as_of, interp = known.partnership, known.as_of, known.interp
-    traits, resourcing, agreement = partnership.traits, partnership.resourcing, partnership.agreement
-    start, entered, startup_ends, agreement_ends = known.start, known.entered, known.startup_ends, known.agreement_ends
-    decision, grounds, portfolio = known.decision, known.grounds, known.portfolio
-    in_startup = partnership.stage is Stage.PROPOSAL or (startup_ends is not None and as_of < startup_ends)
-    basis = (
-        "intentions"
-        if any(f["required"] and f.get("status") == "jointly-intended" for f in trait_facts)
-        else "in-place"
-    )
-    steering = partnership.steering_group
-    long_term_years = interp["long-term-years"]
-    in_portfolio = portfolio.active_strategic_besides(partnership.id) if portfolio is not None else 0
-    purposes = known.purposes
-    continues = partnership.stage is not Stage.ENDED and partnership.termination is None
-    partner_contributes = bool(resourcing.partner_contribution) or any(p.contribution for p in partnership.partners)
-    external_funds = sum(1 for f in resourcing.external_funds if f.strip())
-    return (
-        _compact(
-            {
-                "type": "partnership",
-                "path": "",
-                "id": partnership.id,
-                "name": partnership.name,
-                "level": partnership.level._value_,
-                "stage": partnership.stage._value_,
-                "start": _day(start),
-                "entered": _day(entered),
-                "entered_before_policy": known.reach.entered_before,
-                "under_policy": known.reach.entering,
-                "startup_ends": _day(startup_ends),
-                "in_startup": in_startup,
-                "formalised": _status(traits.formalised),
-                "long_term": _status(traits.long_term),
-                "commitment_years": (
-                    _number(traits.commitment_years)
-                    if isinstance(traits.commitment_years, (int, float))
-                    else None
-                ),
-                "commitment_open_ended": traits.commitment_years is OpenEnded.OPEN_ENDED,
-                "common_goals": sum(1 for g in traits.common_goals if g.strip()),
-                "mutual_benefit": _status(traits.mutual_benefit),
-                "joint_value_stated": bool(traits.joint_value and traits.joint_value.strip()),
-                "areas": sum(s is not TraitStatus.ABSENT for s in traits.areas.values()),
-                "areas_in_place": sum(s is TraitStatus.IN_PLACE for s in traits.areas.values()),
-                "intentions_joint": traits.intentions_stated_jointly is True,
-                "traits_basis": basis,
-                "partners": len(partnership.partners),
-                "continues": continues,
-                "focus_areas": sum(1 for a in partnership.strategy.focus_areas if a.strip()),
-                "alternatives_considered": sum(1 for a in partnership.selection.alternatives if a.strip()),
-                "choice_reason_stated": bool(partnership.selection.reason and partnership.selection.reason.strip()),
-                "added_values": len(partnership.added_value),
-                "risks_identified": sum(len(r.risks) for r in partnership.risk_assessments),
-                "complementary_partners": sum(
-                    1 for p in partnership.partners
-                    if grounds[id(p)].fields or grounds[id(p)].resources or grounds[id(p)].new_category
-                ),
-                "steering_group": steering is not None,
-                "fora_levels": len(
-                    {f.level for f in partnership.fora} | ({"management"} if steering is not None else set())
-                ),
-                "initiative": partnership.establishment.initiative._value_,
-                "decided": decision is not None,
-                "planned_decision": (
-                    _day(partnership.establishment.planned_decision) if decision is None else None
-                ),
-                "preparation_assessments": sum(purpose == "preparation" for purpose, _ in purposes),
-                "ki_funding": resourcing.ki_funding,
-                "ki_funding_years": (
-                    _number(resourcing.ki_funding_years)
-                    if resourcing.ki_funding_years is not None
-                    else None
-                ),
-                "multi_year_funding": bool(
-                    resourcing.ki_funding
-                    and resourcing.ki_funding_years is not None
-                    and resourcing.ki_funding_years >= long_term_years
-                ),
-                "level_agreed": resourcing.level_agreed_with_partner,
-                "partner_contributes": partner_contributes,
-                "external_funds": external_funds,
-                "others_fund": partner_contributes or external_funds > 0,
-                "agreement_ends": _day(agreement_ends),
-                "open_evaluation_due": _day(_open_evaluation_due(partnership, start, interp)),
-                "agreement_expired": (
-                    agreement_ends is not None and agreement_ends < as_of and agreement.extension is None
-                ),
-                "active_in_portfolio": in_portfolio,
-            }
-        )
-    )
 
 
-def _party_facts(known: _Known) -> list[dict[str, Any]]:
-    """One fact per party: KI and each partner."""
-    partnership, grounds = known.partnership, known.grounds
-    resourcing = partnership.resourcing
-    steering = partnership.steering_group
-    represented = {m.party for m in (steering.members if steering else ()) if m.management_representative}
-    return [
-        _compact(
-            {
-                "type": "party",
-                "path": f"parties[{i}]",
-                "id": party.id,
-                "name": party.name,
-                "role": party.role._value_,
-                "kind": _status(party.kind),
-                "reach": party.reach._value_ if party.reach else None,
-                "country": party.country,
-                "management_engagement": _status(party.management_engagement),
-                "benefit_stated": bool(party.benefit and party.benefit.strip()),
-                "contacts": sum(1 for c in party.contact_persons if c.strip()),
-                "complementary_fields": len(grounds[id(party)].fields),
-                "complementary_field_codes": ", ".join(grounds[id(party)].fields) or None,
-                "new_category": None if party.kind is None else grounds[id(party)].new_category,
-                "category": grounds[id(party)].category,
-                "complementary_resources": grounds[id(party)].resources,
-                "contributes": bool(party.contribution) or (
-                    len(partnership.partners) == 1 and bool(resourcing.partner_contribution)
-                ),
-                "represented": party.id in represented,
-            }
-        )
-        for i, party in enumerate(partnership.parties)
-    ]
 
 
-def _focus_area_facts(known: _Known) -> list[dict[str, Any]]:
-    """One fact per focus area named, judged against the strategy in force at the decision (a
-    proposal: as of the assessment)."""
-    decision = known.decision
-    listed = in_force(known.interp["focus-areas"], decision.date if decision is not None else known.as_of)
-    listed_names = {normalise(n) for n in listed} if listed is not None else None
-    return [
-        {
-            "type": "focus_area",
-            "path": f"strategy.focus_areas[{i}]",
-            "name": area,
-            "listed": listed_names is None or normalise(area) in listed_names,
-        }
-        for i, area in enumerate(known.partnership.strategy.focus_areas)
-        if area.strip()
-    ]
 
 
-def _risk_assessment_facts(known: _Known) -> list[dict[str, Any]]:
-    """One fact per risk assessment known on the day."""
-    out = []
-    for j, risk_assessment in enumerate(known.partnership.risk_assessments):
-        i = known.index["risk_assessments"][j]
-        purpose, inferred = known.purposes[j]
-        out.append(
-            _compact(
-                {
-                    "type": "risk_assessment",
-                    "path": f"risk_assessments[{i}]",
-                    "date": to_day(risk_assessment.date),
-                    "by": _status(risk_assessment.by),
-                    "purpose": purpose,
-                    "purpose_inferred": inferred,
-                    "risks": len(risk_assessment.risks),
-                    "high_risks": sum(r.level._value_ == "high" for r in risk_assessment.risks),
-                    "weighed": risk_assessment.weighed_against_benefit,
-                    "external_support": risk_assessment.external_support,
-                    "under_policy": known.reach.record(risk_assessment.date),
-                    "label": f"{_status(risk_assessment.by) or 'by-not-stated'} {purpose} {risk_assessment.date.isoformat()}",
-                }
-            )
-        )
-    return out
 
 
-def _decision_facts(known: _Known) -> list[dict[str, Any]]:
-    decision = known.decision
-    if decision is None:
-        return []
-    return [
-        {
-            "type": "decision",
-            "path": "establishment.decision",
-            "date": to_day(decision.date),
-            "by": decision.by,
-            "authorised": _authorised(decision.by, decision.date, known.interp),
-        }
-    ]
 
 
 def _duties(known: _Known) -> list[Duty]:
@@ -1306,111 +1265,12 @@ def _duties(known: _Known) -> list[Duty]:
     return duties
 
 
-def _renewal_facts(known: _Known) -> list[dict[str, Any]]:
-    """One fact per renewal of the agreement, with the evaluation before it if there was one."""
-    partnership, interp = known.partnership, known.interp
-    out = []
-    for j, renewal, _, evaluation in renewals_with_evaluations(partnership, known.start, interp["evaluation-window-months"]):
-        i = known.index["renewals"][j]
-        out.append(
-            _compact(
-                {
-                    "type": "renewal",
-                    "path": f"agreement.renewals[{i}]",
-                    "date": to_day(renewal.date),
-                    "until": _day(renewal.until),
-                    "evaluated": evaluation is not None,
-                    "by": renewal.by,
-                    "authorised": None if renewal.by is None else _authorised(renewal.by, renewal.date, interp),
-                    "under_policy": known.reach.record(renewal.date),
-                    "label": f"renewal {renewal.date.isoformat()}",
-                }
-            )
-        )
-    return out
 
 
-def _review_facts(known: _Known, duties: Sequence[Duty]) -> list[dict[str, Any]]:
-    """One fact per follow-up and evaluation: its outcome, whether it is the latest, the one
-    before it, and by when a decision to end or convert is due after it (uppfoljning.3)."""
-    partnership, index = known.partnership, known.index
-    reviews = [
-        ("follow-up", f.date, f.outcome, f"follow_ups[{index['follow_ups'][j]}]")
-        for j, f in enumerate(partnership.follow_ups)
-    ] + [
-        ("evaluation", e.date, e.outcome, f"evaluations[{index['evaluations'][j]}]")
-        for j, e in enumerate(partnership.evaluations)
-    ]
-    latest = max((r[1] for r in reviews), default=None)
-    in_order = sorted(reviews, key=lambda r: r[1])
-    before = {id(r): in_order[i - 1] if i else None for i, r in enumerate(in_order)}
-    decision_months = known.interp["underperformance-decision"]
-    follow_ups_due = sorted(((d.due, d.met_on) for d in duties if d.name == "follow-up"), key=lambda t: t[0])
-    out = []
-    for review in reviews:
-        kind, date, outcome, path = review
-        previous = before[id(review)]
-        if isinstance(decision_months, int):
-            decision_due: dt.date | None = add_months(date, decision_months)
-        else:
-            # The next follow-up: the first falling due after it that it did not itself meet.
-            decision_due = next(
-                (due for due, met_on in follow_ups_due if due > date and (met_on is None or met_on > date)), None
-            )
-        out.append(
-            _compact(
-                {
-                    "type": "review",
-                    "path": path,
-                    "kind": kind,
-                    "date": to_day(date),
-                    "outcome": _status(outcome),
-                    "latest": date == latest,
-                    "after_partly": previous is not None and previous[2] is Outcome.PARTLY_MEETS,
-                    "repeated_partly": (
-                        outcome is Outcome.PARTLY_MEETS
-                        and previous is not None and previous[2] is Outcome.PARTLY_MEETS
-                    ),
-                    "decision_due": _day(decision_due),
-                    "label": f"{kind} {date.isoformat()}",
-                }
-            )
-        )
-    return out
 
 
-def _duty_facts(known: _Known, duties: Sequence[Duty]) -> list[dict[str, Any]]:
-    """One fact per dated duty, met or not."""
-    partnership = known.partnership
-    return [
-        _compact(
-            {
-                "type": "duty",
-                "path": duty.path,
-                "name": duty.name,
-                "topic": duty.kind.topic,
-                "due": to_day(duty.due),
-                "basis": to_day(duty.basis),
-                "met": duty.met_on is not None,
-                "met_on": _day(duty.met_on),
-                "status": duty.status(known.as_of),
-                "undecided": duty.kind.topic == "risk" and any(
-                    r.by is None and duty.basis <= r.date for r in partnership.risk_assessments
-                ),
-                "label": duty.label,
-            }
-        )
-        for duty in duties
-    ]
 
 
-def _support_facts(known: _Known) -> list[dict[str, Any]]:
-    """One fact per kind of administrative support (organisation.4), assigned or not."""
-    assigned = set(known.partnership.admin_support)
-    return [
-        {"type": "support", "path": "admin_support", "kind": kind._value_, "assigned": kind in assigned}
-        for kind in (AdminSupport.COORDINATION, AdminSupport.COMMUNICATION)
-    ]
 
 
 _INDEXED = re.compile(r"^(risk_assessments|follow_ups|evaluations|agreement\.renewals)\[(\d+)\]")
@@ -1452,6 +1312,230 @@ def _authorised(role: str, day: dt.date, interp: Interpretations) -> bool:
     return role in (in_force(interp["decision-authorities"], day) or ())
 
 
+# -- what facts are made from ---------------------------------------------------------------
+# Each base fact type names its rows (FactType.rows): what one fact is made from, given the
+# assessment's shared knowledge (_Known). The fields' values are declared with the fields.
+
+
+@attrs.frozen
+class _AssessmentSource:
+    """What the ``assessment`` fact is made from."""
+
+    as_of: dt.date
+    interp: Interpretations
+    policy_in_force: dt.date
+
+
+def _lead_until(source: _AssessmentSource) -> int:
+    try:
+        return to_day(add_months(source.as_of, source.interp["renewal-lead-months"]))
+    except OverflowError:
+        return to_day(dt.date.max)
+
+
+@attrs.frozen
+class _Item:
+    """One item of a list of the document (a party, an added value, a duty, ...): its index
+    in the document and the assessment's shared knowledge."""
+
+    known: _Known
+    index: int
+    item: Any
+
+
+@attrs.frozen
+class _TraitRow:
+    name: str
+    status: str | None
+    path: str
+    party: str | None
+    required: bool
+
+
+def _trait_rows(partnership: Partnership, all_five: bool) -> tuple[_TraitRow, ...]:
+    """One row per trait of the definition (one per party for the management's engagement)."""
+    traits = partnership.traits
+    rows: list[tuple[str, str | None, str, str | None]] = [
+        ("formalised", _status(traits.formalised), "traits.formalised", None),
+        *(
+            ("management", _status(party.management_engagement), f"parties[{i}]", party.name)
+            for i, party in enumerate(partnership.parties)
+        ),
+        ("long-term", _status(traits.long_term), "traits.long_term", None),
+        ("mutual-benefit", _status(traits.mutual_benefit), "traits.mutual_benefit", None),
+        ("breadth", _breadth(list(traits.areas.values())), "traits.areas", None),
+    ]
+    return tuple(_TraitRow(name, status, path, party, name != "breadth" or all_five) for name, status, path, party in rows)
+
+
+@attrs.frozen
+class _FocusAreaRow:
+    index: int
+    item: str
+    listed: bool
+
+
+def _focus_area_rows(known: _Known) -> list[_FocusAreaRow]:
+    """One row per focus area named, judged against the strategy in force at the decision (a
+    proposal: as of the assessment)."""
+    decision = known.decision
+    listed = in_force(known.interp["focus-areas"], decision.date if decision is not None else known.as_of)
+    names = {normalise(n) for n in listed} if listed is not None else None
+    return [
+        _FocusAreaRow(i, area, names is None or normalise(area) in names)
+        for i, area in enumerate(known.partnership.strategy.focus_areas)
+        if area.strip()
+    ]
+
+
+@attrs.frozen
+class _EthicsRow:
+    aspect: str
+    status: str | None
+    path: str
+
+
+def _ethics_rows(known: _Known) -> list[_EthicsRow]:
+    """One row per aspect of urval.6: as the ethics part states it, unless a risk assessment
+    known on the day names the aspect as a concern. Then the concern stands (the latest such
+    assessment is the fact's path), whatever the ethics part said before it."""
+    partnership = known.partnership
+    rows = []
+    for aspect in _ETHICS_ASPECTS:
+        word = aspect.replace("_", "-")
+        status = _status(getattr(partnership.ethics, aspect))
+        path = f"ethics.{aspect}"
+        if status != EthicsStatus.CONCERN.value:
+            named = [
+                j for j, assessment in enumerate(partnership.risk_assessments)
+                if word in assessment.ethics_concerns
+            ]
+            if named:
+                latest = max(named, key=lambda j: partnership.risk_assessments[j].date)
+                status = EthicsStatus.CONCERN.value
+                path = f"risk_assessments[{known.index['risk_assessments'][latest]}].ethics_concerns"
+        rows.append(_EthicsRow(word, status, path))
+    return rows
+
+
+@attrs.frozen
+class _RiskAssessmentRow:
+    known: _Known
+    index: int
+    item: RiskAssessment
+    purpose: str
+    inferred: bool
+
+
+def _risk_assessment_rows(known: _Known) -> list[_RiskAssessmentRow]:
+    """One row per risk assessment known on the day, with its purpose (recorded or inferred)."""
+    return [
+        _RiskAssessmentRow(known, known.index["risk_assessments"][j], assessment, *known.purposes[j])
+        for j, assessment in enumerate(known.partnership.risk_assessments)
+    ]
+
+
+@attrs.frozen
+class _RenewalRow:
+    known: _Known
+    index: int
+    item: Any
+    evaluation: Any
+
+
+def _renewal_rows(known: _Known) -> list[_RenewalRow]:
+    """One row per renewal of the agreement, with the evaluation before it if there was one."""
+    window = known.interp["evaluation-window-months"]
+    return [
+        _RenewalRow(known, known.index["renewals"][j], renewal, evaluation)
+        for j, renewal, _, evaluation in renewals_with_evaluations(known.partnership, known.start, window)
+    ]
+
+
+@attrs.frozen
+class _ReviewRow:
+    kind: str
+    date: dt.date
+    outcome: Outcome | None
+    path: str
+    latest: bool
+    previous: Outcome | None
+    decision_due: dt.date | None
+
+
+def _review_rows(known: _Known) -> list[_ReviewRow]:
+    """One row per follow-up and evaluation: its outcome, whether it is the latest, the outcome
+    of the one before it, and by when a decision to end or convert is due after it
+    (uppfoljning.3)."""
+    partnership, index = known.partnership, known.index
+    reviews = [
+        ("follow-up", f.date, f.outcome, f"follow_ups[{index['follow_ups'][j]}]")
+        for j, f in enumerate(partnership.follow_ups)
+    ] + [
+        ("evaluation", e.date, e.outcome, f"evaluations[{index['evaluations'][j]}]")
+        for j, e in enumerate(partnership.evaluations)
+    ]
+    latest = max((r[1] for r in reviews), default=None)
+    in_order = sorted(reviews, key=lambda r: r[1])
+    before = {id(r): in_order[i - 1] if i else None for i, r in enumerate(in_order)}
+    decision_months = known.interp["underperformance-decision"]
+    follow_ups_due = sorted(((d.due, d.met_on) for d in known.duties if d.name == "follow-up"), key=lambda t: t[0])
+    rows = []
+    for review in reviews:
+        kind, date, outcome, path = review
+        previous = before[id(review)]
+        if isinstance(decision_months, int):
+            decision_due: dt.date | None = add_months(date, decision_months)
+        else:
+            # The next follow-up: the first falling due after it that it did not itself meet.
+            decision_due = next(
+                (due for due, met_on in follow_ups_due if due > date and (met_on is None or met_on > date)), None
+            )
+        rows.append(
+            _ReviewRow(kind, date, outcome, path, date == latest, previous[2] if previous else None, decision_due)
+        )
+    return rows
+
+
+@attrs.frozen
+class _SharedPartnerRow:
+    partner: str
+    peer: Any
+    path: str
+
+
+def _compared(known: _Known) -> bool:
+    """Whether the partnership is compared with the portfolio: the portfolio is weighed when a
+    new partnership is considered (urval.2), so only a proposal is."""
+    return known.portfolio is not None and known.partnership.stage is Stage.PROPOSAL
+
+
+def _shared_partner_rows(known: _Known) -> list[_SharedPartnerRow]:
+    """One row per partner the proposal shares with a partnership of the portfolio."""
+    if not _compared(known):
+        return []
+    partnership = known.partnership
+    party_paths = {
+        normalise(p.name): f"parties[{i}]"
+        for i, p in enumerate(partnership.parties)
+        if p.role is PartyRole.PARTNER
+    }
+    return [
+        _SharedPartnerRow(partner, overlap.peer, party_paths.get(normalise(partner), "parties"))
+        for overlap in known.portfolio.sharing_partners(partnership)
+        for partner in overlap.partners
+    ]
+
+
+def _overlap_rows(known: _Known) -> list[Any]:
+    """The established strategic partnerships the proposal overlaps under the ``overlap``
+    reading (urval.5): one row, if there are any."""
+    if not _compared(known):
+        return []
+    established = known.portfolio.established(known.partnership, known.interp["overlap"])
+    return [established] if established.peers else []
+
+
 @attrs.frozen
 class _Grounds:
     """What a party brings on urval.4's three grounds."""
@@ -1460,6 +1544,11 @@ class _Grounds:
     resources: int
     category: str | None
     new_category: bool
+
+    @property
+    def complementary(self) -> bool:
+        """Complementary on any of urval.4's grounds."""
+        return bool(self.fields) or bool(self.resources) or self.new_category
 
 
 def _complementary(party: Party, own: frozenset[str], partnership_id: str, portfolio: Any) -> _Grounds:
@@ -1473,66 +1562,12 @@ def _complementary(party: Party, own: frozenset[str], partnership_id: str, portf
     return _Grounds(outside(party.fields, own), sum(1 for b in party.brings if b.strip()), category, new)
 
 
-def _added_value(i: int, value: AddedValue) -> dict[str, Any]:
-    return {
-        "type": "added_value",
-        "path": f"added_value[{i}]",
-        "dimension": value.dimension._value_,
-        "described": bool(value.description and value.description.strip()) or bool(value.aspects),
-    }
 
 
-def _peer_facts(partnership: Partnership, portfolio: Any, reading: str) -> list[dict[str, Any]]:
-    """The facts comparing a proposal with the portfolio: shared partners, and the established
-    strategic partnerships it overlaps under the ``overlap`` reading (urval.5)."""
-    facts: list[dict[str, Any]] = []
-    party_paths = {
-        normalise(p.name): f"parties[{i}]"
-        for i, p in enumerate(partnership.parties)
-        if p.role is PartyRole.PARTNER
-    }
-    for overlap in portfolio.sharing_partners(partnership):
-        peer = overlap.peer
-        for partner in overlap.partners:
-            facts.append(
-                {
-                    "type": "shared_partner",
-                    "path": party_paths.get(normalise(partner), "parties"),
-                    "partner": partner,
-                    "peer_id": peer.id,
-                    "peer_name": peer.name,
-                    "peer_active_strategic": peer.active_strategic,
-                    "label": f"{partner} / {peer.name}",
-                }
-            )
-    established = portfolio.established(partnership, reading)
-    if established.peers:
-        facts.append(
-            {
-                "type": "overlap",
-                "path": "portfolio",
-                "established": len(established.peers),
-                "names": "; ".join(p.name for p in established.peers),
-                "ids": ", ".join(p.id for p in established.peers),
-                "focus_overlap": ", ".join(established.focus_areas),
-                "country_overlap": ", ".join(established.countries),
-            }
-        )
-    return facts
 
 
 def portfolio_facts(
     portfolio: Any, as_of: dt.date, interpretations: Interpretations, policy_in_force: dt.date
 ) -> list[dict[str, Any]]:
     """The facts of the portfolio-wide assessment: the assessment and the portfolio."""
-    proposals = sum(1 for p in portfolio.partnerships if p.stage is Stage.PROPOSAL)
-    return [
-        assessment_fact(as_of, interpretations, policy_in_force),
-        {
-            "type": "portfolio",
-            "path": "",
-            "partnerships": len(portfolio.peers),
-            "active_strategic": len(portfolio.active_strategic_ids),
-            "proposals": proposals,
-        },
-    ]
+    return [assessment_fact(as_of, interpretations, policy_in_force), *FACT_TYPES["portfolio"].facts(portfolio)]
