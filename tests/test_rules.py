@@ -138,7 +138,7 @@ def _problems(tmp_path: Path, text: str) -> list[str]:
         (_rule(when='{ fact = "partnership", where = ["stage in [\'active\', \'endd\']"] }'), "stage: expected one of 'proposal', 'active', 'ended', got 'endd' (did you mean 'ended'?)"),
         (_rule(when='{ fact = "partnership", where = ["stage in [\'active\']"] }'), "expected a list of two or more different values"),
         (_rule(when='{ fact = "partnership", where = ["stage in [party.stage, \'active\']"] }'), "in a list: expected a quoted text"),
-        (_rule(extra='concludes = "strategc"'), "concludes: expected one of 'strategic', 'not-strategic', got 'strategc' (did you mean 'strategic'?)"),
+        (_rule(extra='concludes = "strategc"'), "concludes: expected one of 'strategic', 'not-strategic', 'out-of-scope', got 'strategc' (did you mean 'strategic'?)"),
         # keeps: sections of the policy, on an alternative of a rule that halts.
         (EITHER.format(alt_extra='keeps = ["uppfoljning"]'), "keeps: only a rule that halts"),
         (EITHER.replace("remedy = {{", "halts = true\nremedy = {{").format(alt_extra='keeps = ["uppfolning"]'),
@@ -364,3 +364,23 @@ def test_obligations_and_duty_facts_say_the_same_status(as_of: str) -> None:
             assert facts[key] == obligation.status, (document.name, key)
             seen.add(obligation.status)
     assert seen, "no obligation compared"
+
+
+def test_every_halt_of_the_bundled_book_concludes_out_of_scope() -> None:
+    """Whether a report is in scope is an outcome the rule files declare (`concludes`); in the
+    bundled book it is declared exactly where a rule halts, so `in_scope` is False exactly when
+    an assessment stopped."""
+    book = kipolicy.rules()
+    for rule in book:
+        for index, alternative in enumerate(rule.alternatives):
+            halts = alternative.halts if alternative.halts is not None else rule.halts
+            assert halts is ("out-of-scope" in rule.concludes_for(index)), (rule.id, index)
+    old = kipolicy.assess(_minimal(level="department"), as_of="2025-01-01")
+    assert old.halted_by == "omfattning.out-of-scope-level" and old.in_scope is False
+    assert kipolicy.assess(_minimal(), as_of="2025-01-01").in_scope is True
+
+
+def test_concludes_takes_known_outcomes(tmp_path: Path) -> None:
+    text = _rule(extra='concludes = ["strategic", "out-of-scop"]')
+    problems = _problems(tmp_path, text)
+    assert any("concludes: expected one of 'strategic', 'not-strategic', 'out-of-scope', got 'out-of-scop'" in p for p in problems), problems

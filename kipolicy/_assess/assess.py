@@ -369,6 +369,8 @@ class _Run:
         self.rulebook = rulebook
         self.subject_label = subject_label
         self.findings: dict[tuple[str, str, str], Finding] = {}
+        # The outcomes the firings conclude (`concludes` in the rule files).
+        self.concluded: set[str] = set()
         # The earliest step a rule halted at, the rule, and the sections whose rules of later
         # steps still run (None: none do; a halt that keeps no section stops every later step).
         self.halted_step: int | None = None
@@ -394,6 +396,7 @@ class _Run:
         plan = _Plan.of(self.program, rule, firing.alternative)
         finding = self._finding(firing, plan)
         self.findings.setdefault((rule.id, finding.subject.path, finding.subject.label), finding)
+        self.concluded.update(rule.concludes_for(firing.alternative))
         if plan.effect.halts:
             self._halt(rule, firing.alternative)
         return self._derive(firing, plan, finding)
@@ -502,10 +505,10 @@ def run_rules(
     # The outcomes the rules that fired conclude (`concludes` in the rule files): with none
     # (the definition not reached, or a trait the document leaves unknown and none failed) the
     # judgement awaits: None.
-    concluded = {rulebook.rule(rule_id).concludes for rule_id in {f.rule_id for f in ordered}}
-    outcomes = {OUTCOMES[name] for name in concluded if name is not None}
+    outcomes = {OUTCOMES[name] for name in run.concluded}
+    strategic = {value for field, value in outcomes if field == "is_strategic"}
     # A failed definition outweighs a met one (the rule book never concludes both).
-    is_strategic = False if ("is_strategic", False) in outcomes else (True if outcomes else None)
+    is_strategic = False if False in strategic else (True if strategic else None)
     obligations: tuple[Obligation, ...] = ()
     if run.halted_step is None or kept:
         obligations = _obligations(duties, ordered, day, subject_partnership, kept)
@@ -514,7 +517,7 @@ def run_rules(
         partnership_name=subject_partnership.name if subject_partnership else label,
         as_of=day,
         findings=ordered,
-        in_scope=run.halted_by is None,
+        in_scope=("in_scope", False) not in outcomes,
         is_strategic=is_strategic,
         interpretations=interp,
         halted_by=run.halted_by,

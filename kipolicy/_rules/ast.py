@@ -51,13 +51,15 @@ KINDS: tuple[str, ...] = ("violation", "warning", "incomplete", "obligation", "r
 #: it could decide a violation or a warning (rules-catalogue rev. 2, principle 1).
 WOULD_BE_KINDS: tuple[str, ...] = ("violation", "warning")
 
-#: The outcomes a rule may conclude (``concludes = "..."``), each a value of a report field:
-#: ``Report.is_strategic`` is True when a rule concluding ``strategic`` fired, False when one
-#: concluding ``not-strategic`` did, None when neither did (the definition was not reached, or
-#: awaits a missing fact).
+#: The outcomes a rule may conclude (``concludes = "..."``, or a list of them), each a value of
+#: a report field: ``Report.is_strategic`` is True when a rule concluding ``strategic`` fired,
+#: False when one concluding ``not-strategic`` did, None when neither did (the definition was
+#: not reached, or awaits a missing fact); ``Report.in_scope`` is False when a rule concluding
+#: ``out-of-scope`` fired (the policy not in force, a partnership outside its scope), else True.
 OUTCOMES: dict[str, tuple[str, bool]] = {
     "strategic": ("is_strategic", True),
     "not-strategic": ("is_strategic", False),
+    "out-of-scope": ("in_scope", False),
 }
 
 #: When rules run, in order. A rule that ``halts`` stops every later step.
@@ -172,9 +174,9 @@ def describe_condition(condition: Condition, lang: str = "en", *, markdown: bool
 class Alternative:
     """One way for a rule to fire: its conditions, the alias of its subject and, if it differs
     from the rule's, its own kind, cited units, message, remedy or (for an ``incomplete`` rule)
-    the kind the needing rules would give, whether it halts and what it derives. ``keeps``: when
-    the rule halts through this alternative, the policy sections whose rules of later steps are
-    still assessed. An alternative that depends on an interpretation says so with a condition
+    the kind the needing rules would give, whether it halts, what it derives and the outcomes it
+    concludes. ``keeps``: when the rule halts through this alternative, the policy sections whose
+    rules of later steps are still assessed. An alternative that depends on an interpretation says so with a condition
     on the ``assessment`` fact."""
 
     conditions: tuple[Condition, ...]
@@ -187,6 +189,7 @@ class Alternative:
     keeps: tuple[str, ...] = ()
     halts: bool | None = None
     derive: tuple[Derivation, ...] | None = None
+    concludes: tuple[str, ...] | None = None
 
     def aliases(self) -> dict[str, str]:
         """Alias → fact type, for the positive conditions."""
@@ -232,8 +235,8 @@ class Rule:
         would_be: For a rule of kind ``incomplete`` (a fact the policy needs is missing), the
             kind the rules in ``needs`` would give if the fact turned out unfavourable.
         needs: For a rule of kind ``incomplete``, the rules that need the missing fact.
-        concludes: The outcome of the report the rule's firing concludes (a key of
-            :data:`OUTCOMES`: ``strategic`` or ``not-strategic``), if any.
+        concludes: The outcomes of the report the rule's firing concludes (keys of
+            :data:`OUTCOMES`), unless an alternative gives its own.
     """
 
     id: str
@@ -252,7 +255,7 @@ class Rule:
     due: Ref | None = None
     would_be: str | None = None
     needs: tuple[str, ...] = ()
-    concludes: str | None = None
+    concludes: tuple[str, ...] = ()
 
     @property
     def retroactive(self) -> bool:
@@ -289,6 +292,11 @@ class Rule:
         """For an ``incomplete`` rule, the kind the needing rules would give (the alternative's
         own, else the rule's)."""
         return self.alternatives[alternative].would_be or self.would_be
+
+    def concludes_for(self, alternative: int) -> tuple[str, ...]:
+        """The outcomes a firing of one alternative concludes (its own, else the rule's)."""
+        own = self.alternatives[alternative].concludes
+        return own if own is not None else self.concludes
 
     def remedy_for(self, alternative: int) -> Mapping[str, str]:
         """The remedy of a firing of one alternative (its own, else the rule's)."""

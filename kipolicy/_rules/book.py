@@ -265,7 +265,7 @@ class _Loader:
             due=spec.due,
             would_be=spec.would_be,
             needs=spec.needs or (),
-            concludes=spec.concludes,
+            concludes=spec.concludes or (),
         )
 
     def check_alternative_cites(
@@ -418,7 +418,7 @@ class _Loader:
             return None
         alternative = Alternative(
             tuple(parsed), block.subject, block.kind, block.cites, block.message, block.remedy,
-            block.would_be, block.keeps or (), block.halts,
+            block.would_be, block.keeps or (), block.halts, None, block.concludes,
         )
         if block.derive is None:
             return alternative

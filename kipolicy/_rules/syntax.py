@@ -44,6 +44,8 @@ __all__ = [
 Texts = NewType("Texts", dict)
 #: A derived fact's field value: a literal (text, number, true/false) or ``{ ref = "ALIAS.FIELD" }``.
 Value = NewType("Value", object)
+#: The outcomes a firing concludes: one of :data:`~kipolicy._rules.ast.OUTCOMES`, or a list of them.
+Outcomes = NewType("Outcomes", tuple)
 #: A declared field's type: one of :data:`~kipolicy._rules.ast.FIELD_TYPES`, or a list of the words it takes.
 FieldType = NewType("FieldType", object)
 
@@ -61,6 +63,7 @@ TYPE_SCHEMAS: dict[Any, dict[str, Any]] = {
             {"type": "object", "properties": {"ref": {"type": "string"}}, "required": ["ref"], "additionalProperties": False},
         ]
     },
+    Outcomes: {"anyOf": [{"enum": list(OUTCOMES)}, {"type": "array", "items": {"enum": list(OUTCOMES)}, "minItems": 1}]},
     FieldType: {"anyOf": [{"enum": list(FIELD_TYPES)}, {"type": "array", "items": {"type": "string"}, "minItems": 1}]},
     Clause: {
         "type": "string",
@@ -123,6 +126,7 @@ class AlternativeSpec:
         keeps: When the rule halts through it, the policy sections whose later rules still run.
         halts: Whether it halts (else the rule's ``halts``).
         derive: What it derives (else the rule's ``derive``).
+        concludes: The outcomes it concludes (else the rule's ``concludes``).
     """
 
     when: tuple[ConditionSpec, ...]
@@ -135,6 +139,7 @@ class AlternativeSpec:
     keeps: tuple[str, ...] | None = None
     halts: bool | None = None
     derive: tuple[DerivationSpec, ...] | None = None
+    concludes: Outcomes | None = None
 
 
 _UNDER_RETIRED = (
@@ -166,7 +171,8 @@ class RuleSpec:
         due: ``ALIAS.FIELD``: the date field that gives a finding's due date.
         would_be: For kind incomplete: the kind the needing rules would give.
         needs: For kind incomplete: the ids of the rules that need the missing fact.
-        concludes: The outcome of the report its firing concludes.
+        concludes: The outcomes of the report its firing concludes (``strategic``,
+            ``not-strategic``, ``out-of-scope``; one, or a list).
     """
 
     __retired__: ClassVar[Mapping[str, str]] = {
@@ -195,7 +201,7 @@ class RuleSpec:
     due: Ref | None = None
     would_be: str | None = attrs.field(default=None, metadata={"choices": WOULD_BE_KINDS})
     needs: tuple[str, ...] | None = None
-    concludes: str | None = attrs.field(default=None, metadata={"choices": tuple(OUTCOMES)})
+    concludes: Outcomes | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -270,6 +276,16 @@ def _field_type(value: Any, _type: Any) -> str | tuple[str, ...]:
     raise ValueError(f"expected one of {', '.join(FIELD_TYPES)} or a list of choices, got {value!r}")
 
 
+def _outcomes(value: Any, _type: Any) -> tuple[str, ...]:
+    words = [value] if isinstance(value, str) else value
+    if not isinstance(words, list) or not words or not all(isinstance(w, str) for w in words):
+        raise ValueError(f"expected one of {', '.join(map(repr, OUTCOMES))}, or a list of them; got {value!r}")
+    for word in words:
+        if word not in OUTCOMES:
+            raise ValueError(f"expected one of {', '.join(map(repr, OUTCOMES))}, got {word!r}{did_you_mean(word, OUTCOMES)}")
+    return tuple(words)
+
+
 def _ref(value: Any, _type: Any) -> Ref:
     ref = parse_ref(value)
     if ref is None:
@@ -284,6 +300,7 @@ def _make_converter() -> cattrs.Converter:
     conv.register_structure_hook(Texts, _texts)
     conv.register_structure_hook(Value, _value)
     conv.register_structure_hook(FieldType, _field_type)
+    conv.register_structure_hook(Outcomes, _outcomes)
     return conv
 
 

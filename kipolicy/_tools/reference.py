@@ -30,8 +30,9 @@ def _rule(rule: Rule) -> list[str]:
         f"- kind: `{rule.kind}`; modality: `{rule.modality}`; step: `{rule.step}`",
         f"- cites: {', '.join(f'`{u}`' for u in rule.all_cites)}",
     ]
-    if rule.concludes is not None:
-        facts.append(f"- concludes: `{rule.concludes}` (the report's outcome when it fires)")
+    concluded = {o: None for a in range(len(rule.alternatives)) for o in rule.concludes_for(a)}
+    if concluded:
+        facts.append(f"- concludes: {', '.join(f'`{o}`' for o in concluded)} (the report's outcome when it fires)")
     if rule.halts:
         facts.append("- halts: when it fires, nothing of a later step is assessed")
     if not rule.retroactive:
