@@ -33,7 +33,6 @@ from .._facts.facts import FACT_TYPES, FactType, Field
 from .._base.limits import number_problem, text_problem
 from .._policy.text import Policy, policy
 from .._policy.words import LANGS
-from .syntax import AlternativeSpec, ConditionSpec, DerivationSpec, FactDeclarationSpec, RuleFileSpec, RuleSpec, structure_rule, structure_rule_file
 from .ast import (
     STEPS,
     WOULD_BE_KINDS,
@@ -47,6 +46,16 @@ from .ast import (
     Derivation,
     Ref,
     Rule,
+)
+from .syntax import (
+    AlternativeSpec,
+    ConditionSpec,
+    DerivationSpec,
+    FactDeclarationSpec,
+    RuleFileSpec,
+    RuleSpec,
+    structure_rule,
+    structure_rule_file,
 )
 
 __all__ = [
@@ -64,11 +73,12 @@ __all__ = [
 
 #: Aliases the engine adapter uses in every compiled rule; a rule may not name a fact so.
 RESERVED_ALIASES = frozenset({"phase_marker", "end"})
-#: An alternative's ``in`` clauses multiply into separate engine rules (one per combination of values):
-#: at most this many per alternative (3 conditions of 10 clauses each would be 1,000).
+#: An alternative's ``in`` clauses multiply into separate engine rules (one per combination of
+#: values): at most this many per alternative (3 clauses of 10 values each would be 1,000).
 MAX_EXPANSION = 32
-#: Conditions of one engine rule (its facts, negations, the phase marker and the retroactivity
-#: gate), and clauses of one condition: durable-rules takes at most 32 expressions in a row.
+#: Conditions of one engine rule (its facts, negations and the engine's own two, counted with
+#: room to spare), and clauses of one condition: durable-rules takes at most 32 expressions in
+#: a row.
 MAX_CONDITIONS = 28
 MAX_CLAUSES = 28
 #: Engine rules of a whole rule book: durable-rules fails from about 480 (error 303).

@@ -257,9 +257,8 @@ def _reads(rule: Rule) -> set[str]:
     for alternative in rule.alternatives:
         aliases = alternative.aliases()
         for condition in alternative.conditions:
-            clauses = condition.where
             fixed = [f"[{c.field}={c.operand}]" for c in condition.where if c.op == "==" and isinstance(c.operand, str)]
-            for clause in clauses:
+            for clause in condition.where:
                 read = f"{condition.fact_type}.{clause.field}"
                 out.add(read)
                 out.update(read + f for f in fixed)
