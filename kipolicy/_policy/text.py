@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import re
 import tomllib
 from collections.abc import Iterator
 from importlib import resources
@@ -30,8 +29,6 @@ MODALITIES: tuple[str, ...] = (
 )
 #: Modalities that carry a duty, a definition or an option, i.e. everything a rule can encode.
 NORMATIVE_MODALITIES: frozenset[str] = frozenset(MODALITIES) - {"informative"}
-
-_UNIT_ID = re.compile(r"^(?P<section>[a-z]+)\.(?P<n>[1-9][0-9]*)$")
 
 
 @attrs.frozen
@@ -171,12 +168,6 @@ def _pick(lang: str, sv: str, en: str) -> str:
     if lang == "en":
         return en
     raise ValueError(f"unknown language {lang!r}: expected 'sv' or 'en'")
-
-
-def split_unit_id(unit_id: str) -> tuple[str, int] | None:
-    """``("risk", 3)`` for ``"risk.3"``; None if it is not of that form."""
-    match = _UNIT_ID.match(unit_id)
-    return (match["section"], int(match["n"])) if match else None
 
 
 @functools.cache
