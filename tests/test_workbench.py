@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 import kipolicy
+from kipolicy._policy.words import kind_label, phrases, status_label
 
 ROOT = Path(__file__).resolve().parent.parent
 ACTIVE = ROOT / "examples" / "active-with-gaps.toml"
@@ -122,6 +123,31 @@ def test_switching_a_reading_in_the_workbench(server: str) -> None:
             page.wait_for_selector("#whynot[data-rule='definition.strategic']", timeout=20_000)
             assert "definition.strategic did not fire" in page.inner_text("#whynot")
             page.screenshot(path=str(artifacts / "workbench.png"), full_page=True)
+
+            # In Swedish, the page and the report shown are Swedish throughout, in the words of
+            # the message catalogue.
+            page.select_option("#lang", "sv")
+            sv_report, en_report = phrases("report", "sv"), phrases("report", "en")
+            assert page.inner_text("#assess") == phrases("workbench", "sv")["assess"]
+            assert page.get_attribute("html", "lang") == "sv"
+            summary = page.inner_text("#summary")  # the report shown, now in Swedish
+            assert summary.startswith(sv_report["as_of"]) and sv_report["out_of_scope"] in summary
+            page.select_option("#interp-scope-on-definition", "guidance")
+            page.click("#assess")
+            page.wait_for_selector("body[data-runs='3']", timeout=20_000)
+            kinds = page.eval_on_selector_all("#report .finding .kind", "els => els.map(e => e.textContent)")
+            assert kinds == [kind_label(f.kind, "sv") for f in guidance.findings]
+            statuses = page.eval_on_selector_all("#calendar td[data-status]", "els => els.map(e => [e.dataset.status, e.textContent])")
+            assert statuses and all(text == status_label(status, "sv") for status, text in statuses)
+            report_text = page.inner_text("#report")
+            assert sv_report["calendar"] in report_text and f"{sv_report['remedy']}:" in report_text
+            for english in (en_report["calendar"], f"{en_report['remedy']}:", en_report["as_of"], "out of scope"):
+                assert english not in report_text, english
+            assert "definition.strategic" in page.inner_text("#whynot") and "did not fire" not in page.inner_text("#whynot")
+            changed = page.inner_text("#diff")
+            assert f"{sv_report['scope']}: {sv_report['out_of_scope']} → {sv_report['in_scope']}" in changed
+            assert "(partnership)" not in changed and "in_scope" not in changed
+            page.screenshot(path=str(artifacts / "workbench-sv.png"), full_page=True)
 
             page.emulate_media(media="print")  # readable printed: the controls give way to the report
             assert not page.is_visible("#form") and page.is_visible("#report")

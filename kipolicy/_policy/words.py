@@ -287,6 +287,32 @@ CATALOGUE: dict[str, dict[str, dict[Any, Any]]] = {
         "proposals": "+{n} föreslagna",
     },
 },
+    "workbench": {
+        "en": {
+            "title": "kipolicy workbench",
+            "intro": "Karolinska Institutet's policy for strategic partnerships (Dnr 1-1005/2022): assess a "
+            "partnership document, switch a reading, and see what changes.",
+            "document": "Document", "example": "Bundled example", "choose": "(choose)", "load": "Load example",
+            "upload": "Or upload a file", "text": "TOML or JSON", "assessment": "Assessment", "as_of": "As of",
+            "language": "Language", "interpretations": "Interpretations", "assess": "Assess",
+            "changed": "What changed since the previous run", "why_not": "Why not?", "rule": "Rule",
+            "why_button": "Why did it not fire?", "default": "(default)", "months": "{default} (default), or a number of months",
+            "none": "none", "why_default": "Why the default; the alternatives", "error": "error",
+            "partnership": "(partnership)", "derived_by": "derived by",
+        },
+        "sv": {
+            "title": "kipolicy arbetsyta",
+            "intro": "Karolinska Institutets policy för strategiska partnerskap (Dnr 1-1005/2022): bedöm ett "
+            "partnerskapsdokument, byt tolkning och se vad som ändras.",
+            "document": "Dokument", "example": "Medföljande exempel", "choose": "(välj)", "load": "Läs in exemplet",
+            "upload": "Eller ladda upp en fil", "text": "TOML eller JSON", "assessment": "Bedömning", "as_of": "Per",
+            "language": "Språk", "interpretations": "Tolkningar", "assess": "Bedöm",
+            "changed": "Vad som ändrats sedan förra körningen", "why_not": "Varför inte?", "rule": "Regel",
+            "why_button": "Varför slog den inte till?", "default": "(standard)", "months": "{default} (standard), eller ett antal månader",
+            "none": "ingen", "why_default": "Varför standardtolkningen; alternativen", "error": "fel",
+            "partnership": "(partnerskapet)", "derived_by": "härlett av",
+        },
+    },
     "tables": {
         "en": {
             "portfolio": "portfolio", "calendar_name": "Obligations of strategic partnerships",

@@ -18,6 +18,7 @@ import asyncio
 import concurrent.futures
 import contextlib
 import datetime as dt
+import functools
 import json
 import logging
 import os
@@ -40,7 +41,9 @@ from .._views.explain import why_not
 from .._policy.interpretations import INTERPRETATIONS, Interpretations
 from .._base.limits import MAX_DOCUMENT_BYTES
 from .._policy.text import policy
-from .._policy.words import LANGS
+from .._policy.words import LANGS, kind_label, phrases, status_label
+from .._rules.ast import KINDS
+from .._facts.duties import STATUSES
 from .._assess.portfolio import assess_portfolio
 from .register import REGISTER
 from .._rules.book import RuleBook, default_rules, load_rules
@@ -297,8 +300,35 @@ def bundled_examples() -> dict[str, str]:
     return {p.relative_to(root).as_posix(): p.read_text(encoding="utf-8") for p in sorted(root.rglob("*.toml"))}
 
 
+#: Where the workbench page takes its words (``data/workbench.html``).
+_WORDS_MARK = b"/*WORDS*/null"
+
+
+def workbench_words() -> dict[str, Any]:
+    """Every word the workbench page shows, by language, from the message catalogue: its own
+    (area ``workbench``), and the report's, the explanations', the kinds' and the statuses'."""
+    out: dict[str, Any] = {}
+    for lang in LANGS:
+        report = phrases("report", lang)
+        out[lang] = {
+            "page": phrases("workbench", lang),
+            "report": {key: text for key, text in report.items() if isinstance(text, str)},
+            "strategic": {json.dumps(key): text for key, text in report["strategic"].items()},
+            "explain": {key: text for key, text in phrases("explain", lang).items() if isinstance(text, str)},
+            "kinds": {kind: kind_label(kind, lang) for kind in KINDS},
+            "kinds_plural": {kind: kind_label(kind, lang, plural=True) for kind in KINDS},
+            "statuses": {status: status_label(status, lang) for status in STATUSES},
+        }
+    return out
+
+
+@functools.cache
 def workbench_page() -> bytes:
-    return resources.files("kipolicy").joinpath("data/workbench.html").read_bytes()
+    """The workbench page, with its words from the message catalogue."""
+    page = resources.files("kipolicy").joinpath("data/workbench.html").read_bytes()
+    # Safe inside <script>: no "<" in the JSON text.
+    words = json.dumps(workbench_words(), ensure_ascii=False).replace("<", "\\u003c")
+    return page.replace(_WORDS_MARK, words.encode("utf-8"))
 
 
 # -- the OpenAPI document -----------------------------------------------------------------------
