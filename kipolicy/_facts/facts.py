@@ -1008,12 +1008,21 @@ def risk_purpose(
     return ("preparation" if preparation else "continuous"), True
 
 
+#: definition.8: a strategic partnership *innefattar olika samarbetsområden* (includes
+#: different areas of cooperation, such as research, education and utilisation): breadth is
+#: this many areas or more. The one place the number is written: the rules read the breadth
+#: trait's status.
+BREADTH_AREAS = 2
+
+
 def _breadth(statuses: list[TraitStatus]) -> str:
+    """The breadth trait's status: in place with :data:`BREADTH_AREAS` areas in place, jointly
+    intended with that many in place or intended, else absent."""
     in_place = sum(s is TraitStatus.IN_PLACE for s in statuses)
     stated = sum(s is not TraitStatus.ABSENT for s in statuses)
-    if in_place >= 2:
+    if in_place >= BREADTH_AREAS:
         return "in-place"
-    if stated >= 2:
+    if stated >= BREADTH_AREAS:
         return "jointly-intended"
     return "absent"
 
