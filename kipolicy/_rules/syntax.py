@@ -26,7 +26,7 @@ from .._base.limits import text_problem
 from .._document.model import FieldValueError
 from .._document.read import make_converter, problems_of
 from .._policy.words import LANGS
-from .ast import FIELD_TYPES, KINDS, OUTCOMES, STEPS, WOULD_BE_KINDS, Clause, Ref, parse_clause, parse_ref
+from .ast import FIELD_TYPES, KINDS, NAME_PATTERN, OUTCOMES, STEPS, WOULD_BE_KINDS, Clause, Ref, parse_clause, parse_ref
 
 __all__ = [
     "TYPE_SCHEMAS",
@@ -69,7 +69,7 @@ TYPE_SCHEMAS: dict[Any, dict[str, Any]] = {
         "type": "string",
         "description": "FIELD OP VALUE (OP one of == != < <= > >=), FIELD in [VALUE, ...], or FIELD is missing / present",
     },
-    Ref: {"type": "string", "pattern": r"^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$", "description": "ALIAS.FIELD"},
+    Ref: {"type": "string", "pattern": rf"^{NAME_PATTERN}\.{NAME_PATTERN}$", "description": "ALIAS.FIELD"},
 }
 
 

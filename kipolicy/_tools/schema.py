@@ -227,6 +227,7 @@ def rules_schema() -> dict[str, Any]:
     (:mod:`kipolicy._rules.syntax`); the loader checks the rest (clauses, references, cited
     units, placeholders) and names the rule."""
     from .._policy.text import policy
+    from .._rules.ast import RULE_ID_PATTERN
     from .._rules.syntax import TYPE_SCHEMAS, RuleFileSpec, RuleSpec
 
     pol = policy()
@@ -244,7 +245,7 @@ def rules_schema() -> dict[str, Any]:
     root["properties"]["rule"]["items"] = {"$ref": "#/$defs/Rule"}
     units = {"enum": [u.id for u in pol.units()]}
     defs["Rule"]["properties"]["cites"].update(items=units, minItems=1)
-    defs["Rule"]["properties"]["id"]["pattern"] = r"^[a-z]+\.[a-z0-9]+(-[a-z0-9]+)*$"
+    defs["Rule"]["properties"]["id"]["pattern"] = RULE_ID_PATTERN.pattern
     defs["Rule"]["oneOf"] = [{"required": ["when"]}, {"required": ["either"]}]
     defs["Alternative"]["properties"]["cites"].update(items=units, minItems=1)
     defs["Alternative"]["properties"]["keeps"].update(items={"enum": [s.id for s in pol.sections]}, minItems=1)
