@@ -1,7 +1,7 @@
 """assess(): a partnership in, a report out.
 
-The one direction of flow: document → facts (:mod:`._facts`) → engine (:mod:`._engine`) →
-findings → :class:`~kipolicy.Report`.
+The one direction of flow: document → facts (:mod:`kipolicy._facts`) → rules and engine
+(:mod:`kipolicy._rules`) → findings → :class:`~kipolicy.Report`.
 """
 
 from __future__ import annotations

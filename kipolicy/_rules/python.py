@@ -1,8 +1,8 @@
 """The plain-Python engine: the same rule book, run without durable-rules.
 
-It runs exactly what the durable-rules adapter (:mod:`._engine`) runs, from the same lowering
-of the rule language (:func:`~kipolicy._rules.book.variants`: ``any`` expanded, the retroactivity
-clause added) and the same phases (:class:`~kipolicy._rules.book.PhasePlan`):
+It runs exactly what the durable-rules adapter (:mod:`.durable`) runs, from the same lowering
+of the rule language (:func:`~kipolicy._rules.book.variants`: ``in`` clauses expanded) and the
+same phases (:class:`~kipolicy._rules.book.PhasePlan`):
 
 * phases run in ascending order; a phase's rules join the rules already running, and rules of
   a later step run only if no halting rule of an earlier step fired;
@@ -16,7 +16,7 @@ clause added) and the same phases (:class:`~kipolicy._rules.book.PhasePlan`):
 
 Identical reports from both engines are a tested invariant (tests/test_engines.py): each
 engine is the other's oracle. Clauses are compiled once into Python functions
-(:mod:`._evaluate`), and a round after the first looks again only at the rules that test a
+(:mod:`.evaluate`), and a round after the first looks again only at the rules that test a
 type of fact just derived.
 """
 
