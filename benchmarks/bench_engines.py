@@ -51,7 +51,7 @@ CLIPS_RULES = r"""
 (defrule management-not-engaged (partnership (continues TRUE)) (party (path ?p) (management_engagement "absent"))
   => (assert (finding (rule "definition.management-not-engaged") (path ?p) (kind "violation"))))
 (defrule not-complementary
-  (partnership (stage "proposal") (partners ?n&:(> ?n 0)) (preparation_assessed TRUE))
+  (partnership (stage "proposal") (partners ?n&:(> ?n 0)) (under_policy TRUE))
   (not (party (role "partner") (complementary_fields ?c&:(> ?c 0))))
   (not (party (role "partner") (new_category TRUE)))
   (not (party (role "partner") (complementary_resources ?r&:(> ?r 0))))
@@ -101,7 +101,7 @@ CLIPS_RULES = r"""
 #: The slots each template holds: those the rules read, as a CLIPS programmer would declare them.
 SLOTS = {
     "assessment": ("as_of",),
-    "partnership": ("formalised", "stage", "partners", "preparation_assessed", "continues", "ki_funding",
+    "partnership": ("formalised", "stage", "partners", "under_policy", "continues", "ki_funding",
                     "steering_group", "fora_levels", "agreement_expired", "partner_contributes", "external_funds"),
     "party": ("path", "role", "kind", "management_engagement", "complementary_fields", "complementary_resources",
               "new_category", "contacts",
