@@ -256,7 +256,18 @@ def worker(n: int, rounds: int, seconds: float) -> dict:
     return {"inputs": len(partnerships), "rules": len(SUBSET), "agree": agree, "rates": measured}
 
 
+def _check_slots() -> None:
+    """Every slot the CLIPS templates declare is a field of kipolicy's facts: a renamed field
+    would leave a slot nil and CLIPS quietly not firing."""
+    from kipolicy._facts.facts import FACT_TYPES
+
+    unknown = [f"{t}.{f}" for t, fields in SLOTS.items() for f in fields if f != "path" and f not in FACT_TYPES[t].fields]
+    if unknown:
+        raise SystemExit(f"the CLIPS templates name fields the facts do not have: {', '.join(unknown)}")
+
+
 def main() -> int:
+    _check_slots()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_round_options(parser, n=400, processes=3, rounds=5, seconds=1.0)
     args = parser.parse_args()
