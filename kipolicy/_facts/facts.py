@@ -408,18 +408,18 @@ FACT_TYPES: dict[str, FactType] = {
             "partner_contributes": Field(
                 "bool", "Computed: the partner contributes in cash or in kind.",
                 "resourcing.partner_contribution",
-                value=lambda r: r.partner_contributes,
+                value=lambda r: _partner_contributes(r.partnership),
             ),
             "external_funds": Field(
                 "int", "Computed: how many external funds are used or considered.",
                 "resourcing.external_funds",
-                value=lambda r: r.external_funds,
+                value=lambda r: _external_funds(r.partnership),
             ),
             "others_fund": Field(
                 "bool", "Computed: someone besides KI carries joint activities: the partner contributes "
                 "(`partner_contributes`) or external funds are used or considered (`external_funds`).",
                 "resourcing",
-                value=lambda r: r.partner_contributes or r.external_funds > 0,
+                value=lambda r: _partner_contributes(r.partnership) or _external_funds(r.partnership) > 0,
             ),
             "agreement_ends": Field(
                 "date",
@@ -1015,6 +1015,16 @@ def risk_purpose(
 BREADTH_AREAS = 2
 
 
+def _partner_contributes(partnership: Partnership) -> bool:
+    """The partner contributes in cash or in kind: the resourcing says so, or a partner does."""
+    return bool(partnership.resourcing.partner_contribution) or any(p.contribution for p in partnership.partners)
+
+
+def _external_funds(partnership: Partnership) -> int:
+    """How many external funds are named."""
+    return sum(1 for f in partnership.resourcing.external_funds if f.strip())
+
+
 def _breadth(statuses: list[TraitStatus]) -> str:
     """The breadth trait's status: in place with :data:`BREADTH_AREAS` areas in place, jointly
     intended with that many in place or intended, else absent."""
@@ -1143,8 +1153,6 @@ class _Known:
     reach: PolicyReach
     trait_rows: tuple[_TraitRow, ...]
     represented: frozenset[str]
-    partner_contributes: bool
-    external_funds: int
     duties: tuple[Duty, ...] = ()
 
     @property
@@ -1183,7 +1191,6 @@ def _known(
     ki = partnership.ki
     own = own_competence(ki.fields if ki is not None else ())
     steering = partnership.steering_group
-    resourcing = partnership.resourcing
     known = _Known(
         partnership=partnership,
         original=original,
@@ -1204,8 +1211,6 @@ def _known(
         reach=PolicyReach.of(partnership, policy_in_force, interp["retroactivity"]),
         trait_rows=_trait_rows(partnership, interp["traits-required"] == "all-five"),
         represented=frozenset(m.party for m in (steering.members if steering else ()) if m.management_representative),
-        partner_contributes=bool(resourcing.partner_contribution) or any(p.contribution for p in partnership.partners),
-        external_funds=sum(1 for f in resourcing.external_funds if f.strip()),
     )
     return attrs.evolve(known, duties=tuple(_duties(known)))
 
