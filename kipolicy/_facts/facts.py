@@ -119,6 +119,12 @@ class FactType:
     knowledge (a base fact type; a derived one has none)."""
     path: str | Callable[[Any], str] | None = attrs.field(default=None, kw_only=True, eq=False, repr=False)
     """Where in the document the facts come from: one path, or the path of the fact made from a row."""
+    _values: tuple[tuple[str, Callable[[Any], Any]], ...] = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        # The fields a fact is made with, with their functions: found once per fact type.
+        values = tuple((name, f.value) for name, f in self.fields.items() if f.value is not None)
+        object.__setattr__(self, "_values", values)
 
     def __reduce__(self) -> tuple[Any, ...]:
         # A base fact type is pickled as its name (its fields' values are functions of this
@@ -132,12 +138,11 @@ class FactType:
         its declaration, unknown (None) values left out."""
         if self.rows is None or self.path is None:
             raise TypeError(f"the facts of {self.name!r} are derived by rules, not made from a document")
-        values = [(name, field.value) for name, field in self.fields.items() if field.value is not None]
         path = self.path
         out = []
         for row in self.rows(source):
             fact: dict[str, Any] = {"type": self.name, "path": path if isinstance(path, str) else path(row)}
-            for name, value in values:
+            for name, value in self._values:
                 known = value(row)
                 if known is not None:
                     fact[name] = known
@@ -1153,7 +1158,7 @@ class _Known:
     reach: PolicyReach
     trait_rows: tuple[_TraitRow, ...]
     represented: frozenset[str]
-    duties: tuple[Duty, ...] = ()
+    duties: tuple[Duty, ...]
 
     @property
     def decision(self) -> Any:
@@ -1191,14 +1196,15 @@ def _known(
     ki = partnership.ki
     own = own_competence(ki.fields if ki is not None else ())
     steering = partnership.steering_group
-    known = _Known(
+    index = _kept_paths(original, partnership)
+    return _Known(
         partnership=partnership,
         original=original,
         as_of=as_of,
         interp=interp,
         policy_in_force=policy_in_force,
         portfolio=portfolio,
-        index=_kept_paths(original, partnership),
+        index=index,
         start=start,
         entered=partnership.entered,
         startup_ends=startup_ends,
@@ -1211,8 +1217,8 @@ def _known(
         reach=PolicyReach.of(partnership, policy_in_force, interp["retroactivity"]),
         trait_rows=_trait_rows(partnership, interp["traits-required"] == "all-five"),
         represented=frozenset(m.party for m in (steering.members if steering else ()) if m.management_representative),
+        duties=_duties(partnership, original, as_of, interp, policy_in_force, index),
     )
-    return attrs.evolve(known, duties=tuple(_duties(known)))
 
 
 #: The base fact types made from a document, in the order of the facts of an assessment (after
@@ -1262,21 +1268,24 @@ def make_facts(
 
 
 
-def _duties(known: _Known) -> list[Duty]:
-    """The dated duties of the partnership, their paths in the document as given."""
-    interp = known.interp
+def _duties(
+    partnership: Partnership, original: Partnership, as_of: dt.date, interp: Interpretations,
+    policy_in_force: dt.date, index: Mapping[str, list[int]],
+) -> tuple[Duty, ...]:
+    """The dated duties of the partnership (as known on ``as_of``), their paths in the document
+    as given (``original``)."""
     duties = schedule(
-        known.partnership,
-        known.as_of,
-        policy_in_force=known.policy_in_force,
+        partnership,
+        as_of,
+        policy_in_force=policy_in_force,
         retroactivity=interp["retroactivity"],
         follow_up_cadence=interp["follow-up-cadence"],
         risk_interval_months=interp["risk-interval-months"],
         evaluation_window=interp["evaluation-window-months"],
     )
-    if known.partnership is not known.original:
-        duties = [_remap(d, known.index) for d in duties]
-    return duties
+    if partnership is not original:
+        duties = [_remap(d, index) for d in duties]
+    return tuple(duties)
 
 
 

@@ -26,7 +26,7 @@ from .._base.limits import text_problem
 from .._document.model import FieldValueError
 from .._document.read import make_converter, problems_of
 from .._policy.words import LANGS
-from .ast import FIELD_TYPES, KINDS, NAME_PATTERN, OUTCOMES, STEPS, WOULD_BE_KINDS, Clause, Ref, parse_clause, parse_ref
+from .ast import FIELD_TYPES, KINDS, NAME_PATTERN, OPERATORS, OUTCOMES, STEPS, WOULD_BE_KINDS, Clause, Ref, parse_clause, parse_ref
 
 __all__ = [
     "TYPE_SCHEMAS",
@@ -67,7 +67,7 @@ TYPE_SCHEMAS: dict[Any, dict[str, Any]] = {
     FieldType: {"anyOf": [{"enum": list(FIELD_TYPES)}, {"type": "array", "items": {"type": "string"}, "minItems": 1}]},
     Clause: {
         "type": "string",
-        "description": "FIELD OP VALUE (OP one of == != < <= > >=), FIELD in [VALUE, ...], or FIELD is missing / present",
+        "description": f"FIELD OP VALUE (OP one of {' '.join(OPERATORS)}), FIELD in [VALUE, ...], or FIELD is missing / present",
     },
     Ref: {"type": "string", "pattern": rf"^{NAME_PATTERN}\.{NAME_PATTERN}$", "description": "ALIAS.FIELD"},
 }

@@ -182,6 +182,25 @@ def partnership_schema() -> dict[str, Any]:
     }
 
 
+def _spec_schema(
+    root_class: type, *others: type, special: Mapping[Any, dict[str, Any]] | None = None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The schema of a file's form (spec classes: ``root_class`` and ``others`` not reached
+    from it): the root and its ``$defs``, each named without its ``_`` and ``Spec``
+    (``_FireSpec`` → ``Fire``)."""
+    defs: dict[str, Any] = {}
+    root = _class_schema(root_class, defs, special)
+    for cls in others:
+        _class_schema(cls, defs, special)
+    defs.pop(root_class.__name__)
+    renamed = {name: name.lstrip("_").removesuffix("Spec") for name in defs}
+    text = json.dumps({"root": root, "defs": defs})
+    for old, new in renamed.items():
+        text = text.replace(f'"#/$defs/{old}"', f'"#/$defs/{new}"')
+    data = json.loads(text)
+    return data["root"], {renamed[k]: v for k, v in data["defs"].items()}
+
+
 def case_schema() -> dict[str, Any]:
     """The JSON Schema of a case file (``*.case.toml``), generated from the case file's form."""
     from .cases import CaseFileSpec
@@ -189,15 +208,7 @@ def case_schema() -> dict[str, Any]:
     from .._report.report import OBLIGATION_STATUSES
     from .._rules.ast import KINDS
 
-    defs: dict[str, Any] = {}
-    root = _class_schema(CaseFileSpec, defs)
-    defs.pop("CaseFileSpec")
-    renamed = {name: name.lstrip("_").replace("Spec", "") for name in defs}
-    text = json.dumps({"root": root, "defs": defs})
-    for old, new in renamed.items():
-        text = text.replace(f'"#/$defs/{old}"', f'"#/$defs/{new}"')
-    data = json.loads(text)
-    root, defs = data["root"], {renamed[k]: v for k, v in data["defs"].items()}
+    root, defs = _spec_schema(CaseFileSpec)
     document = partnership_schema()
     case = defs["Case"]
     case["properties"]["partnership"] = {"$ref": "#/$defs/Partnership", "description": "The partnership, inline."}
@@ -231,16 +242,7 @@ def rules_schema() -> dict[str, Any]:
     from .._rules.syntax import TYPE_SCHEMAS, RuleFileSpec, RuleSpec
 
     pol = policy()
-    defs: dict[str, Any] = {}
-    root = _class_schema(RuleFileSpec, defs, TYPE_SCHEMAS)
-    _class_schema(RuleSpec, defs, TYPE_SCHEMAS)
-    defs.pop("RuleFileSpec")
-    renamed = {name: name.removesuffix("Spec") for name in defs}
-    text = json.dumps({"root": root, "defs": defs})
-    for old, new in renamed.items():
-        text = text.replace(f'"#/$defs/{old}"', f'"#/$defs/{new}"')
-    data = json.loads(text)
-    root, defs = data["root"], {renamed[k]: v for k, v in data["defs"].items()}
+    root, defs = _spec_schema(RuleFileSpec, RuleSpec, special=TYPE_SCHEMAS)
     root["properties"]["section"]["enum"] = [s.id for s in pol.sections]
     root["properties"]["rule"]["items"] = {"$ref": "#/$defs/Rule"}
     units = {"enum": [u.id for u in pol.units()]}
