@@ -298,7 +298,6 @@ CATALOGUE: dict[str, dict[str, dict[Any, Any]]] = {
             "changed": "What changed since the previous run", "why_not": "Why not?", "rule": "Rule",
             "why_button": "Why did it not fire?", "default": "(default)", "months": "{default} (default), or a number of months",
             "none": "none", "why_default": "Why the default; the alternatives", "error": "error",
-            "partnership": "(partnership)", "derived_by": "derived by",
         },
         "sv": {
             "title": "kipolicy arbetsyta",
@@ -310,7 +309,6 @@ CATALOGUE: dict[str, dict[str, dict[Any, Any]]] = {
             "changed": "Vad som ändrats sedan förra körningen", "why_not": "Varför inte?", "rule": "Regel",
             "why_button": "Varför slog den inte till?", "default": "(standard)", "months": "{default} (standard), eller ett antal månader",
             "none": "ingen", "why_default": "Varför standardtolkningen; alternativen", "error": "fel",
-            "partnership": "(partnerskapet)", "derived_by": "härlett av",
         },
     },
     "tables": {

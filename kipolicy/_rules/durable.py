@@ -40,7 +40,7 @@ from typing import Any
 from .._base.errors import EngineError, Problem, RuleFileError
 from .._base.limits import MAX_NUMBER
 from .ast import Clause, Condition, ConditionVisitor, Ref, Rule
-from .book import EngineProgram, Firing, PerBook, RuleBook, content_key, set_compile_check, variants
+from .book import RESERVED_ALIASES, EngineProgram, Firing, PerBook, RuleBook, content_key, set_compile_check, variants
 
 def _load_engine() -> tuple[Any, Any]:
     """Import durable-rules' C extension and its Python host.
@@ -104,8 +104,8 @@ _MAX_ENGINE_TEXT = 1 << 20
 
 _RESERVED = {"id": "id_", "sid": "sid_"}
 _MARKER_ALIAS = "phase_marker"
+assert _MARKER_ALIAS in RESERVED_ALIASES and "end" in RESERVED_ALIASES  # the loader refuses them as aliases
 _END_RULE = "kipolicy:end-of-assessment"
-_INTERNAL_ALIASES = frozenset({_MARKER_ALIAS, "end"})
 _RULESET_NUMBERS = itertools.count(1)
 # Session ids are unique across every ruleset of the process: the engine crashed (munmap_chunk:
 # invalid pointer) deleting session "a1" of one ruleset after session "a1" of another was used.
@@ -323,7 +323,7 @@ class Program(EngineProgram):
             return
         numbers = {}
         for alias, fact in matched.items():
-            if alias in _INTERNAL_ALIASES:
+            if alias in RESERVED_ALIASES:
                 continue
             fid = fact.get("fid") if isinstance(fact, dict) else None
             if not isinstance(fid, str) or not fid.startswith("f"):
