@@ -58,6 +58,9 @@ def swedish_outputs() -> dict[str, str]:
     report = kipolicy.assess(GAPS, as_of=dt.date(2026, 1, 1))
     rule = report.findings[0].rule_id
     portfolio = kipolicy.assess_portfolio(sorted(Path("examples/portfolio").glob("*.toml")), as_of=dt.date(2026, 1, 1))
+    strict = kipolicy.assess(GAPS, as_of=dt.date(2026, 1, 1), interpretations={"scope-on-definition": "strict"})
+    diff = report.diff(strict)
+    assert diff.status_changes()  # the scope changes: its line is in the difference
     return {
         "text": report.to_text("sv"),
         "markdown": report.to_markdown("sv"),
@@ -66,10 +69,11 @@ def swedish_outputs() -> dict[str, str]:
         "why_not": report.why_not("definition.strategic", "sv"),
         "portfolio": portfolio.to_text("sv") + portfolio.to_markdown("sv"),
         "calendar": report.to_ics("sv").decode("utf-8"),
+        "diff": diff.to_text("sv") + diff.to_markdown("sv") + diff.to_html("sv"),
     }
 
 
-@pytest.mark.parametrize("output", ["text", "markdown", "html", "explain", "why_not", "portfolio", "calendar"])
+@pytest.mark.parametrize("output", ["text", "markdown", "html", "explain", "why_not", "portfolio", "calendar", "diff"])
 def test_a_swedish_report_prints_no_english_phrase_of_the_catalogue(swedish_outputs: dict[str, str], output: str) -> None:
     text = swedish_outputs[output]
     english = [
@@ -77,6 +81,7 @@ def test_a_swedish_report_prints_no_english_phrase_of_the_catalogue(swedish_outp
         if re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", text)
     ]
     assert english == []
+    assert "in_scope" not in text and "is_strategic" not in text  # field names are no words
     # The kinds are Swedish too: a departure, not a violation.
     assert "avvikelse" in swedish_outputs["text"]
     assert "[violation]" not in swedish_outputs["text"]

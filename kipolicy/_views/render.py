@@ -96,6 +96,20 @@ def _status(report: Report, lang: str) -> tuple[str, str, str]:
     return scope, strategic, readings
 
 
+def _status_changes(diff: ReportDiff, lang: str, arrow: str = "→") -> list[str]:
+    """A difference's changes of scope and outcome, in the report's words (``Scope: in scope →
+    out of scope``)."""
+    t = phrases("report", lang)
+    words = {
+        "in_scope": (t["scope"], lambda v: t["in_scope"] if v else t["out_of_scope"]),
+        "is_strategic": (t["definition"], lambda v: t["strategic"][v]),
+    }
+    return [
+        f"{words[name][0]}: {words[name][1](a)} {arrow} {words[name][1](b)}"
+        for name, (a, b) in diff.status_changes().items()
+    ]
+
+
 def _sections(findings: Iterable[Finding]) -> list[tuple[str, list[Finding]]]:
     out: list[tuple[str, list[Finding]]] = []
     for finding in findings:
@@ -232,8 +246,7 @@ def portfolio_markdown(portfolio: PortfolioReport, lang: str) -> str:
 def _diff_markdown_body(diff: ReportDiff, lang: str) -> list[str]:
     t = phrases("report", lang)
     lines: list[str] = []
-    for name, (a, b) in diff.status_changes().items():
-        lines.append(f"- {name}: {a} → {b}")
+    lines += [f"- {change}" for change in _status_changes(diff, lang)]
     if lines:
         lines.append("")
     for title, findings in ((t["added"], diff.added), (t["removed"], diff.removed)):
@@ -293,7 +306,7 @@ def _finding_text(finding: Finding, lang: str, pad: str = "") -> list[str]:
 
 def _diff_text_body(diff: ReportDiff, lang: str, pad: str = "") -> list[str]:
     t = phrases("report", lang)
-    lines = [f"{pad}{name}: {a} -> {b}" for name, (a, b) in diff.status_changes().items()]
+    lines = [f"{pad}{change}" for change in _status_changes(diff, lang, "->")]
     for sign, findings in (("+", diff.added), ("-", diff.removed)):
         for finding in findings:
             lines += _finding_text(finding, lang, f"{pad}{sign} ")
@@ -423,7 +436,7 @@ def portfolio_html(portfolio: PortfolioReport, lang: str) -> str:
 
 def _diff_html_body(diff: ReportDiff, lang: str) -> str:
     t = phrases("report", lang)
-    parts = [f"<p>{e(name)}: {e(a)} → {e(b)}</p>" for name, (a, b) in diff.status_changes().items()]
+    parts = [f"<p>{e(change)}</p>" for change in _status_changes(diff, lang)]
     for title, findings in ((t["added"], diff.added), (t["removed"], diff.removed)):
         if findings:
             parts.append(f"<h4>{e(title)}</h4>" + "".join(_finding_html(f, lang) for f in findings))
